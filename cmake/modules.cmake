@@ -1,0 +1,31 @@
+# The module graph: one line per folder. A module is every .cc directly in its folder.
+# Add a module here when you add a folder; list only the modules it really uses.
+
+# common: shared vocabulary (Status, labels, matchers, time, config, log, metrics, HTTP, LogQL syntax)
+skald_module(common            common            DEPS ${SKALD_THIRD_PARTY})
+skald_module(common_logql      common/logql      DEPS common)
+skald_module(common_gotemplate common/gotemplate DEPS common)
+skald_module(common_gotime     common/gotime     DEPS common)
+skald_module(common_logql_log  common/logql/log  DEPS common_logql common_gotemplate)
+
+# store: api -> ingest -> wal + head -> chunk + index -> query; retention, ruler, backup beside
+skald_module(store_wal       store/wal       DEPS common)
+skald_module(store_chunk     store/chunk     DEPS common)
+skald_module(store_index     store/index     DEPS common)
+skald_module(store_head      store/head      DEPS store_wal store_chunk store_index)
+skald_module(store_ingest    store/ingest    DEPS store_head skald_proto)
+skald_module(store_query     store/query     DEPS store_head common_logql_log)
+skald_module(store_api       store/api       DEPS store_ingest store_query)
+skald_module(store_app       store           DEPS store_api)
+
+# collector: discovery -> tail -> pipeline -> client
+skald_module(collector_discovery collector/discovery DEPS common)
+skald_module(collector_tail      collector/tail      DEPS common)
+skald_module(collector_stages    collector/pipeline/stages DEPS common_logql_log common_gotime)
+skald_module(collector_pipeline  collector/pipeline  DEPS collector_stages)
+skald_module(collector_client    collector/client    DEPS common skald_proto)
+skald_module(collector_app       collector           DEPS collector_discovery collector_tail collector_pipeline collector_client)
+
+# e2e: end-to-end tests drive the real binaries; they link both apps for shared test helpers.
+add_library(skald_e2e INTERFACE)
+target_link_libraries(skald_e2e INTERFACE skald_store_app skald_collector_app)

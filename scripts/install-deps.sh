@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian package Skald's build, tests and benchmarks need.
+# Idempotent: safe to run on every build; runs `apt-get update` only when a package is missing.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libsimdjson-dev liblz4-dev lz4
+  libsqlite3-dev sqlite3 libfmt-dev libyaml-cpp-dev catch2 libre2-dev
+  libprotobuf-dev protobuf-compiler libsnappy-dev zlib1g-dev
+  curl ca-certificates python3
+  docker.io busybox-static
+  prometheus prometheus-alertmanager
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#PKGS[@]} packages present"
+else
+
+  echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js + npm come with the base image (nodesource build, which conflicts with Debian's npm);
+# install Debian's only where no node exists at all.
+if ! command -v node >/dev/null 2>&1; then
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
