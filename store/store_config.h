@@ -1,0 +1,123 @@
+// The store's configuration: Loki's YAML sections as plain structs with Loki 2.9's defaults.
+// Filled by store/store_config.cc from -config.file; modules take the section they need by const ref.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace skald {
+
+struct ServerConfig {
+  std::string http_listen_address;          // "" = all interfaces
+  int http_listen_port = 3100;
+  int grpc_listen_port = 9095;              // accepted, unused
+  std::string log_level = "info";
+  int64_t http_server_read_timeout_ms = 30000;
+  int64_t http_server_write_timeout_ms = 30000;
+  int64_t http_server_idle_timeout_ms = 120000;
+  int64_t graceful_shutdown_timeout_ms = 30000;
+};
+
+struct RetentionStreamRule {
+  std::string selector;                     // `{service="postgres"}`
+  int priority = 0;
+  int64_t period_ns = 0;
+};
+
+// limits_config: names and defaults as Loki 2.9 (sizes in bytes, durations in ns).
+struct LimitsConfig {
+  double ingestion_rate_mb = 4;
+  double ingestion_burst_size_mb = 6;
+  int64_t per_stream_rate_limit = 3 << 20;         // 3MB
+  int64_t per_stream_rate_limit_burst = 15 << 20;  // 15MB
+  int max_label_name_length = 1024;
+  int max_label_value_length = 2048;
+  int max_label_names_per_series = 15;
+  bool reject_old_samples = true;
+  int64_t reject_old_samples_max_age_ns = 7LL * 24 * 3600 * 1000000000LL;
+  int64_t creation_grace_period_ns = 10LL * 60 * 1000000000LL;
+  int64_t max_line_size = 256 * 1024;              // 0 = unlimited
+  bool max_line_size_truncate = false;
+  int max_global_streams_per_user = 5000;          // 0 = unlimited
+  int max_streams_per_user = 0;
+  bool unordered_writes = true;
+  int max_entries_limit_per_query = 5000;
+  int64_t max_query_length_ns = 721LL * 3600 * 1000000000LL;
+  int max_query_series = 500;
+  int max_query_parallelism = 32;
+  int64_t query_timeout_ns = 60LL * 1000000000LL;
+  int64_t retention_period_ns = 0;                 // 0 = keep forever (744h in Loki when enabled)
+  std::vector<RetentionStreamRule> retention_stream;
+  bool allow_structured_metadata = true;
+  int64_t max_structured_metadata_size = 64 * 1024;
+  int max_structured_metadata_entries_count = 128;
+  bool discover_service_name = true;
+  int max_concurrent_tail_requests = 10;
+  int64_t max_push_body_bytes = 100LL << 20;       // skald: 413 above this (Loki: server limit)
+};
+
+// Ingester: head blocks, chunk cutting, WAL.
+struct IngesterConfig {
+  int64_t chunk_block_size = 262144;               // uncompressed bytes per block
+  int64_t chunk_target_size = 1572864;             // compressed bytes per chunk
+  int64_t chunk_idle_period_ns = 30LL * 60 * 1000000000LL;
+  int64_t max_chunk_age_ns = 2LL * 3600 * 1000000000LL;
+  std::string chunk_encoding = "lz4";              // accepted: lz4 (skald always uses lz4)
+  bool wal_enabled = true;
+  std::string wal_dir;                             // default <path_prefix>/wal
+  int64_t checkpoint_duration_ns = 5LL * 60 * 1000000000LL;
+  // skald: "group" (fsync before ack, batched across concurrent pushes), "always", "never"
+  std::string wal_fsync = "group";
+  int64_t wal_segment_size = 64LL << 20;
+};
+
+struct CompactorConfig {
+  std::string working_directory;                   // default <path_prefix>/compactor
+  int64_t compaction_interval_ns = 10LL * 60 * 1000000000LL;
+  bool retention_enabled = false;
+  int64_t retention_delete_delay_ns = 2LL * 3600 * 1000000000LL;
+  int retention_delete_worker_count = 150;
+  std::string delete_request_store;
+  std::string retention_rules_file;                // skald: the seed's `- match/retention` list
+};
+
+struct RulerConfig {
+  std::string storage_type = "local";
+  std::string local_directory;                     // ruler.storage.local.directory
+  std::string rule_path = "/rules";
+  std::string alertmanager_url;
+  std::string external_url;
+  std::vector<std::pair<std::string, std::string>> external_labels;
+  int64_t evaluation_interval_ns = 60LL * 1000000000LL;
+  int64_t poll_interval_ns = 60LL * 1000000000LL;
+  int64_t resend_delay_ns = 60LL * 1000000000LL;
+  bool enable_api = false;
+  bool enable_alertmanager_v2 = true;
+  std::string remote_write_url;                    // ruler.remote_write.client.url
+  bool remote_write_enabled = false;
+};
+
+struct QuerierConfig {
+  int max_concurrent = 10;
+  int64_t query_ingesters_within_ns = 3LL * 3600 * 1000000000LL;
+  int64_t tail_max_duration_ns = 3600LL * 1000000000LL;
+};
+
+struct StoreConfig {
+  std::string config_file;                         // where it was loaded from (for messages)
+  bool auth_enabled = true;                        // Loki default: true
+  std::string path_prefix = "/loki";               // common.path_prefix: the data dir
+  std::string chunks_directory;                    // common.storage.filesystem.chunks_directory
+  std::string rules_directory;                     // common.storage.filesystem.rules_directory
+  std::string runtime_config_file;                 // runtime_config.file (per-tenant overrides)
+  int64_t runtime_config_period_ns = 10LL * 1000000000LL;
+  ServerConfig server;
+  LimitsConfig limits;
+  IngesterConfig ingester;
+  CompactorConfig compactor;
+  RulerConfig ruler;
+  QuerierConfig querier;
+};
+
+}  // namespace skald
