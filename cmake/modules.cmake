@@ -4,27 +4,30 @@
 # common: shared vocabulary (Status, labels, matchers, time, config, log, metrics, HTTP, LogQL syntax)
 skald_module(common            common            DEPS ${SKALD_THIRD_PARTY})
 skald_module(common_logql      common/logql      DEPS common)
-skald_module(common_gotemplate common/gotemplate DEPS common)
+skald_module(common_gotemplate common/gotemplate DEPS common skald_common_gotime)
 skald_module(common_gotime     common/gotime     DEPS common)
 skald_module(common_logql_log  common/logql/log  DEPS common_logql common_gotemplate)
 
 # store: api -> ingest -> wal + head -> chunk + index -> query; retention, ruler, backup beside
-skald_module(store_wal       store/wal       DEPS common)
-skald_module(store_chunk     store/chunk     DEPS common)
-skald_module(store_index     store/index     DEPS common)
+skald_module(store_fs        store/fs        DEPS common)
+skald_module(store_wal       store/wal       DEPS store_fs)
+skald_module(store_chunk     store/chunk     DEPS store_fs)
+skald_module(store_index     store/index     DEPS store_chunk)
 skald_module(store_head      store/head      DEPS store_wal store_chunk store_index)
-skald_module(store_ingest    store/ingest    DEPS store_head skald_proto)
+skald_module(store_ingest    store/ingest    DEPS common skald_proto)
 skald_module(store_query     store/query     DEPS store_head common_logql_log)
 skald_module(store_api       store/api       DEPS store_ingest store_query)
 skald_module(store_app       store           DEPS store_api)
+add_library(skald_store ALIAS skald_store_app)   # tests/store/*_test.cc → the store app module
 
 # collector: discovery -> tail -> pipeline -> client
 skald_module(collector_discovery collector/discovery DEPS common)
 skald_module(collector_tail      collector/tail      DEPS common)
-skald_module(collector_stages    collector/pipeline/stages DEPS common_logql_log common_gotime)
+skald_module(collector_stages    collector/pipeline/stages DEPS common_logql common_gotemplate common_gotime common)
 skald_module(collector_pipeline  collector/pipeline  DEPS collector_stages)
-skald_module(collector_client    collector/client    DEPS common skald_proto)
+skald_module(collector_client    collector/client    DEPS common collector_tail skald_proto)
 skald_module(collector_app       collector           DEPS collector_discovery collector_tail collector_pipeline collector_client)
+add_library(skald_collector ALIAS skald_collector_app)  # tests/collector/*_test.cc → the app
 
 # e2e: end-to-end tests drive the real binaries; they link both apps for shared test helpers.
 add_library(skald_e2e INTERFACE)

@@ -1,3 +1,96 @@
-// skald-store entry point: placeholder until the app wiring lands.
+// skald-store entry point: flags (Loki's names), config loading with file:line errors, then the
+// StoreApp until SIGTERM/SIGINT. -verify-config and -health exit without serving.
 #include <cstdio>
-int main() { std::puts("skald-store"); return 0; }
+#include <string>
+#include <vector>
+
+#include "common/cli_flags.h"
+#include "common/http_server.h"
+#include "common/logger.h"
+#include "common/shutdown.h"
+#include "common/version.h"
+#include "store/store_app.h"
+#include "store/store_config_loader.h"
+
+namespace {
+
+struct Options {
+  std::string config_file, log_level;
+  bool expand_env = false, print_config = false, verify = false, version = false, health = false;
+};
+
+skald::Result<skald::StoreConfig> Load(const Options& o, std::vector<std::string>* warnings) {
+  if (o.config_file.empty()) return skald::StoreConfig{};
+  return skald::LoadStoreConfig(o.config_file, o.expand_env, warnings);
+}
+
+int Health(const Options& o) {
+  auto cfg = Load(o, nullptr);
+  skald::StoreConfig c = cfg.ok() ? *cfg : skald::StoreConfig{};
+  std::string host = c.server.http_listen_address;
+  if (host.empty() || host == "0.0.0.0" || host == "::") host = "127.0.0.1";
+  int code = skald::HttpGetStatus(host, c.server.http_listen_port, "/ready", 5000);
+  return code == 200 ? 0 : 1;
+}
+
+int Run(const Options& o) {
+  std::vector<std::string> warnings;
+  auto cfg = Load(o, &warnings);
+  if (!cfg.ok()) {
+    std::fprintf(stderr, "failed parsing config: %s\n", cfg.status().message().c_str());
+    return 1;
+  }
+  skald::log::Level level;
+  std::string level_name = o.log_level.empty() ? cfg->server.log_level : o.log_level;
+  if (!skald::log::ParseLevel(level_name, &level)) {
+    std::fprintf(stderr, "invalid -log.level \"%s\" (want debug, info, warn or error)\n",
+                 level_name.c_str());
+    return 1;
+  }
+  skald::log::SetLevel(level);
+  cfg->server.log_level = level_name;
+  for (const std::string& w : warnings) SKALD_LOG(warn, w);
+  if (o.print_config) std::fputs(skald::StoreConfigToYaml(*cfg).c_str(), stderr);
+  if (o.verify) {
+    SKALD_LOG(info, "config is valid", {{"file", o.config_file}, {"warnings", warnings.size()}});
+    return 0;
+  }
+  skald::shutdown::InstallSignalHandlers();
+  skald::StoreApp app(std::move(*cfg));
+  skald::Status st = app.Start();
+  if (!st.ok()) {
+    SKALD_LOG(error, "error starting skald-store", {{"err", st.message()}});
+    return 1;
+  }
+  skald::shutdown::Wait();
+  SKALD_LOG(info, "received shutdown signal", {{"signal", skald::shutdown::Signal()}});
+  app.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  skald::FlagSet flags("skald-store");
+  flags.String("config.file", &o.config_file, "configuration file to load (Loki YAML)");
+  flags.Bool("config.expand-env", &o.expand_env, "expand ${VAR} and ${VAR:-default} in the config");
+  flags.Bool("print-config-stderr", &o.print_config, "print the effective config to stderr");
+  flags.String("log.level", &o.log_level, "only log messages at or above: debug, info, warn, error");
+  flags.Bool("verify-config", &o.verify, "load and check the config, then exit (0 = valid)");
+  flags.Bool("version", &o.version, "print the version and exit");
+  flags.Bool("health", &o.health, "GET /ready on the configured port; exit 0 when ready");
+  skald::Status st = flags.Parse(argc, argv);
+  if (!st.ok() || flags.help_requested()) {
+    if (!st.ok()) std::fprintf(stderr, "%s\n", st.message().c_str());
+    std::fputs(flags.Usage().c_str(), stderr);
+    return st.ok() ? 0 : 2;
+  }
+  if (o.version) {
+    std::printf("skald-store, version %s (compatible with %s)\n", skald::kVersion,
+                skald::kCompatibleWith);
+    return 0;
+  }
+  if (o.health) return Health(o);
+  return Run(o);
+}

@@ -1,0 +1,48 @@
+// CollectorApp wiring: HTTP options from the server section, build info metric, /config text.
+// The lead wires discovery → tail → pipeline → client onto this shell.
+#include "collector/collector_app.h"
+
+#include "collector/collector_config_loader.h"
+#include "common/logger.h"
+#include "common/version.h"
+
+namespace skald {
+
+CollectorApp::CollectorApp(CollectorConfig cfg, CollectorAppOptions opts,
+                           metrics::Registry* registry)
+    : cfg_(std::move(cfg)),
+      opts_(opts),
+      registry_(registry ? registry : &metrics::Registry::Default()) {
+  HttpServerOptions h;
+  h.address = cfg_.server.http_listen_address;
+  h.port = cfg_.server.http_listen_port;
+  h.max_body_bytes = 10u << 20;
+  http_ = std::make_unique<HttpServer>(h, registry_);
+  http_->SetConfigText(CollectorConfigToYaml(cfg_));
+  registry_->NewGaugeVec("skald_build_info", "Skald build information; always 1.",
+                         {"version", "component"})
+      .WithLabelValues({kVersion, "collector"})
+      .Set(1);
+}
+
+CollectorApp::~CollectorApp() { Stop(); }
+
+Status CollectorApp::Start(bool mark_ready) {
+  started_ = true;
+  http_->SetReady(false, "starting");
+  if (!cfg_.server.disable) SKALD_RETURN_IF_ERROR(http_->Start());
+  if (mark_ready) http_->SetReady(true);
+  SKALD_LOG(info, "skald-collector started",
+            {{"version", kVersion}, {"port", http_->port()}, {"dry_run", opts_.dry_run}});
+  return Status::Ok();
+}
+
+void CollectorApp::Stop() {
+  if (!started_) return;
+  started_ = false;
+  http_->SetReady(false, "stopping");
+  http_->Stop();
+  SKALD_LOG(info, "skald-collector stopped");
+}
+
+}  // namespace skald

@@ -1,0 +1,149 @@
+// Math (sprig add/sub/mul/div/mod and float variants, Loki's bytes/duration) and time functions
+// (toDate, toDateInZone, date, now, unixEpoch*, unixToTime).
+#include <chrono>
+#include <cmath>
+
+#include "common/gotemplate/function_args.h"
+#include "common/gotime/gotime.h"
+#include "common/time_util.h"
+
+namespace skald::gotemplate::internal {
+namespace {
+
+#define STR(i, var) std::string_view var; SKALD_RETURN_IF_ERROR(WantString(a[i], &var))
+
+Status Add(const Args& a, const TemplateData&, Value* o) {
+  int64_t s = 0;
+  for (const Value& v : a) s += CastInt(v);
+  *o = Value::Int(s);
+  return Status::Ok();
+}
+Status Mul(const Args& a, const TemplateData&, Value* o) {
+  int64_t s = 1;
+  for (const Value& v : a) s *= CastInt(v);
+  *o = Value::Int(s);
+  return Status::Ok();
+}
+Status Sub(const Args& a, const TemplateData&, Value* o) { *o = Value::Int(CastInt(a[0]) - CastInt(a[1])); return Status::Ok(); }
+template <bool kMod>
+Status Div(const Args& a, const TemplateData&, Value* o) {
+  int64_t d = CastInt(a[1]);
+  if (d == 0) return Status::Invalid("runtime error: integer divide by zero");
+  *o = Value::Int(kMod ? CastInt(a[0]) % d : CastInt(a[0]) / d);
+  return Status::Ok();
+}
+template <int kOp>  // 0 add, 1 sub, 2 mul, 3 div
+Status FloatOp(const Args& a, const TemplateData&, Value* o) {
+  double r = CastFloat(a[0]);
+  for (size_t i = 1; i < a.size(); ++i) {
+    double v = CastFloat(a[i]);
+    if (kOp == 3 && v == 0) return Status::Invalid("decimal division by 0");
+    r = kOp == 0 ? r + v : kOp == 1 ? r - v : kOp == 2 ? r * v : r / v;
+  }
+  *o = Value::Float(r);
+  return Status::Ok();
+}
+template <bool kMax>
+Status MinMax(const Args& a, const TemplateData&, Value* o) {
+  int64_t r = CastInt(a[0]);
+  for (const Value& v : a) r = kMax ? std::max(r, CastInt(v)) : std::min(r, CastInt(v));
+  *o = Value::Int(r);
+  return Status::Ok();
+}
+Status Ceil(const Args& a, const TemplateData&, Value* o) { *o = Value::Float(std::ceil(CastFloat(a[0]))); return Status::Ok(); }
+Status Floor(const Args& a, const TemplateData&, Value* o) { *o = Value::Float(std::floor(CastFloat(a[0]))); return Status::Ok(); }
+Status Round(const Args& a, const TemplateData&, Value* o) {
+  double p = std::pow(10.0, static_cast<double>(CastInt(a[1])));
+  *o = Value::Float(std::round(CastFloat(a[0]) * p) / p);
+  return Status::Ok();
+}
+Status IntF(const Args& a, const TemplateData&, Value* o) { *o = Value::Int(CastInt(a[0])); return Status::Ok(); }
+Status FloatF(const Args& a, const TemplateData&, Value* o) { *o = Value::Float(CastFloat(a[0])); return Status::Ok(); }
+
+// Loki: humanized bytes → number (0 when unparsable); Go duration → seconds (0 when unparsable).
+Status BytesF(const Args& a, const TemplateData&, Value* o) {
+  STR(0, s);
+  auto v = ParseByteSize(s);
+  *o = Value::Int(v.ok() ? *v : 0);
+  return Status::Ok();
+}
+Status DurationF(const Args& a, const TemplateData&, Value* o) {
+  STR(0, s);
+  auto v = ParseGoDuration(s);
+  *o = Value::Float(v.ok() ? static_cast<double>(*v) / 1e9 : 0);
+  return Status::Ok();
+}
+
+// sprig's toDate ignores parse errors and yields Go's zero time.
+Value ParsedOrZero(const Result<gotime::ParsedTime>& t) {
+  if (!t.ok()) return Value::Time(-62135596800LL, 0);
+  return Value::Time(t->unix_sec, static_cast<int32_t>(t->nsec));
+}
+Status ToDate(const Args& a, const TemplateData&, Value* o) {
+  STR(0, layout); STR(1, s);
+  *o = ParsedOrZero(gotime::Parse(layout, s));
+  return Status::Ok();
+}
+Status ToDateInZone(const Args& a, const TemplateData&, Value* o) {
+  STR(0, layout); STR(1, zone); STR(2, s);
+  auto loc = gotime::Location::Load(std::string(zone));
+  *o = ParsedOrZero(gotime::Parse(layout, s, loc.ok() ? *loc : nullptr));
+  return Status::Ok();
+}
+
+Status TimeArg(const Value& v, int64_t* ns) {
+  if (v.kind == Value::Kind::kTime) *ns = v.i * 1000000000LL + v.nsec;
+  else if (v.kind == Value::Kind::kInt) *ns = v.i * 1000000000LL;
+  else return Status::Invalid("wrong type for value; expected time.Time; got " + std::string(v.TypeName()));
+  return Status::Ok();
+}
+Status Date(const Args& a, const TemplateData&, Value* o) {
+  STR(0, layout);
+  int64_t ns = 0;
+  SKALD_RETURN_IF_ERROR(TimeArg(a[1], &ns));
+  *o = Value::Str(gotime::Format(layout, ns));
+  return Status::Ok();
+}
+Status Now(const Args&, const TemplateData&, Value* o) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  *o = Value::TimeNs(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  return Status::Ok();
+}
+template <int kUnit>  // 0 s, 1 ms, 2 ns
+Status UnixEpoch(const Args& a, const TemplateData&, Value* o) {
+  if (a[0].kind != Value::Kind::kTime)
+    return Status::Invalid("wrong type for value; expected time.Time; got " + std::string(a[0].TypeName()));
+  int64_t v = kUnit == 0 ? a[0].i : kUnit == 1 ? a[0].i * 1000 + a[0].nsec / 1000000
+                                                : a[0].i * 1000000000LL + a[0].nsec;
+  *o = Value::Str(std::to_string(v));
+  return Status::Ok();
+}
+// Loki's unixToTime: epoch in s/ms/us/ns chosen by digit count.
+Status UnixToTime(const Args& a, const TemplateData&, Value* o) {
+  STR(0, s);
+  int64_t v = CastInt(a[0]);
+  size_t digits = s.size();
+  if (v == 0 && s != "0") return Status::Invalid("unable to convert " + std::string(s) + " to time");
+  int64_t ns = digits <= 10 ? v * 1000000000LL : digits <= 13 ? v * 1000000LL : digits <= 16 ? v * 1000 : v;
+  *o = Value::TimeNs(ns);
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::vector<Function>& MathTimeFunctions() {
+  static const std::vector<Function> k = {
+      {"add", 0, -1, Add}, {"sub", 2, 2, Sub}, {"mul", 1, -1, Mul}, {"div", 2, 2, Div<false>},
+      {"mod", 2, 2, Div<true>}, {"addf", 1, -1, FloatOp<0>}, {"subf", 1, -1, FloatOp<1>},
+      {"mulf", 1, -1, FloatOp<2>}, {"divf", 1, -1, FloatOp<3>}, {"max", 1, -1, MinMax<true>},
+      {"min", 1, -1, MinMax<false>}, {"ceil", 1, 1, Ceil}, {"floor", 1, 1, Floor},
+      {"round", 2, 2, Round}, {"int", 1, 1, IntF}, {"int64", 1, 1, IntF}, {"float64", 1, 1, FloatF},
+      {"bytes", 1, 1, BytesF}, {"duration", 1, 1, DurationF}, {"duration_seconds", 1, 1, DurationF},
+      {"toDate", 2, 2, ToDate}, {"toDateInZone", 3, 3, ToDateInZone}, {"date", 2, 2, Date},
+      {"now", 0, 0, Now}, {"unixEpoch", 1, 1, UnixEpoch<0>}, {"unixEpochMillis", 1, 1, UnixEpoch<1>},
+      {"unixEpochNanos", 1, 1, UnixEpoch<2>}, {"unixToTime", 1, 1, UnixToTime},
+  };
+  return k;
+}
+
+}  // namespace skald::gotemplate::internal

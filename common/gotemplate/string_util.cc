@@ -1,0 +1,264 @@
+// Go-compatible string helpers for the template functions.
+#include "common/gotemplate/string_util.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <cctype>
+#include <vector>
+
+namespace skald::gotemplate::internal {
+namespace {
+
+size_t RuneWidth(std::string_view s, size_t pos) {
+  unsigned char c = static_cast<unsigned char>(s[pos]);
+  size_t w = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  return pos + w <= s.size() ? w : 1;
+}
+
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
+
+// Appends repl with Go's regexp.Expand rules.
+void Expand(const re2::RE2& re, std::string_view repl, const re2::StringPiece* groups, int n,
+            std::string* out) {
+  for (size_t i = 0; i < repl.size(); ++i) {
+    if (repl[i] != '$' || i + 1 >= repl.size()) { out->push_back(repl[i]); continue; }
+    if (repl[i + 1] == '$') { out->push_back('$'); ++i; continue; }
+    size_t start = i + 1, end = start;
+    bool brace = repl[start] == '{';
+    if (brace) ++start, end = start;
+    while (end < repl.size() && (std::isalnum(static_cast<unsigned char>(repl[end])) || repl[end] == '_')) ++end;
+    if (end == start || (brace && (end >= repl.size() || repl[end] != '}'))) { out->push_back('$'); continue; }
+    std::string_view name = repl.substr(start, end - start);
+    int idx = -1;
+    if (std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      idx = name.size() < 9 ? std::stoi(std::string(name)) : -1;
+    } else {
+      auto it = re.NamedCapturingGroups().find(std::string(name));
+      if (it != re.NamedCapturingGroups().end()) idx = it->second;
+    }
+    if (idx >= 0 && idx < n && groups[idx].data() != nullptr) out->append(groups[idx].data(), groups[idx].size());
+    i = brace ? end : end - 1;
+  }
+}
+
+}  // namespace
+
+std::string AsciiUpper(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return r;
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+
+std::string Title(std::string_view s) {
+  std::string r(s);
+  bool prev_sep = true;
+  for (char& c : r) {
+    if (prev_sep) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    prev_sep = !IsWordChar(c);
+  }
+  return r;
+}
+
+std::string ReplaceN(std::string_view s, std::string_view from, std::string_view to, int64_t n) {
+  std::string r;
+  size_t pos = 0;
+  for (int64_t done = 0; n < 0 || done < n; ++done) {
+    size_t at;
+    if (from.empty()) {  // Go inserts `to` before each rune and at the end
+      if (pos > s.size()) break;
+      r.append(to);
+      if (pos == s.size()) { pos = s.size() + 1; break; }
+      size_t w = RuneWidth(s, pos);
+      r.append(s.substr(pos, w));
+      pos += w;
+      continue;
+    }
+    at = s.find(from, pos);
+    if (at == std::string_view::npos) break;
+    r.append(s.substr(pos, at - pos)).append(to);
+    pos = at + from.size();
+  }
+  if (pos < s.size()) r.append(s.substr(pos));
+  return r;
+}
+
+std::string_view TrimCutset(std::string_view s, std::string_view cutset, bool left, bool right) {
+  while (left && !s.empty() && cutset.find(s.front()) != std::string_view::npos) s.remove_prefix(1);
+  while (right && !s.empty() && cutset.find(s.back()) != std::string_view::npos) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view TrimSpaceView(std::string_view s) { return TrimCutset(s, " \t\n\r\v\f", true, true); }
+
+std::string RegexReplaceAll(const re2::RE2& re, std::string_view s, std::string_view repl, bool literal) {
+  int n = re.NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> g(n);
+  std::string out;
+  size_t search = 0, last_end = 0;
+  while (search <= s.size()) {
+    if (!re.Match(s, search, s.size(), re2::RE2::UNANCHORED, g.data(), n)) break;
+    size_t a0 = g[0].data() - s.data(), a1 = a0 + g[0].size();
+    out.append(s.substr(last_end, a0 - last_end));
+    if (a1 > last_end || a0 == 0) {
+      if (literal) out.append(repl);
+      else Expand(re, repl, g.data(), n, &out);
+    }
+    last_end = a1;
+    size_t w = search < s.size() ? RuneWidth(s, search) : 1;
+    if (search + w > a1) search += w;
+    else if (search + 1 > a1) search += 1;
+    else search = a1;
+  }
+  out.append(s.substr(std::min(last_end, s.size())));
+  return out;
+}
+
+int64_t RegexCount(const re2::RE2& re, std::string_view s) {
+  re2::StringPiece m;
+  int64_t count = 0;
+  size_t pos = 0;
+  long prev_end = -1;
+  while (pos <= s.size()) {
+    if (!re.Match(s, pos, s.size(), re2::RE2::UNANCHORED, &m, 1)) break;
+    size_t a0 = m.data() - s.data(), a1 = a0 + m.size();
+    bool accept = true;
+    if (a1 == pos) {
+      if (static_cast<long>(a0) == prev_end) accept = false;
+      pos += pos < s.size() ? RuneWidth(s, pos) : 1;
+    } else {
+      pos = a1;
+    }
+    prev_end = static_cast<long>(a1);
+    count += accept;
+  }
+  return count;
+}
+
+std::string AlignRunes(std::string_view s, int64_t width, bool left) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < s.size(); i += RuneWidth(s, i)) starts.push_back(i);
+  int64_t runes = static_cast<int64_t>(starts.size());
+  if (runes <= width) {
+    std::string pad(static_cast<size_t>(std::min<int64_t>(width - runes, 1 << 20)), ' ');
+    return left ? std::string(s) + pad : pad + std::string(s);
+  }
+  if (left) return std::string(s.substr(0, starts[width]));
+  return std::string(s.substr(starts[runes - width]));
+}
+
+std::string QueryEscape(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string r;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') r.push_back(static_cast<char>(c));
+    else if (c == ' ') r.push_back('+');
+    else { r.push_back('%'); r.push_back(kHex[c >> 4]); r.push_back(kHex[c & 15]); }
+  }
+  return r;
+}
+
+bool QueryUnescape(std::string_view s, std::string* out) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') { out->push_back(' '); continue; }
+    if (s[i] != '%') { out->push_back(s[i]); continue; }
+    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) return false;
+    out->push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+    i += 2;
+  }
+  return true;
+}
+
+static const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string Base64Encode(std::string_view s) {
+  std::string r;
+  size_t i = 0;
+  for (; i + 2 < s.size(); i += 3) {
+    uint32_t v = (uint8_t(s[i]) << 16) | (uint8_t(s[i + 1]) << 8) | uint8_t(s[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) r.push_back(kB64[(v >> k) & 63]);
+  }
+  if (i < s.size()) {
+    uint32_t v = uint8_t(s[i]) << 16;
+    if (i + 1 < s.size()) v |= uint8_t(s[i + 1]) << 8;
+    r.push_back(kB64[(v >> 18) & 63]);
+    r.push_back(kB64[(v >> 12) & 63]);
+    r.push_back(i + 1 < s.size() ? kB64[(v >> 6) & 63] : '=');
+    r.push_back('=');
+  }
+  return r;
+}
+
+bool Base64Decode(std::string_view s, std::string* out) {
+  if (s.size() % 4 != 0) return false;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '=') { if (i + 2 < s.size()) return false; break; }
+    const char* p = std::strchr(kB64, s[i]);
+    if (p == nullptr || s[i] == '\0') return false;
+    acc = (acc << 6) | static_cast<uint32_t>(p - kB64);
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out->push_back(static_cast<char>((acc >> bits) & 0xFF)); }
+  }
+  return true;
+}
+
+std::string Sha256Hex(std::string_view s) {
+  static const uint32_t k[64] = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::string m(s);
+  uint64_t bitlen = static_cast<uint64_t>(s.size()) * 8;
+  m.push_back(static_cast<char>(0x80));
+  while (m.size() % 64 != 56) m.push_back('\0');
+  for (int i = 7; i >= 0; --i) m.push_back(static_cast<char>(bitlen >> (i * 8)));
+  auto rotr = [](uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+  for (size_t off = 0; off < m.size(); off += 64) {
+    uint32_t w[64];
+    for (int i = 0; i < 16; ++i)
+      w[i] = (uint8_t(m[off + 4 * i]) << 24) | (uint8_t(m[off + 4 * i + 1]) << 16) |
+             (uint8_t(m[off + 4 * i + 2]) << 8) | uint8_t(m[off + 4 * i + 3]);
+    for (int i = 16; i < 64; ++i) {
+      uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a[8];
+    std::copy(h, h + 8, a);
+    for (int i = 0; i < 64; ++i) {
+      uint32_t t1 = a[7] + (rotr(a[4], 6) ^ rotr(a[4], 11) ^ rotr(a[4], 25)) +
+                    ((a[4] & a[5]) ^ (~a[4] & a[6])) + k[i] + w[i];
+      uint32_t t2 = (rotr(a[0], 2) ^ rotr(a[0], 13) ^ rotr(a[0], 22)) +
+                    ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
+      for (int j = 7; j > 0; --j) a[j] = a[j - 1];
+      a[4] += t1;
+      a[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; ++i) h[i] += a[i];
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string r;
+  for (uint32_t v : h)
+    for (int i = 28; i >= 0; i -= 4) r.push_back(kHex[(v >> i) & 15]);
+  return r;
+}
+
+}  // namespace skald::gotemplate::internal

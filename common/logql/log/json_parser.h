@@ -1,0 +1,43 @@
+// `| json` (flatten nested objects with '_', skip arrays), `| json a="b.c", d="e[0]"` (extract
+// paths) and `| unpack` (Promtail pack output: `_entry` becomes the line); simdjson On-Demand.
+// Invalid JSON sets __error__=JSONParserErr and __error_details__ instead of dropping the line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/logql/log/stage.h"
+#include "common/status.h"
+
+namespace skald::logql::log {
+
+class JsonParser final : public Stage {
+ public:
+  bool Process(LineState& s) const override;
+};
+
+struct JsonExpression {
+  std::string label;
+  std::string pointer;  // JSON pointer built from the LogQL path ("/b/c", "/e/0")
+};
+
+class JsonExpressionParser final : public Stage {
+ public:
+  // `exprs` pairs: label name → LogQL json path (`b.c`, `e[0]`, `["x y"]`, `a["b"][1]`).
+  static Result<JsonExpressionParser> Make(
+      const std::vector<std::pair<std::string, std::string>>& exprs);
+  bool Process(LineState& s) const override;
+
+ private:
+  std::vector<JsonExpression> exprs_;
+};
+
+// Converts a LogQL json path to a JSON pointer; error on bad syntax.
+Result<std::string> JsonPathToPointer(std::string_view path);
+
+class UnpackParser final : public Stage {
+ public:
+  bool Process(LineState& s) const override;
+};
+
+}  // namespace skald::logql::log

@@ -1,0 +1,42 @@
+// `| logfmt [--strict] [--keep-empty] [a="b", c]`: go-logfmt tokenisation; lenient by default
+// (bad tokens are skipped), --strict stops at the first error with __error__=LogfmtParserErr.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/logql/log/stage.h"
+
+namespace skald::logql::log {
+
+struct LogfmtConfig {
+  bool strict = false;
+  bool keep_empty = false;
+  // label ← logfmt key; empty means every key becomes a (sanitised) label.
+  std::vector<std::pair<std::string, std::string>> exprs;
+};
+
+// One key/value of a logfmt line. `value` is the raw token (quotes included when quoted).
+struct LogfmtPair {
+  std::string_view key;
+  std::string_view value;
+  bool quoted = false;
+  bool has_equals = false;
+};
+
+// Scans the next pair from line[*pos]; false at the end. On a syntax error sets *err (Go-like
+// "logfmt syntax error at pos N : unexpected '='") and advances past the bad token.
+bool NextLogfmtPair(std::string_view line, size_t* pos, LogfmtPair* out, std::string* err);
+
+class LogfmtParser final : public Stage {
+ public:
+  explicit LogfmtParser(LogfmtConfig cfg) : cfg_(std::move(cfg)) {}
+  bool Process(LineState& s) const override;
+
+ private:
+  LogfmtConfig cfg_;
+};
+
+}  // namespace skald::logql::log

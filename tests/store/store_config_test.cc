@@ -1,0 +1,162 @@
+// Loading Loki configs: the user's seed file (warnings only), typos with line numbers, value
+// errors, path_prefix defaults, env expansion, and the YAML dump loading back.
+#include <catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "store/store_config_loader.h"
+
+using namespace skald;
+
+namespace {
+
+const std::string kSeed = std::string(SKALD_SOURCE_DIR) + "/../shared/seed/loki-config.yaml";
+constexpr int64_t kS = 1000000000LL;
+
+bool AnyContains(const std::vector<std::string>& v, const std::string& needle) {
+  for (const auto& s : v) {
+    if (s.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("the seed loki-config.yaml loads with warnings only") {
+  std::vector<std::string> warnings;
+  auto cfg = LoadStoreConfig(kSeed, false, &warnings);
+  INFO(cfg.status().message());
+  REQUIRE(cfg.ok());
+  CHECK_FALSE(cfg->auth_enabled);
+  CHECK(cfg->server.http_listen_port == 3100);
+  CHECK(cfg->server.grpc_listen_port == 9096);
+  CHECK(cfg->path_prefix == "/loki");
+  CHECK(cfg->chunks_directory == "/loki/chunks");
+  CHECK(cfg->rules_directory == "/loki/rules");
+  CHECK(cfg->limits.retention_period_ns == 30 * 24 * 3600 * kS);
+  CHECK(cfg->limits.reject_old_samples_max_age_ns == 168 * 3600 * kS);
+  CHECK(cfg->limits.ingestion_rate_mb == 16);
+  CHECK(cfg->limits.ingestion_burst_size_mb == 32);
+  CHECK(cfg->limits.per_stream_rate_limit == 12000000);
+  CHECK(cfg->limits.per_stream_rate_limit_burst == 15000000);
+  CHECK(cfg->compactor.working_directory == "/loki/compactor");
+  CHECK(cfg->compactor.compaction_interval_ns == 600 * kS);
+  CHECK(cfg->compactor.retention_enabled);
+  CHECK(cfg->compactor.retention_delete_delay_ns == 7200 * kS);
+  CHECK(cfg->compactor.retention_delete_worker_count == 150);
+  CHECK(cfg->ruler.local_directory == "/loki/rules");
+  CHECK(cfg->ruler.rule_path == "/loki/rules-temp");
+  CHECK(cfg->ruler.alertmanager_url == "http://localhost:9093");
+  CHECK(cfg->ruler.enable_api);
+  CHECK(cfg->querier.max_concurrent == 4);
+  CHECK(cfg->ingester.wal_dir == "/loki/wal");
+  for (const char* key : {"common.instance_addr", "common.replication_factor", "common.ring",
+                          "limits_config.enforce_metric_name", "compactor.shared_store",
+                          "schema_config", "ruler.ring", "query_range", "frontend",
+                          "server.grpc_listen_port"}) {
+    INFO(key);
+    CHECK(AnyContains(warnings, "key \"" + std::string(key) + "\" is not used"));
+  }
+  CHECK(AnyContains(warnings, "loki-config.yaml:22:"));  // enforce_metric_name's line
+}
+
+TEST_CASE("a typo'd key is an error naming file line and suggestion") {
+  std::string text = ReadFile(kSeed);
+  size_t pos = text.find("retention_period:");
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, 17, "retention_peroid:");
+  auto cfg = ParseStoreConfig("typo.yaml", text, false, nullptr);
+  REQUIRE_FALSE(cfg.ok());
+  CHECK(cfg.status().message() ==
+        "typo.yaml:21: unknown key \"retention_peroid\" in section \"limits_config\" (did you "
+        "mean retention_period?)");
+}
+
+TEST_CASE("bad values and cross-field errors") {
+  struct Case { const char* yaml; const char* want; } cases[] = {
+      {"server:\n  http_listen_port: abc\n", "t.yaml:2: key \"server.http_listen_port\""},
+      {"limits_config:\n  per_stream_rate_limit: 3XB\n",
+       "t.yaml:2: key \"limits_config.per_stream_rate_limit\""},
+      {"ingester:\n  wal:\n    fsync: sometimes\n", "ingester.wal.fsync"},
+      {"ingester:\n  chunk_encoding: brotli\n", "invalid encoding: brotli"},
+      {"server:\n  log_level: loud\n", "unrecognized log level"},
+      {"limits_config:\n  retention_stream:\n    - selector: '{a=\"b\"}'\n      perod: 1d\n",
+       "t.yaml:4: unknown key \"perod\" in section \"limits_config.retention_stream\""},
+      {"auth_enabled: false\nauth_enabled: true\n", "t.yaml:2: key \"auth_enabled\" is set twice"}};
+  for (const auto& c : cases) {
+    INFO(c.yaml);
+    auto cfg = ParseStoreConfig("t.yaml", c.yaml, false, nullptr);
+    REQUIRE_FALSE(cfg.ok());
+    CHECK(cfg.status().message().find(c.want) != std::string::npos);
+  }
+}
+
+TEST_CASE("defaults: Loki's and directories derived from path_prefix") {
+  auto empty = ParseStoreConfig("e.yaml", "", false, nullptr);
+  REQUIRE(empty.ok());
+  CHECK(empty->auth_enabled);
+  CHECK(empty->server.http_listen_port == 3100);
+  CHECK(empty->ingester.wal_dir == "/loki/wal");
+  auto cfg = ParseStoreConfig("p.yaml",
+                              "common:\n  path_prefix: /data/store/\n"
+                              "ingester:\n  wal:\n    dir: /fast/wal\n    fsync: always\n"
+                              "  max_chunk_age: 1h\n"
+                              "limits_config:\n  retention_stream:\n"
+                              "    - selector: '{service=\"postgres\"}'\n      priority: 2\n"
+                              "      period: 90d\n",
+                              false, nullptr);
+  REQUIRE(cfg.ok());
+  CHECK(cfg->ingester.wal_dir == "/fast/wal");
+  CHECK(cfg->ingester.wal_fsync == "always");
+  CHECK(cfg->ingester.max_chunk_age_ns == 3600 * kS);
+  CHECK(cfg->compactor.working_directory == "/data/store/compactor");
+  CHECK(cfg->chunks_directory == "/data/store/chunks");
+  CHECK(cfg->ruler.local_directory == "/data/store/rules");
+  REQUIRE(cfg->limits.retention_stream.size() == 1);
+  CHECK(cfg->limits.retention_stream[0].selector == "{service=\"postgres\"}");
+  CHECK(cfg->limits.retention_stream[0].priority == 2);
+  CHECK(cfg->limits.retention_stream[0].period_ns == 90 * 24 * 3600 * kS);
+}
+
+TEST_CASE("expand-env substitutes before parsing") {
+  setenv("SKALD_TEST_PORT", "3999", 1);
+  unsetenv("SKALD_TEST_DATA");
+  std::string text = "server:\n  http_listen_port: ${SKALD_TEST_PORT}\n"
+                     "common:\n  path_prefix: ${SKALD_TEST_DATA:-./data}/store\n";
+  auto cfg = ParseStoreConfig("env.yaml", text, true, nullptr);
+  REQUIRE(cfg.ok());
+  CHECK(cfg->server.http_listen_port == 3999);
+  CHECK(cfg->path_prefix == "./data/store");
+  CHECK_FALSE(ParseStoreConfig("env.yaml", text, false, nullptr).ok());
+}
+
+TEST_CASE("the YAML dump loads back to the same config") {
+  auto cfg = LoadStoreConfig(kSeed, false, nullptr);
+  REQUIRE(cfg.ok());
+  std::string dumped = StoreConfigToYaml(*cfg);
+  std::vector<std::string> warnings;
+  auto again = ParseStoreConfig("dump.yaml", dumped, false, &warnings);
+  INFO(again.status().message());
+  REQUIRE(again.ok());
+  CHECK(warnings.empty());
+  CHECK(StoreConfigToYaml(*again) == dumped);
+  CHECK(again->limits.retention_period_ns == cfg->limits.retention_period_ns);
+  CHECK(again->limits.per_stream_rate_limit == 12000000);
+}
+
+TEST_CASE("the shipped configs/skald-store.yaml loads cleanly") {
+  std::vector<std::string> warnings;
+  auto cfg = LoadStoreConfig(std::string(SKALD_SOURCE_DIR) + "/configs/skald-store.yaml", true,
+                             &warnings);
+  INFO(cfg.status().message());
+  REQUIRE(cfg.ok());
+  CHECK(warnings.empty());
+  CHECK_FALSE(cfg->auth_enabled);
+  CHECK(cfg->server.http_listen_port == 3100);
+}
