@@ -1,0 +1,396 @@
+// Range aggregations (see range_aggregation.h).
+#include "store/query/range_aggregation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <thread>
+#include <unordered_map>
+
+#include "store/query/log_engine.h"
+
+namespace skald::query {
+namespace {
+
+// Mergeable partial state of one window.
+struct Accum {
+  int64_t count = 0;
+  double sum = 0, first = 0, last = 0, min = 0, max = 0;
+  int64_t first_ts = 0, last_ts = 0;
+};
+
+bool NeedsSamples(RangeOp op) {
+  return op == RangeOp::kQuantile || op == RangeOp::kStdvar || op == RangeOp::kStddev ||
+         op == RangeOp::kRateCounter;
+}
+
+using SamplePts = std::vector<std::pair<int64_t, double>>;
+
+struct Target {
+  LabelSet labels;
+  std::vector<Accum> acc;
+  std::vector<SamplePts> samples;  // only when NeedsSamples
+};
+
+using TargetMap = std::unordered_map<std::string, Target>;
+
+void Merge(Accum& into, const Accum& a) {
+  if (a.count == 0) return;
+  if (into.count == 0) {
+    into = a;
+    return;
+  }
+  into.count += a.count;
+  into.sum += a.sum;
+  into.min = std::min(into.min, a.min);
+  into.max = std::max(into.max, a.max);
+  if (a.first_ts < into.first_ts) into.first = a.first, into.first_ts = a.first_ts;
+  if (a.last_ts >= into.last_ts) into.last = a.last, into.last_ts = a.last_ts;
+}
+
+LabelSet ApplyGrouping(const LabelSet& ls, const std::optional<Grouping>& g) {
+  if (!g) return ls;
+  std::vector<Label> out;
+  for (const auto& l : ls) {
+    bool listed = std::find(g->labels.begin(), g->labels.end(), l.name) != g->labels.end();
+    if (listed != g->without) out.push_back(l);
+  }
+  return LabelSet(std::move(out));
+}
+
+struct Window {
+  std::deque<std::pair<int64_t, double>> s;
+  double sum = 0;
+  Target* target = nullptr;
+};
+
+void Accumulate(const Window& w, RangeOp op, Accum* a, SamplePts* pts) {
+  Accum x;
+  x.count = static_cast<int64_t>(w.s.size());
+  x.sum = w.sum;
+  x.first = w.s.front().second, x.first_ts = w.s.front().first;
+  x.last = w.s.back().second, x.last_ts = w.s.back().first;
+  if (op == RangeOp::kMin || op == RangeOp::kMax) {
+    x.min = x.max = x.first;
+    for (const auto& [t, v] : w.s) x.min = std::min(x.min, v), x.max = std::max(x.max, v);
+  }
+  Merge(*a, x);
+  if (pts) pts->insert(pts->end(), w.s.begin(), w.s.end());
+}
+
+struct StreamWork {
+  std::string tenant;
+  StreamInfo info;
+};
+
+// Slides one stream's samples through the step windows, merging partials into `targets`.
+Status RunStream(const MetricNode& n, const StepGrid& grid, const StreamWork& sw, StoreReader& reader,
+                 TargetMap& targets, QueryStats& stats, const Deadline& deadline) {
+  const size_t steps = grid.size();
+  const int64_t first_hi = grid.ts_ns.front() - n.offset_ns;
+  const int64_t last_hi = grid.ts_ns.back() - n.offset_ns;
+  auto it = reader.Entries(sw.tenant, sw.info.id, first_hi - n.range_ns + 1, last_hi + 1,
+                           Direction::kForward);
+  auto ex = n.extractor->ForStream(sw.info.labels);
+  std::unordered_map<const LabelSet*, Window> windows;
+  bool pending = false, done = false;
+  SampleOutput out;
+  int64_t pts = 0;
+  const bool keep = NeedsSamples(n.range_op);
+  for (size_t j = 0; j < steps; j++) {
+    const int64_t hi = grid.ts_ns[j] - n.offset_ns, lo = hi - n.range_ns;
+    while (!done) {
+      if (!pending) {
+        if (!it->Next()) { done = true; break; }
+        if ((++stats.lines_processed & 4095) == 0 && deadline.Expired()) {
+          return Status(Code::kTimeout, "context deadline exceeded");
+        }
+        stats.bytes_processed += static_cast<int64_t>(it->At().line.size());
+        if (!ex->Process(it->At(), &out)) continue;
+        pts = it->At().ts_ns;
+        pending = true;
+      }
+      if (pts > hi) break;
+      pending = false;
+      if (pts <= lo) continue;
+      Window& w = windows[out.labels];
+      if (w.target == nullptr) {
+        LabelSet g = ApplyGrouping(*out.labels, n.range_grouping);
+        auto [t, fresh] = targets.try_emplace(g.ToString());
+        if (fresh) {
+          t->second.labels = std::move(g);
+          t->second.acc.resize(steps);
+          if (keep) t->second.samples.resize(steps);
+        }
+        w.target = &t->second;
+      }
+      w.s.emplace_back(pts, out.value);
+      w.sum += out.value;
+    }
+    for (auto& [ls, w] : windows) {
+      while (!w.s.empty() && w.s.front().first <= lo) {
+        w.sum -= w.s.front().second;
+        w.s.pop_front();
+      }
+      if (w.s.empty()) {
+        w.sum = 0;
+        continue;
+      }
+      Accumulate(w, n.range_op, &w.target->acc[j], keep ? &w.target->samples[j] : nullptr);
+    }
+  }
+  return it->status();
+}
+
+bool SummaryEligible(const MetricNode& n) {
+  return n.extractor->IsNoop() &&
+         (n.range_op == RangeOp::kCount || n.range_op == RangeOp::kRate ||
+          n.range_op == RangeOp::kBytes || n.range_op == RangeOp::kBytesRate);
+}
+
+// count/bytes from chunk summaries: a chunk wholly inside a window adds its totals without being
+// decoded; the part of a chunk straddling a window edge is read entry by entry. Declines (false)
+// when chunks overlap in time or when fewer than half of the chunk/window pairs are whole.
+Result<bool> RunStreamSummaries(const MetricNode& n, const StepGrid& grid, const StreamWork& sw,
+                                StoreReader& reader, TargetMap& targets, QueryStats& stats) {
+  const int64_t first_lo = grid.ts_ns.front() - n.offset_ns - n.range_ns;
+  const int64_t last_hi = grid.ts_ns.back() - n.offset_ns;
+  auto sums = reader.Summaries(sw.tenant, sw.info.id, first_lo + 1, last_hi + 1);
+  if (!sums.ok()) return sums.status();
+  std::vector<ChunkSummary> cs = std::move(*sums);
+  std::sort(cs.begin(), cs.end(), [](const auto& a, const auto& b) { return a.min_ts_ns < b.min_ts_ns; });
+  for (size_t i = 1; i < cs.size(); i++) {
+    if (cs[i].min_ts_ns <= cs[i - 1].max_ts_ns) return false;
+  }
+  size_t whole = 0, partial = 0;
+  for (size_t j = 0; j < grid.size(); j++) {
+    const int64_t hi = grid.ts_ns[j] - n.offset_ns, lo = hi - n.range_ns;
+    for (const auto& c : cs) {
+      if (c.max_ts_ns <= lo || c.min_ts_ns > hi) continue;
+      (c.min_ts_ns > lo && c.max_ts_ns <= hi) ? whole++ : partial++;
+    }
+  }
+  if (whole == 0 || whole < partial) return false;
+  const bool bytes = n.range_op == RangeOp::kBytes || n.range_op == RangeOp::kBytesRate;
+  LabelSet g = ApplyGrouping(sw.info.labels, n.range_grouping);
+  auto [t, fresh] = targets.try_emplace(g.ToString());
+  if (fresh) t->second.labels = std::move(g), t->second.acc.resize(grid.size());
+  for (size_t j = 0; j < grid.size(); j++) {
+    const int64_t hi = grid.ts_ns[j] - n.offset_ns, lo = hi - n.range_ns;
+    Accum a;
+    for (const auto& c : cs) {
+      if (c.max_ts_ns <= lo || c.min_ts_ns > hi) continue;
+      if (c.min_ts_ns > lo && c.max_ts_ns <= hi) {
+        a.count += c.entries;
+        a.sum += static_cast<double>(bytes ? c.raw_bytes : c.entries);
+        stats.chunks_from_summary++;
+        continue;
+      }
+      auto it = reader.Entries(sw.tenant, sw.info.id, std::max(lo + 1, c.min_ts_ns),
+                               std::min(hi, c.max_ts_ns) + 1, Direction::kForward);
+      while (it->Next()) {
+        a.count++;
+        a.sum += bytes ? static_cast<double>(it->At().line.size()) : 1.0;
+        stats.lines_processed++;
+        stats.bytes_processed += static_cast<int64_t>(it->At().line.size());
+      }
+      SKALD_RETURN_IF_ERROR(it->status());
+    }
+    if (a.count > 0) a.last_ts = hi, Merge(t->second.acc[j], a);
+  }
+  return true;
+}
+
+double RateCounter(SamplePts& s, int64_t range_ns, int64_t hi_ns) {
+  if (s.size() < 2) return 0;
+  std::stable_sort(s.begin(), s.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  double result = s.back().second - s.front().second;
+  for (size_t i = 1; i < s.size(); i++) {
+    if (s[i].second < s[i - 1].second) result += s[i - 1].second;
+  }
+  const double sec = 1e9;
+  double to_start = (s.front().first - (hi_ns - range_ns)) / sec;
+  double to_end = (hi_ns - s.back().first) / sec;
+  double sampled = (s.back().first - s.front().first) / sec;
+  if (sampled <= 0) return 0;
+  double avg = sampled / static_cast<double>(s.size() - 1);
+  if (result > 0 && s.front().second >= 0) {
+    double to_zero = sampled * (s.front().second / result);
+    if (to_zero < to_start) to_start = to_zero;
+  }
+  double threshold = avg * 1.1, interval = sampled;
+  interval += to_start < threshold ? to_start : avg / 2;
+  interval += to_end < threshold ? to_end : avg / 2;
+  return result * (interval / sampled) / (range_ns / sec);
+}
+
+double Finish(const MetricNode& n, const Accum& a, SamplePts* pts, int64_t hi_ns) {
+  const double range_s = static_cast<double>(n.range_ns) / 1e9;
+  switch (n.range_op) {
+    case RangeOp::kCount: return static_cast<double>(a.count);
+    case RangeOp::kRate: return a.sum / range_s;  // count / range, or sum / range unwrapped
+    case RangeOp::kBytes: case RangeOp::kSum: return a.sum;
+    case RangeOp::kBytesRate: return a.sum / range_s;
+    case RangeOp::kAvg: return a.sum / static_cast<double>(a.count);
+    case RangeOp::kMax: return a.max;
+    case RangeOp::kMin: return a.min;
+    case RangeOp::kFirst: return a.first;
+    case RangeOp::kLast: return a.last;
+    case RangeOp::kAbsent: return 1;
+    case RangeOp::kRateCounter: return RateCounter(*pts, n.range_ns, hi_ns);
+    case RangeOp::kQuantile: case RangeOp::kStdvar: case RangeOp::kStddev: {
+      std::vector<double> v;
+      for (const auto& p : *pts) v.push_back(p.second);
+      if (n.range_op == RangeOp::kQuantile) return Quantile(n.param, v);
+      double mean = 0, m2 = 0;
+      for (size_t i = 0; i < v.size(); i++) {
+        double d = v[i] - mean;
+        mean += d / static_cast<double>(i + 1);
+        m2 += d * (v[i] - mean);
+      }
+      double var = m2 / static_cast<double>(v.size());
+      return n.range_op == RangeOp::kStdvar ? var : std::sqrt(var);
+    }
+  }
+  return 0;
+}
+
+// absent_over_time: 1 at steps where no series had a sample; labels from the `=` matchers.
+StepMatrix Absent(const MetricNode& n, const TargetMap& targets, size_t steps) {
+  std::vector<Label> ls;
+  for (const auto& m : n.matchers) {
+    if (m.type() == MatchType::kEq) ls.push_back({m.name(), m.value()});
+  }
+  StepSeries s = StepMatrix::Empty(LabelSet(std::move(ls)), steps);
+  bool any = false;
+  for (size_t j = 0; j < steps; j++) {
+    bool seen = false;
+    for (const auto& [k, t] : targets) seen = seen || t.acc[j].count > 0;
+    if (!seen) s.v[j] = 1, s.present[j] = 1, any = true;
+  }
+  StepMatrix m;
+  if (any) m.series.push_back(std::move(s));
+  return m;
+}
+
+Status CheckErrors(const StepMatrix& m) {
+  for (const auto& s : m.series) {
+    auto err = s.labels.Get("__error__");
+    if (!err) continue;
+    std::string e(*err);
+    return Status::Invalid("pipeline error: '" + e + "' for series: '" + s.labels.ToString() +
+                           "'.\nUse a label filter to intentionally skip this error. (e.g | "
+                           "__error__!=\"" + e + "\").\nTo skip all potential errors you can match "
+                           "empty errors.(e.g __error__=\"\")\nThe label filter can also be "
+                           "specified after unwrap. (e.g | unwrap latency | __error__=\"\" )");
+  }
+  return Status::Ok();
+}
+
+// Merges a worker's targets (covering steps [offset, offset + its size)) into `all`.
+void MergeInto(TargetMap& all, TargetMap& part, size_t offset, size_t steps) {
+  for (auto& [k, t] : part) {
+    auto [dst, fresh] = all.try_emplace(k);
+    if (fresh) {
+      dst->second.labels = std::move(t.labels);
+      dst->second.acc.resize(steps);
+      if (!t.samples.empty()) dst->second.samples.resize(steps);
+    }
+    for (size_t j = 0; j < t.acc.size(); j++) {
+      Merge(dst->second.acc[offset + j], t.acc[j]);
+      if (!t.samples.empty()) {
+        auto& d = dst->second.samples[offset + j];
+        d.insert(d.end(), t.samples[j].begin(), t.samples[j].end());
+      }
+    }
+  }
+}
+
+StepMatrix ToMatrix(const MetricNode& n, TargetMap& all, const StepGrid& grid) {
+  StepMatrix m;
+  for (auto& [k, t] : all) {
+    StepSeries s = StepMatrix::Empty(std::move(t.labels), grid.size());
+    for (size_t j = 0; j < grid.size(); j++) {
+      if (t.acc[j].count == 0) continue;
+      s.present[j] = 1;
+      s.v[j] = Finish(n, t.acc[j], t.samples.empty() ? nullptr : &t.samples[j],
+                      grid.ts_ns[j] - n.offset_ns);
+    }
+    m.series.push_back(std::move(s));
+  }
+  return m;
+}
+
+}  // namespace
+
+double Quantile(double phi, std::vector<double>& v) {
+  if (v.empty() || std::isnan(phi)) return std::nan("");
+  if (phi < 0) return -INFINITY;
+  if (phi > 1) return INFINITY;
+  std::sort(v.begin(), v.end());
+  double rank = phi * static_cast<double>(v.size() - 1);
+  size_t lo = static_cast<size_t>(std::max(0.0, std::floor(rank)));
+  size_t hi = std::min(v.size() - 1, lo + 1);
+  double w = rank - std::floor(rank);
+  return v[lo] * (1 - w) + v[hi] * w;
+}
+
+Result<StepMatrix> EvalRangeAggregation(const MetricNode& n, const StepGrid& grid, EvalContext& ctx) {
+  const int64_t lo = grid.ts_ns.front() - n.offset_ns - n.range_ns;
+  const int64_t hi = grid.ts_ns.back() - n.offset_ns + 1;
+  std::vector<StreamWork> work;
+  for (const auto& t : SplitTenants(ctx.tenant)) {
+    auto s = ctx.reader->Streams(t, n.matchers, lo + 1, hi);
+    if (!s.ok()) return s.status();
+    for (auto& info : *s) work.push_back({t, std::move(info)});
+  }
+  // Many streams: split the streams over the workers. Few streams: split the steps instead (each
+  // worker reads only the entries its steps' windows cover).
+  const size_t par = static_cast<size_t>(std::max(ctx.parallelism, 1));
+  size_t groups = std::clamp<size_t>(work.size() / 4, 1, par);
+  const bool by_steps = groups == 1 && par > 1 && grid.size() >= 2 * par && !work.empty();
+  if (by_steps) groups = par;
+  std::vector<StepGrid> grids(groups);
+  std::vector<size_t> offsets(groups, 0);
+  for (size_t g = 0; g < groups; g++) {
+    size_t a = by_steps ? grid.size() * g / groups : 0;
+    size_t b = by_steps ? grid.size() * (g + 1) / groups : grid.size();
+    grids[g].ts_ns.assign(grid.ts_ns.begin() + a, grid.ts_ns.begin() + b);
+    offsets[g] = a;
+  }
+  std::vector<TargetMap> maps(groups);
+  std::vector<QueryStats> stats(groups);
+  std::vector<Status> status(groups);
+  auto run = [&](size_t g) {
+    const size_t first = by_steps ? 0 : g, stride = by_steps ? 1 : groups;
+    for (size_t i = first; i < work.size() && status[g].ok(); i += stride) {
+      if (SummaryEligible(n)) {
+        auto done = RunStreamSummaries(n, grids[g], work[i], *ctx.reader, maps[g], stats[g]);
+        if (!done.ok()) { status[g] = done.status(); break; }
+        if (*done) continue;
+      }
+      status[g] = RunStream(n, grids[g], work[i], *ctx.reader, maps[g], stats[g], ctx.deadline);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t g = 1; g < groups; g++) threads.emplace_back(run, g);
+  run(0);
+  for (auto& t : threads) t.join();
+  TargetMap all;
+  for (size_t g = 0; g < groups; g++) {
+    SKALD_RETURN_IF_ERROR(status[g]);
+    if (ctx.stats) {
+      ctx.stats->lines_processed += stats[g].lines_processed;
+      ctx.stats->bytes_processed += stats[g].bytes_processed;
+      ctx.stats->chunks_from_summary += stats[g].chunks_from_summary;
+    }
+    MergeInto(all, maps[g], offsets[g], grid.size());
+  }
+  if (n.range_op == RangeOp::kAbsent) return Absent(n, all, grid.size());
+  StepMatrix m = ToMatrix(n, all, grid);
+  SKALD_RETURN_IF_ERROR(CheckErrors(m));
+  return m;
+}
+
+}  // namespace skald::query
