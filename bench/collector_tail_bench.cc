@@ -1,0 +1,175 @@
+// Collector tail benchmark: pre-writes docker json-file logs (bench/workload.h's seeded mixed logs),
+// then tails them with the Shipper (docker decoding, batching, protobuf+snappy, HTTP) into a null
+// receiver in another process. Prints lines/s and MB/s per CPU-second and peak RSS.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+#include "bench/workload.h"
+#include "collector/shipper.h"
+
+using namespace skald;
+
+namespace {
+struct Args {
+  size_t mb = 200;
+  int files = 20;
+  uint64_t seed = 42;
+  std::string dir = "/tmp/skald-bench-collector";
+};
+
+void AppendJsonEscaped(std::string* out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\t': *out += "\\t"; break;
+      case '\r': *out += "\\r"; break;
+      default:
+        if (c < 0x20) { *out += "\\u00"; out->push_back(hex[c >> 4]); out->push_back(hex[c & 15]); }
+        else out->push_back(static_cast<char>(c));
+    }
+  }
+}
+
+std::string Rfc3339Nano(int64_t ns) {
+  time_t sec = ns / 1000000000;
+  struct tm tm;
+  gmtime_r(&sec, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(ns % 1000000000));
+  return buf;
+}
+
+// Writes ~args.mb MB of json-file lines over args.files files; returns the line count.
+uint64_t Generate(const Args& a) {
+  std::filesystem::remove_all(a.dir);
+  bench::Workload w(a.seed, a.files * 5);
+  std::vector<std::ofstream> files;
+  for (int i = 0; i < a.files; ++i) {
+    std::string d = a.dir + "/c" + std::to_string(i);
+    std::filesystem::create_directories(d);
+    files.emplace_back(d + "/c" + std::to_string(i) + "-json.log", std::ios::binary);
+  }
+  std::map<std::string, int> file_of;
+  uint64_t lines = 0, bytes = 0;
+  std::string buf;
+  while (bytes < a.mb * 1000000) {
+    for (const LogStream& s : w.NextBatch(1 << 20)) {
+      auto [it, _] = file_of.emplace(s.labels.ToString(), static_cast<int>(file_of.size()) % a.files);
+      buf.clear();
+      for (const LogEntry& e : s.entries) {
+        buf += "{\"log\":\"";
+        AppendJsonEscaped(&buf, e.line);
+        buf += (lines % 7 == 3) ? "\\n\",\"stream\":\"stderr\",\"time\":\"" : "\\n\",\"stream\":\"stdout\",\"time\":\"";
+        buf += Rfc3339Nano(e.ts_ns);
+        buf += "\"}\n";
+        ++lines;
+      }
+      files[it->second] << buf;
+      bytes += buf.size();
+    }
+  }
+  std::ofstream(a.dir + "/LINES") << lines << " " << bytes << " " << a.mb << " " << a.files << " " << a.seed;
+  return lines;
+}
+
+// A null push receiver in a child process (so its CPU is not ours); returns its pid and port.
+std::pair<pid_t, int> StartNullReceiver() {
+  int fds[2];
+  if (::pipe(fds) != 0) std::exit(1);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    httplib::Server srv;
+    srv.Post("/loki/api/v1/push", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+    int port = srv.bind_to_any_port("127.0.0.1");
+    if (::write(fds[1], &port, sizeof port) != sizeof port) ::_exit(1);
+    srv.listen_after_bind();
+    ::_exit(0);
+  }
+  int port = 0;
+  if (::read(fds[0], &port, sizeof port) != sizeof port) std::exit(1);
+  return {pid, port};
+}
+
+double CpuSeconds() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i];
+    if (k == "--mb") a.mb = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--files") a.files = std::atoi(argv[i + 1]);
+    else if (k == "--seed") a.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--dir") a.dir = argv[i + 1];
+  }
+  uint64_t lines = 0, bytes = 0;
+  size_t mb = 0; int files = 0; uint64_t seed = 0;
+  std::ifstream meta(a.dir + "/LINES");
+  if (!(meta >> lines >> bytes >> mb >> files >> seed) || mb != a.mb || files != a.files || seed != a.seed) {
+    pid_t g = ::fork();  // generate in a child so its memory does not count as ours
+    if (g == 0) { Generate(a); ::_exit(0); }
+    ::waitpid(g, nullptr, 0);
+    std::ifstream m2(a.dir + "/LINES");
+    m2 >> lines >> bytes;
+  }
+  auto [rx_pid, port] = StartNullReceiver();
+  const std::string positions = a.dir + "/positions.yaml";
+  std::filesystem::remove(positions);
+
+  CollectorConfig cfg;
+  cfg.positions.filename = positions;
+  ClientConfig c;
+  c.url = "http://127.0.0.1:" + std::to_string(port) + "/loki/api/v1/push";
+  cfg.clients.push_back(c);
+  ScrapeConfig sc;
+  sc.job_name = "bench";
+  sc.static_configs.push_back({{"localhost"}, {{"job", "bench"}, {"__path__", a.dir + "/*/*-json.log"}}});
+  sc.pipeline_stages = YAML::Load("[{docker: {}}]");
+  cfg.scrape_configs.push_back(sc);
+
+  const double cpu0 = CpuSeconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  Shipper shipper(cfg);
+  if (Status st = shipper.Start(); !st.ok()) { std::fprintf(stderr, "start: %s\n", st.message().c_str()); return 1; }
+  while (shipper.client(0).metrics().sent_entries() < lines) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (std::getenv("BENCH_TRACE")) std::fprintf(stderr, "%.2f %llu\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), (unsigned long long)shipper.client(0).metrics().sent_entries());
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu = CpuSeconds() - cpu0;
+  if (std::getenv("BENCH_METRICS")) std::fputs(metrics::Registry::Default().Expose().c_str(), stdout);
+  shipper.Stop();
+  ::kill(rx_pid, SIGKILL);
+  ::waitpid(rx_pid, nullptr, 0);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("collector_tail_bench: %llu lines, %.1f MB json-file in %d files (seed %llu)\n",
+              static_cast<unsigned long long>(lines), bytes / 1e6, a.files, static_cast<unsigned long long>(a.seed));
+  std::printf("  wall %.2fs  cpu %.2fs\n", wall, cpu);
+  std::printf("  per CPU-second: %.0f lines/s  %.1f MB/s\n", lines / cpu, bytes / 1e6 / cpu);
+  std::printf("  wall clock:     %.0f lines/s  %.1f MB/s\n", lines / wall, bytes / 1e6 / wall);
+  std::printf("  peak RSS: %.1f MB\n", ru.ru_maxrss / 1024.0);
+  return 0;
+}

@@ -1,0 +1,235 @@
+// Client: per-tenant batching, the sender thread, HTTP via libcurl, retry/backoff and acknowledgements.
+#include "collector/client/client.h"
+
+#include <curl/curl.h>
+#include <snappy.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "common/logger.h"
+#include <fstream>
+#include <sstream>
+
+namespace skald::client {
+
+int64_t MonoNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+std::string HostOf(const std::string& url) {
+  size_t p = url.find("://");
+  size_t start = p == std::string::npos ? 0 : p + 3;
+  size_t end = url.find('/', start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+size_t KeepBody(char* p, size_t size, size_t n, void* out) {
+  auto* s = static_cast<std::string*>(out);
+  if (s->size() < 512) s->append(p, std::min<size_t>(size * n, 512 - s->size()));
+  return size * n;
+}
+}  // namespace
+
+Client::Client(ClientConfig cfg, int index, metrics::Registry* registry)
+    : cfg_(std::move(cfg)), index_(index), budget_(std::max<int64_t>(3 * cfg_.batchsize, 1 << 20)),
+      metrics_(HostOf(cfg_.url), registry) {
+  for (const auto& [k, v] : cfg_.external_labels) external_.push_back({k, v});
+  static const bool curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  (void)curl_ok;
+}
+
+Client::~Client() {
+  Stop(0);
+  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+Status Client::Start() {
+  if (cfg_.url.empty()) return Status::Invalid("client: url is required");
+  curl_ = curl_easy_init();
+  if (curl_ == nullptr) return Status::Internal("curl_easy_init failed");
+  sender_ = std::thread([this] { SenderLoop(); });
+  return Status::Ok();
+}
+
+void Client::Stop(int64_t drain_ns) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (stopping_ && !sender_.joinable()) return;
+    stopping_ = true;
+    stop_deadline_ns_ = MonoNowNs() + drain_ns;
+  }
+  cv_.notify_all();
+  if (sender_.joinable()) sender_.join();
+}
+
+StreamKey Client::KeyFor(const LabelSet& labels) const {
+  StreamKey key{cfg_.tenant_id, {}};
+  std::vector<Label> merged = external_;
+  for (const Label& l : labels) {
+    if (l.name == "__tenant_id__") { key.tenant = l.value; continue; }
+    merged.push_back(l);
+  }
+  key.labels = LabelSet(std::move(merged)).ToString();  // later (entry) labels win over external
+  return key;
+}
+
+void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, const tail::AckRef& ack) {
+  std::lock_guard<std::mutex> l(mu_);
+  Batch* b = &current_[key.tenant];
+  if (b->entries > 0 && b->bytes + line.size() > static_cast<size_t>(cfg_.batchsize)) {
+    CutLocked(key.tenant);
+    b = &current_[key.tenant];
+  }
+  if (b->entries == 0) { b->tenant = key.tenant; b->created_ns = MonoNowNs(); }
+  EncStream& s = b->streams[key.labels];
+  if (s.labels.empty()) s.labels = key.labels;
+  s.entries.push_back({ts_ns, static_cast<uint32_t>(s.arena.size()), static_cast<uint32_t>(line.size())});
+  s.arena.append(line);
+  b->bytes += line.size();
+  ++b->entries;
+  if (ack.cursor) {
+    auto it = b->acks.rbegin();
+    for (; it != b->acks.rend() && it->first != ack.cursor; ++it) {}
+    if (it == b->acks.rend()) b->acks.emplace_back(ack.cursor, ack.offset);
+    else it->second = std::max(it->second, ack.offset);
+  }
+  inflight_bytes_.fetch_add(static_cast<int64_t>(line.size()), std::memory_order_relaxed);
+  if (b->bytes >= static_cast<size_t>(cfg_.batchsize)) { CutLocked(key.tenant); cv_.notify_all(); }
+}
+
+void Client::CutLocked(const std::string& tenant) {
+  auto it = current_.find(tenant);
+  if (it == current_.end() || it->second.entries == 0) return;
+  queue_.push_back(std::move(it->second));
+  current_.erase(it);
+}
+
+void Client::SenderLoop() {
+  std::unique_lock<std::mutex> l(mu_);
+  for (;;) {
+    const int64_t now = MonoNowNs();
+    std::vector<std::string> due;
+    for (auto& [tenant, b] : current_) {
+      if (b.entries > 0 && (stopping_ || now - b.created_ns >= cfg_.batchwait_ns)) due.push_back(tenant);
+    }
+    for (const auto& t : due) CutLocked(t);
+    if (queue_.empty()) {
+      if (stopping_) break;
+      cv_.wait_for(l, std::chrono::milliseconds(std::clamp<int64_t>(cfg_.batchwait_ns / 4000000, 5, 100)));
+      continue;
+    }
+    Batch b = std::move(queue_.front());
+    queue_.pop_front();
+    l.unlock();
+    SendBatch(b);
+    inflight_bytes_.fetch_sub(static_cast<int64_t>(b.bytes), std::memory_order_relaxed);
+    if (on_capacity_) on_capacity_();
+    l.lock();
+    if (stopping_ && MonoNowNs() > stop_deadline_ns_) break;  // leave the rest unacknowledged
+  }
+}
+
+void Client::AckBatch(const Batch& b) {
+  for (const auto& [cursor, off] : b.acks) cursor->Ack(index_, off);
+}
+
+void Client::SendBatch(Batch& b) {
+  std::vector<const EncStream*> streams;
+  for (const auto& [_, s] : b.streams) streams.push_back(&s);
+  EncodePushRequest(streams, &body_);
+  compressed_.clear();
+  snappy::Compress(body_.data(), body_.size(), &compressed_);
+  int64_t backoff = cfg_.backoff.min_period_ns;
+  for (int attempt = 1;; ++attempt) {
+    std::string err;
+    const int64_t t0 = MonoNowNs();
+    const int code = PostOnce(b.tenant, compressed_, &err);
+    metrics_.Request(code, static_cast<double>(MonoNowNs() - t0) / 1e9);
+    if (code >= 200 && code < 300) {
+      metrics_.Sent(b.entries, b.bytes);
+      AckBatch(b);
+      return;
+    }
+    const bool rate_limited = code == 429;
+    bool retry = code == 0 || code >= 500 || (rate_limited && !cfg_.drop_rate_limited_batches);
+    if (retry && attempt >= cfg_.backoff.max_retries) retry = false;
+    if (!retry) {
+      SKALD_LOG(error, "final error sending batch", {{"component", "client"}, {"host", metrics_.host()},
+                {"status", code}, {"entries", b.entries}, {"error", err}});
+      metrics_.Dropped(rate_limited ? "rate_limited" : "ingester_error", b.entries, b.bytes);
+      AckBatch(b);  // dropped for good: the position may move past these lines
+      return;
+    }
+    metrics_.Retry();
+    SKALD_LOG(warn, "error sending batch, will retry", {{"component", "client"}, {"host", metrics_.host()},
+              {"status", code}, {"error", err}});
+    const int64_t wake = MonoNowNs() + backoff;
+    while (MonoNowNs() < wake) {
+      std::unique_lock<std::mutex> l(mu_);
+      if (stopping_ && MonoNowNs() > stop_deadline_ns_) return;  // unacknowledged: re-read later
+      cv_.wait_for(l, std::chrono::milliseconds(20));
+    }
+    backoff = std::min(backoff * 2, cfg_.backoff.max_period_ns);
+  }
+}
+
+std::string Client::ReadSecretFile(const std::string& path) const {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+int Client::PostOnce(const std::string& tenant, const std::string& body, std::string* err) {
+  CURL* c = static_cast<CURL*>(curl_);
+  curl_easy_reset(c);
+  curl_slist* h = nullptr;
+  h = curl_slist_append(h, "Content-Type: application/x-protobuf");
+  h = curl_slist_append(h, (std::string("User-Agent: ") + kUserAgent).c_str());
+  if (!tenant.empty()) h = curl_slist_append(h, ("X-Scope-OrgID: " + tenant).c_str());
+  for (const auto& [k, v] : cfg_.headers) h = curl_slist_append(h, (k + ": " + v).c_str());
+  std::string token = cfg_.bearer_token.empty() && !cfg_.bearer_token_file.empty()
+                          ? ReadSecretFile(cfg_.bearer_token_file) : cfg_.bearer_token;
+  if (!token.empty()) h = curl_slist_append(h, ("Authorization: Bearer " + token).c_str());
+  h = curl_slist_append(h, "Expect:");
+  std::string resp;
+  curl_easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(c, CURLOPT_POST, 1L);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg_.timeout_ns / 1000000));
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, KeepBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+  if (!cfg_.basic_auth_username.empty()) {
+    std::string pw = cfg_.basic_auth_password.empty() && !cfg_.basic_auth_password_file.empty()
+                         ? ReadSecretFile(cfg_.basic_auth_password_file) : cfg_.basic_auth_password;
+    curl_easy_setopt(c, CURLOPT_USERNAME, cfg_.basic_auth_username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, pw.c_str());
+  }
+  if (!cfg_.tls_ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg_.tls_ca_file.c_str());
+  if (!cfg_.tls_cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, cfg_.tls_cert_file.c_str());
+  if (!cfg_.tls_key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, cfg_.tls_key_file.c_str());
+  if (cfg_.tls_insecure_skip_verify) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  CURLcode rc = curl_easy_perform(c);
+  long code = 0;
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    if (code >= 300) *err = resp;
+  } else {
+    *err = curl_easy_strerror(rc);
+  }
+  curl_slist_free_all(h);
+  return static_cast<int>(code);
+}
+
+}  // namespace skald::client

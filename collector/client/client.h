@@ -1,0 +1,98 @@
+// Client: one `clients:` entry. Batches entries per tenant (batchwait/batchsize), pushes protobuf +
+// snappy bodies with retries and backoff, acknowledges delivered (or dropped) lines to AckCursors.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "collector/client/client_metrics.h"
+#include "collector/client/push_encoder.h"
+#include "collector/collector_config.h"
+#include "collector/tail/ack_cursor.h"
+#include "common/labels.h"
+#include "common/status.h"
+
+namespace skald::client {
+
+inline constexpr const char* kUserAgent = "skald-collector/0.1.0";
+
+// Where an entry goes: tenant plus final label text (external labels merged, __tenant_id__ removed).
+struct StreamKey {
+  std::string tenant;
+  std::string labels;
+};
+
+// Thread-safe: Push/HasCapacity from the tail thread, sending on the client's own thread.
+class Client {
+ public:
+  // `index` identifies this client in AckCursor::Ack. registry: null = metrics::Registry::Default().
+  Client(ClientConfig cfg, int index, metrics::Registry* registry = nullptr);
+  ~Client();
+
+  Status Start();
+  // Flushes what is batched and tries to deliver it until `drain_ns` passes; unsent lines stay
+  // unacknowledged (re-read after restart).
+  void Stop(int64_t drain_ns = 5'000'000'000LL);
+
+  StreamKey KeyFor(const LabelSet& labels) const;
+  void Push(const StreamKey& key, int64_t ts_ns, std::string_view line, const tail::AckRef& ack);
+  // False while batched + queued bytes exceed the in-flight budget (3 × batchsize): the caller
+  // should stop reading, leaving the data in the source files.
+  bool HasCapacity() const { return inflight_bytes_.load(std::memory_order_relaxed) < budget_; }
+  // Called (from the sender thread) whenever a batch finished, so a stalled reader can resume.
+  void SetCapacityListener(std::function<void()> fn) { on_capacity_ = std::move(fn); }
+
+  const ClientMetrics& metrics() const { return metrics_; }
+  const ClientConfig& config() const { return cfg_; }
+  int index() const { return index_; }
+
+ private:
+  struct Batch {
+    std::string tenant;
+    std::map<std::string, EncStream> streams;
+    std::vector<std::pair<std::shared_ptr<tail::AckCursor>, int64_t>> acks;
+    size_t bytes = 0, entries = 0;
+    int64_t created_ns = 0;
+  };
+  void SenderLoop();
+  void SendBatch(Batch& b);
+  void AckBatch(const Batch& b);
+  // One HTTP attempt: status code, or 0 with `err` on a network error.
+  int PostOnce(const std::string& tenant, const std::string& body, std::string* err);
+  void CutLocked(const std::string& tenant);
+  std::string ReadSecretFile(const std::string& path) const;
+
+  ClientConfig cfg_;
+  int index_;
+  int64_t budget_;
+  ClientMetrics metrics_;
+  std::vector<Label> external_;
+  std::function<void()> on_capacity_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<std::string, Batch> current_;  // tenant -> open batch
+  std::deque<Batch> queue_;
+  std::atomic<int64_t> inflight_bytes_{0};
+  bool stopping_ = false;
+  std::atomic<int64_t> stop_deadline_ns_{0};
+  std::thread sender_;
+  void* curl_ = nullptr;
+  std::string body_, compressed_;
+};
+
+// Monotonic clock in ns (shared by batching and backoff).
+int64_t MonoNowNs();
+
+}  // namespace skald::client

@@ -1,0 +1,102 @@
+// DockerApi over libcurl: CURLOPT_UNIX_SOCKET_PATH for unix sockets, a progress callback to cancel.
+#include "collector/discovery/docker_api.h"
+
+#include <curl/curl.h>
+
+namespace skald::discovery {
+
+namespace {
+size_t Append(char* p, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(p, size * n);
+  return size * n;
+}
+
+struct StreamState {
+  std::string pending;
+  const std::function<void(std::string_view)>* fn;
+};
+
+size_t StreamWrite(char* p, size_t size, size_t n, void* st) {
+  auto* s = static_cast<StreamState*>(st);
+  s->pending.append(p, size * n);
+  size_t start = 0, nl;
+  while ((nl = s->pending.find('\n', start)) != std::string::npos) {
+    if (nl > start) (*s->fn)(std::string_view(s->pending).substr(start, nl - start));
+    start = nl + 1;
+  }
+  s->pending.erase(0, start);
+  return size * n;
+}
+
+int Progress(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<std::atomic<bool>*>(flag)->load() ? 1 : 0;
+}
+}  // namespace
+
+DockerApi::DockerApi(std::string host) {
+  static const bool init = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  (void)init;
+  if (host.starts_with("unix://")) {
+    socket_ = host.substr(7);
+    base_ = "http://localhost";
+  } else if (host.starts_with("tcp://")) {
+    base_ = "http://" + host.substr(6);
+  } else {
+    base_ = host;
+  }
+  while (!base_.empty() && base_.back() == '/') base_.pop_back();
+  curl_ = curl_easy_init();
+}
+
+DockerApi::~DockerApi() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+std::string DockerApi::Escape(const std::string& s) {
+  char* e = curl_easy_escape(nullptr, s.c_str(), static_cast<int>(s.size()));
+  std::string out = e ? e : "";
+  curl_free(e);
+  return out;
+}
+
+Result<std::string> DockerApi::Get(const std::string& path_and_query, long timeout_ms) {
+  CURL* c = static_cast<CURL*>(curl_);
+  curl_easy_reset(c);
+  std::string body;
+  const std::string url = base_ + path_and_query;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  if (!socket_.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) return Status::Unavailable("docker " + path_and_query + ": " + curl_easy_strerror(rc));
+  long code = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  if (code == 404) return Status::NotFound("docker " + path_and_query + ": " + body);
+  if (code < 200 || code >= 300) {
+    return Status::Unavailable("docker " + path_and_query + ": HTTP " + std::to_string(code) + ": " + body);
+  }
+  return body;
+}
+
+Status DockerApi::Stream(const std::string& path_and_query, const std::function<void(std::string_view)>& on_line) {
+  CURL* c = static_cast<CURL*>(curl_);
+  curl_easy_reset(c);
+  StreamState st{{}, &on_line};
+  const std::string url = base_ + path_and_query;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  if (!socket_.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, StreamWrite);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Progress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled_);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  CURLcode rc = curl_easy_perform(c);
+  if (cancelled_) return Status(Code::kCancelled, "cancelled");
+  if (rc != CURLE_OK) return Status::Unavailable(std::string("docker events: ") + curl_easy_strerror(rc));
+  return Status::Unavailable("docker events stream closed");
+}
+
+}  // namespace skald::discovery

@@ -1,0 +1,73 @@
+// `json` stage: parses the line (or an extracted `source`) as a JSON object and stores JMESPath
+// results in the extracted map. A non-JSON input leaves the entry untouched unless drop_malformed.
+#include <map>
+
+#include "collector/pipeline/stages/config.h"
+#include "collector/pipeline/stages/factories.h"
+#include "collector/pipeline/stages/jmespath.h"
+#include "common/logger.h"
+
+namespace skald::pipeline {
+namespace {
+
+class JsonStage : public Stage {
+ public:
+  std::string_view Name() const override { return "json"; }
+  void Process(Entry& e) override {
+    const std::string* input = &e.line;
+    if (source_) {
+      input = e.extracted.Get(*source_);
+      if (!input) return;
+    }
+    // Only an object can unmarshal into Promtail's map: skip the parse for anything else.
+    size_t first = input->find_first_not_of(" \t\r\n");
+    simdjson::dom::element root;
+    if (first == std::string::npos || (*input)[first] != '{' || parser_.parse(*input).get(root) != simdjson::SUCCESS ||
+        root.type() != simdjson::dom::element_type::OBJECT) {
+      SKALD_LOG(debug, "failed to unmarshal log line", {{"component", "stage"}, {"type", "json"}});
+      if (drop_malformed_) {
+        e.dropped = true;
+        e.drop_reason = "malformed json";
+      }
+      return;
+    }
+    for (const auto& [name, path] : exprs_) {
+      auto v = ToExtracted(path.Search(root));
+      if (v) e.extracted.Set(name, std::move(*v));
+      else e.extracted.Erase(name);
+    }
+  }
+
+  std::optional<std::string> source_;
+  bool drop_malformed_ = false;
+  std::vector<std::pair<std::string, JmesPath>> exprs_;
+  simdjson::dom::parser parser_;
+};
+
+}  // namespace
+
+Result<StagePtr> NewJsonStage(const YAML::Node& cfg, const StageContext& ctx) {
+  ConfigReader r(cfg, "json", ctx);
+  r.Only({"expressions", "source", "drop_malformed"});
+  auto st = std::make_unique<JsonStage>();
+  if (cfg.IsNull() || !cfg.IsDefined()) r.Fail(nullptr, "empty json stage configuration");
+  auto exprs = r.StringMap("expressions");
+  if (r.ok() && exprs.empty()) r.Fail("expressions", "JMES expression is required");
+  if (r.Has("source")) {
+    st->source_ = r.String("source");
+  } else if (cfg.IsMap() && cfg["source"].IsDefined()) {
+    r.Fail("source", "empty source");
+  }
+  if (st->source_ && st->source_->empty()) r.Fail("source", "empty source");
+  st->drop_malformed_ = r.Bool("drop_malformed").value_or(false);
+  for (auto& [name, expr] : exprs) {
+    if (!r.ok()) break;
+    auto p = JmesPath::Compile(expr.empty() ? name : expr);
+    if (!p.ok()) r.Fail("expressions", "could not compile JMES expression: " + p.status().message());
+    else st->exprs_.emplace_back(name, std::move(*p));
+  }
+  SKALD_RETURN_IF_ERROR(r.Done());
+  return StagePtr(std::move(st));
+}
+
+}  // namespace skald::pipeline

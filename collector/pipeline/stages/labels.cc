@@ -1,0 +1,77 @@
+// `labels` stage (extracted values → stream labels, invalid UTF-8 skipped) and, sharing the code,
+// `structured_metadata` (extracted values → the entry's structured metadata; see structured_metadata.cc).
+#include "collector/pipeline/stages/config.h"
+#include "collector/pipeline/stages/factories.h"
+
+namespace skald::pipeline {
+namespace {
+
+bool ValidLabelValue(const std::string& v) {  // Prometheus: valid UTF-8
+  size_t i = 0;
+  while (i < v.size()) {
+    unsigned char c = v[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > v.size()) return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(v[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+class LabelsStage : public Stage {
+ public:
+  LabelsStage(bool metadata, Pairs m) : metadata_(metadata), map_(std::move(m)) {}
+  std::string_view Name() const override { return metadata_ ? "structured_metadata" : "labels"; }
+  void Process(Entry& e) override {
+    for (const auto& [label, source] : map_) {
+      const std::string* v = e.extracted.Get(source);
+      if (!v || !ValidLabelValue(*v)) continue;
+      if (!metadata_) {
+        e.labels.Set(label, *v);
+        continue;
+      }
+      bool found = false;
+      for (auto& l : e.metadata)
+        if (l.name == label) l.value = *v, found = true;
+      if (!found) e.metadata.push_back({label, *v});
+    }
+  }
+
+ private:
+  bool metadata_;
+  Pairs map_;  // label name → extracted key
+};
+
+Result<StagePtr> NewLabelsLike(const YAML::Node& cfg, const StageContext& ctx, bool metadata) {
+  const char* name = metadata ? "structured_metadata" : "labels";
+  ConfigReader r(cfg, name, ctx);
+  if (!cfg.IsMap() || cfg.size() == 0) r.Fail(nullptr, "empty label stage configuration");
+  Pairs m;
+  if (r.ok()) {
+    for (const auto& kv : cfg) {
+      std::string label = kv.first.Scalar();
+      if (!IsValidLabelName(label)) {
+        r.Fail(label.c_str(), "invalid label name: " + label);
+        break;
+      }
+      std::string src = kv.second.IsNull() || !kv.second.IsScalar() ? "" : kv.second.Scalar();
+      m.emplace_back(label, src.empty() ? label : src);
+    }
+  }
+  SKALD_RETURN_IF_ERROR(r.Done());
+  return StagePtr(std::make_unique<LabelsStage>(metadata, std::move(m)));
+}
+
+}  // namespace
+
+Result<StagePtr> NewLabelsStage(const YAML::Node& cfg, const StageContext& ctx) {
+  return NewLabelsLike(cfg, ctx, false);
+}
+Result<StagePtr> NewLabelsLikeStage(const YAML::Node& cfg, const StageContext& ctx, bool metadata) {
+  return NewLabelsLike(cfg, ctx, metadata);
+}
+
+}  // namespace skald::pipeline

@@ -1,0 +1,121 @@
+// The pipeline's unit of work (Entry) and the Stage interface every Promtail stage implements:
+// config parsed and validated once at start-up, then Process() per entry on the data path.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/labels.h"
+#include "common/status.h"
+
+namespace skald::pipeline {
+
+// Promtail's extracted map: string keys to string values (JSON numbers/bools are kept in their Go
+// string form). Promtail seeds it with the entry's labels; here those come from an optional shared
+// `base` label set (one per stream, no per-entry copy) overlaid by a flat vector of own values
+// (entries carry ~10 keys, where a linear scan beats hashing). Erasing a base key hides it.
+class Extracted {
+ public:
+  const std::string* Get(std::string_view k) const {
+    for (const auto& kv : kv_)
+      if (kv.k == k) return kv.erased ? nullptr : &kv.v;
+    if (base_)
+      for (const auto& l : *base_)
+        if (l.name == k) return &l.value;
+    return nullptr;
+  }
+  void Set(std::string_view k, std::string v) {
+    for (auto& kv : kv_)
+      if (kv.k == k) {
+        kv.v = std::move(v);
+        kv.erased = false;
+        return;
+      }
+    kv_.push_back({std::string(k), std::move(v), false});
+  }
+  void Erase(std::string_view k) {
+    for (auto& kv : kv_)
+      if (kv.k == k) {
+        kv.erased = true;
+        kv.v.clear();
+        return;
+      }
+    if (base_ && base_->Has(k)) kv_.push_back({std::string(k), std::string(), true});
+  }
+  void SetBase(std::shared_ptr<const LabelSet> base) { base_ = std::move(base); }
+  void Clear() {
+    kv_.clear();
+    base_.reset();
+  }
+  // Calls fn(key, value) for every visible key: own values first, then unshadowed base labels.
+  template <typename F>
+  void ForEach(F&& fn) const {
+    for (const auto& kv : kv_)
+      if (!kv.erased) fn(kv.k, kv.v);
+    if (!base_) return;
+    for (const auto& l : *base_) {
+      bool shadowed = false;
+      for (const auto& kv : kv_) shadowed = shadowed || kv.k == l.name;
+      if (!shadowed) fn(l.name, l.value);
+    }
+  }
+
+ private:
+  struct KV {
+    std::string k, v;
+    bool erased;
+  };
+  std::vector<KV> kv_;
+  std::shared_ptr<const LabelSet> base_;
+};
+
+// One log entry travelling through the stages. `dropped` ends its journey; `drop_reason` names why
+// (Promtail's `reason` label on logentry_dropped_lines_total).
+struct Entry {
+  LabelSet labels;
+  Extracted extracted;
+  int64_t ts_ns = 0;
+  std::string line;
+  std::vector<Label> metadata;  // structured metadata
+  bool dropped = false;
+  std::string drop_reason;
+};
+
+// The label Promtail reserves for the tenant a client pushes to (set by the `tenant` stage).
+inline constexpr std::string_view kTenantLabel = "__tenant_id__";
+
+class CustomMetrics;
+
+// What a stage may use when it is built: the config file (for file:line errors), the job name,
+// the registry for the `metrics` stage (may be null: metrics stages then keep private counters).
+struct StageContext {
+  std::string file;
+  std::string job_name;
+  std::shared_ptr<CustomMetrics> metrics;
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual std::string_view Name() const = 0;
+  // Mutates the entry in place; sets e.dropped to end it.
+  virtual void Process(Entry& e) = 0;
+  // Stages that hold entries back (multiline) override Buffers/Push/Flush.
+  virtual bool Buffers() const { return false; }
+  virtual void Push(Entry&& e, std::vector<Entry>& out) {
+    Process(e);
+    if (!e.dropped) out.push_back(std::move(e));
+  }
+  // Emits held entries that are due at `now_ns` (all of them when `force`).
+  virtual void Flush(int64_t /*now_ns*/, bool /*force*/, std::vector<Entry>& /*out*/) {}
+};
+
+using StagePtr = std::unique_ptr<Stage>;
+
+}  // namespace skald::pipeline

@@ -1,0 +1,36 @@
+// A list of stages run in order: the body of a pipeline and of a `match` stage. Entries held by a
+// buffering stage (multiline) continue through the rest of the chain when they are released.
+#pragma once
+
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "collector/pipeline/stages/stage.h"
+
+namespace skald::pipeline {
+
+// Not thread-safe: one chain serves one sequence of entries (Promtail runs a pipeline per target).
+class StageChain {
+ public:
+  // `stages` is a pipeline_stages sequence; every item a one-key map `- <stage>: <config>`.
+  static Result<StageChain> Build(const YAML::Node& stages, const StageContext& ctx);
+
+  // Runs `e` through the chain; appends what comes out (0..n entries) to `out`.
+  void Push(Entry&& e, std::vector<Entry>& out);
+  // Fast path when !buffers(): in place; false when the entry was dropped.
+  bool ProcessInPlace(Entry& e);
+  // Releases held entries that are due (all of them when `force`) and runs them on.
+  void Flush(int64_t now_ns, bool force, std::vector<Entry>& out);
+
+  bool buffers() const { return buffers_; }
+  size_t size() const { return stages_.size(); }
+  const Stage& stage(size_t i) const { return *stages_[i]; }
+
+ private:
+  void Run(size_t from, Entry&& e, std::vector<Entry>& out);
+  std::vector<StagePtr> stages_;
+  bool buffers_ = false;
+};
+
+}  // namespace skald::pipeline

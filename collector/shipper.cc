@@ -1,0 +1,406 @@
+// Shipper: wires discovery -> tail (+ the ScrapeHooks seam) -> clients -> acks -> positions, on one
+// tail thread plus each client's sender and each docker_sd's discovery threads.
+#include "collector/shipper.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "collector/discovery/file_glob.h"
+#include "collector/tail/ack_cursor.h"
+#include "collector/tail/docker_json.h"
+#include "collector/tail/file_tailer.h"
+#include "collector/tail/utf8.h"
+#include "common/logger.h"
+
+namespace skald {
+
+namespace {
+constexpr size_t kReadChunk = 256 << 10;
+constexpr int64_t kCommitEveryNs = 100'000'000;
+constexpr int64_t kReopenEveryNs = 1'000'000'000;
+
+int64_t WallNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+// A leading `docker: {}` stage is run by the built-in json-file decoder (same result as Promtail's
+// docker stage: message, time, `stream` label), so it is removed from what the hooks see.
+bool TakeLeadingDockerStage(YAML::Node* stages) {
+  if (!stages->IsSequence() || stages->size() == 0) return false;
+  const YAML::Node first = (*stages)[0];
+  if (!first.IsMap() || first.size() != 1 || !first["docker"]) return false;
+  YAML::Node rest(YAML::NodeType::Sequence);
+  for (size_t i = 1; i < stages->size(); ++i) rest.push_back((*stages)[i]);
+  *stages = rest;
+  return true;
+}
+
+bool DropReserved(LabelSet& ls) {
+  std::vector<Label> keep;
+  for (const Label& l : ls) {
+    if (!l.name.starts_with("__")) keep.push_back(l);
+  }
+  ls = LabelSet(std::move(keep));
+  return true;
+}
+}  // namespace
+
+struct Shipper::File {
+  discovery::Target target;
+  size_t scrape = 0;
+  std::unique_ptr<tail::FileTailer> tailer, old;  // old: a rotated file found via positions, drained first
+  std::unique_ptr<tail::DockerJsonDecoder> decoder;
+  std::shared_ptr<tail::AckCursor> cursor, old_cursor, retiring;
+  std::shared_ptr<tail::AckCursor>* active = nullptr;  // cursor of the lines being read right now
+  struct Out {
+    bool ready = false, keep = false;
+    LabelSet labels;
+    std::vector<client::StreamKey> keys;
+  } out[2];
+  bool opened = false, removed = false;
+  int64_t next_open_ns = 0, removed_ns = 0;
+  std::atomic<int64_t> size{0}, position{0};
+  metrics::Gauge *m_read_bytes = nullptr, *m_file_bytes = nullptr;  // children cached per file
+  metrics::Counter* m_read_lines = nullptr;
+};
+
+Shipper::Shipper(CollectorConfig cfg, HooksFactory hooks, ShipperOptions opts)
+    : cfg_(std::move(cfg)), hooks_factory_(std::move(hooks)), opts_(opts), limits_(cfg_.limits),
+      registry_(opts.registry ? opts.registry : &metrics::Registry::Default()) {
+  read_bytes_ = &registry_->NewGaugeVec("promtail_read_bytes_total", "Number of bytes read.", {"path"});
+  file_bytes_ = &registry_->NewGaugeVec("promtail_file_bytes_total", "Number of bytes total.", {"path"});
+  read_lines_ = &registry_->NewCounterVec("promtail_read_lines_total", "Number of lines read.", {"path"});
+  limited_lines_ = &registry_->NewCounterVec("skald_collector_limited_lines_total",
+                                             "Lines dropped or truncated by limits_config.", {"reason"});
+  files_active_ = &registry_->NewGauge("promtail_files_active_total", "Number of active files.");
+}
+
+Shipper::~Shipper() { Stop(); }
+
+Status Shipper::Start() {
+  for (const ScrapeConfig& original : cfg_.scrape_configs) {
+    ScrapeConfig sc = original;
+    docker_stage_.push_back(TakeLeadingDockerStage(&sc.pipeline_stages));
+    if (!hooks_factory_) { hooks_.push_back({}); continue; }
+    auto h = hooks_factory_(sc);
+    if (!h.ok()) return h.status().Annotate("scrape_configs " + sc.job_name);
+    hooks_.push_back(std::move(*h));
+  }
+  auto pos = tail::Positions::Open(cfg_.positions);
+  if (!pos.ok()) return pos.status();
+  positions_ = std::move(*pos);
+  waiter_ = tail::MakeChangeWaiter(opts_.force_poll);
+  for (size_t i = 0; i < cfg_.clients.size(); ++i) {
+    clients_.push_back(std::make_unique<client::Client>(cfg_.clients[i], static_cast<int>(i), registry_));
+    clients_.back()->SetCapacityListener([this] { waiter_->Wake(); });
+    SKALD_RETURN_IF_ERROR(clients_.back()->Start());
+  }
+  positions_->StartSync();
+  for (size_t s = 0; s < cfg_.scrape_configs.size(); ++s) {
+    const auto& sds = cfg_.scrape_configs[s].docker_sd_configs;
+    for (size_t d = 0; d < sds.size(); ++d) {
+      docker_.push_back(std::make_unique<discovery::DockerDiscovery>(
+          sds[d], fmt::format("docker/{}/{}", s, d),
+          [this, s](const std::string& src, std::vector<discovery::Target> t) { OnTargets(s, src, std::move(t)); }));
+    }
+  }
+  for (auto& d : docker_) d->Start();
+  tail_thread_ = std::thread([this] { TailLoop(); });
+  return Status::Ok();
+}
+
+void Shipper::Stop() {
+  if (stop_.exchange(true)) return;
+  for (auto& d : docker_) d->Stop();
+  if (waiter_) waiter_->Wake();
+  if (tail_thread_.joinable()) tail_thread_.join();
+  for (auto& c : clients_) c->Stop(opts_.client_drain_ns);
+  if (positions_) {
+    CommitPositions();
+    positions_->Stop();
+  }
+}
+
+void Shipper::OnTargets(size_t scrape, const std::string& source, std::vector<discovery::Target> targets) {
+  {
+    std::lock_guard<std::mutex> l(updates_mu_);
+    desired_[source] = {scrape, std::move(targets)};
+    updates_pending_ = true;
+  }
+  if (waiter_) waiter_->Wake();
+}
+
+void Shipper::RescanStatic() {
+  for (size_t s = 0; s < cfg_.scrape_configs.size(); ++s) {
+    if (cfg_.scrape_configs[s].static_configs.empty()) continue;
+    auto targets = discovery::StaticFileTargets(cfg_.scrape_configs[s].static_configs);
+    if (docker_stage_[s]) {
+      for (auto& t : targets) t.kind = discovery::TargetKind::kDockerJson;
+    }
+    OnTargets(s, fmt::format("static/{}", s), std::move(targets));
+  }
+}
+
+void Shipper::ApplyTargetUpdates(int64_t now) {
+  std::map<std::string, std::pair<size_t, std::vector<discovery::Target>>> desired;
+  {
+    std::lock_guard<std::mutex> l(updates_mu_);
+    if (!updates_pending_) return;
+    desired = desired_;
+    updates_pending_ = false;
+  }
+  std::map<std::string, std::pair<size_t, const discovery::Target*>> want;
+  for (const auto& [_, st] : desired) {
+    for (const auto& t : st.second) want[t.key] = {st.first, &t};
+  }
+  std::lock_guard<std::mutex> l(files_mu_);
+  for (auto& [key, f] : files_) {
+    if (!want.count(key) && !f->removed) { f->removed = true; f->removed_ns = now; }
+  }
+  for (const auto& [key, st] : want) {
+    auto it = files_.find(key);
+    if (it != files_.end()) {
+      File& f = *it->second;
+      f.removed = false;
+      if (!(f.target.labels == st.second->labels)) { f.target.labels = st.second->labels; f.out[0].ready = f.out[1].ready = false; }
+      continue;
+    }
+    auto f = std::make_unique<File>();
+    f->target = *st.second;
+    f->scrape = st.first;
+    files_.emplace(key, std::move(f));
+  }
+}
+
+void Shipper::OpenFile(File& f, int64_t now) {
+  const std::string& path = f.target.path;
+  const int n = static_cast<int>(clients_.size());
+  auto tailer = std::make_unique<tail::FileTailer>(path, std::max<size_t>(1 << 20, limits_.max_line_size()));
+  auto pos = positions_->Get(path);
+  Status st = tailer->Open(pos ? pos->offset : 0, pos ? pos->id : tail::FileId{});
+  if (!st.ok()) {
+    f.next_open_ns = now + kReopenEveryNs;
+    return;
+  }
+  if (pos && pos->id.ino != 0 && !(pos->id == tailer->id())) {  // rotated while we were down
+    std::string rotated = tail::FindRotatedSibling(path, pos->id);
+    if (!rotated.empty()) {
+      f.old = std::make_unique<tail::FileTailer>(path);
+      if (f.old->OpenDrainOnly(rotated, pos->offset).ok()) {
+        f.old_cursor = std::make_shared<tail::AckCursor>(path, pos->id, f.old->offset(), n);
+      } else {
+        f.old.reset();
+      }
+    }
+  }
+  f.tailer = std::move(tailer);
+  f.cursor = std::make_shared<tail::AckCursor>(path, f.tailer->id(), f.tailer->offset(), n);
+  if (f.target.kind == discovery::TargetKind::kDockerJson) f.decoder = std::make_unique<tail::DockerJsonDecoder>();
+  waiter_->Watch(path);
+  f.m_read_bytes = &read_bytes_->WithLabelValues({path});
+  f.m_file_bytes = &file_bytes_->WithLabelValues({path});
+  f.m_read_lines = &read_lines_->WithLabelValues({path});
+  f.opened = true;
+  files_active_->Inc();
+}
+
+bool Shipper::PumpFile(File& f, int64_t now) {
+  if (!f.opened) {
+    if (now < f.next_open_ns) return false;
+    OpenFile(f, now);
+    if (!f.opened) return false;
+  }
+  auto fn = [&](std::string_view line, size_t readable, int64_t end) { HandleLine(f, line, readable, end); };
+  if (f.old) {
+    f.active = &f.old_cursor;
+    tail::ReadResult r = f.old->Read(kReadChunk, fn);
+    if (!f.old->finished() && r == tail::ReadResult::kOk) return true;
+    f.retiring = f.old_cursor;
+    f.old.reset();
+    f.old_cursor.reset();
+    if (f.decoder) f.decoder = std::make_unique<tail::DockerJsonDecoder>();
+    return true;
+  }
+  f.active = &f.cursor;
+  tail::ReadResult r = f.tailer->Read(kReadChunk, fn);
+  f.size = f.tailer->size();
+  f.m_file_bytes->Set(static_cast<double>(f.tailer->size()));
+  f.m_read_bytes->Set(static_cast<double>(f.tailer->offset()));
+  tail::FileEvent ev = f.tailer->TakeEvent();
+  if (ev == tail::FileEvent::kRotated || ev == tail::FileEvent::kTruncated) {
+    SKALD_LOG(info, ev == tail::FileEvent::kRotated ? "file rotated, following the new file" : "file truncated, reading from the start",
+              {{"component", "tailer"}, {"path", f.target.path}});
+    f.retiring = f.cursor;
+    f.cursor = std::make_shared<tail::AckCursor>(f.target.path, f.tailer->id(), f.tailer->offset(),
+                                                 static_cast<int>(clients_.size()));
+    if (f.decoder) f.decoder = std::make_unique<tail::DockerJsonDecoder>();
+  }
+  if (r == tail::ReadResult::kError) {
+    SKALD_LOG(error, "reading file failed, reopening", {{"component", "tailer"}, {"path", f.target.path}, {"error", f.tailer->error()}});
+    f.opened = false;
+    f.next_open_ns = now + kReopenEveryNs;
+  }
+  return r == tail::ReadResult::kOk;
+}
+
+void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_t end) {
+  int stream = 0;
+  int64_t ts;
+  std::string_view msg = line;
+  std::string fixed;
+  if (f.decoder) {
+    tail::DockerMessage m;
+    auto r = f.decoder->Decode(line, readable, &m);
+    if (r.ok() && !*r) return;  // a partial record: its position waits for the joined line
+    if (r.ok()) { msg = m.line; ts = m.ts_ns; stream = static_cast<int>(m.stream); }
+    else ts = WallNowNs();
+  } else {
+    ts = WallNowNs();
+  }
+  f.m_read_lines->Inc();
+  if (!tail::IsValidUtf8(msg)) { fixed = tail::ReplaceInvalidUtf8(msg); msg = fixed; }
+  tail::LimitVerdict v;
+  while ((v = limits_.Check(msg.size(), client::MonoNowNs())) == tail::LimitVerdict::kWait) ::usleep(1000);
+  if (v == tail::LimitVerdict::kDrop) {
+    limited_lines_->WithLabelValues({msg.size() > limits_.max_line_size() && limits_.max_line_size() > 0 ? "line_too_long" : "rate_limited"}).Inc();
+    (*f.active)->Processed(end);
+    return;
+  }
+  if (v == tail::LimitVerdict::kTruncate) {
+    limited_lines_->WithLabelValues({"truncated"}).Inc();
+    msg = tail::TruncateUtf8(msg, limits_.max_line_size());
+  }
+  File::Out& o = f.out[stream];
+  if (!o.ready) {
+    const bool from_docker_sd = f.target.key.starts_with("docker/");
+    const std::string_view stream_name = tail::DockerStreamName(static_cast<tail::DockerStream>(stream));
+    o.labels = f.target.labels;
+    if (f.decoder && from_docker_sd) o.labels.Set("__meta_docker_container_log_stream", stream_name);
+    const ScrapeHooks& h = hooks_[f.scrape];
+    o.keep = h.relabel ? h.relabel(o.labels) : DropReserved(o.labels);
+    if (!from_docker_sd) {
+      o.labels.Set("filename", f.target.path);
+      if (f.decoder) o.labels.Set("stream", stream_name);  // what Promtail's docker stage sets
+    }
+    o.keys.clear();
+    for (auto& c : clients_) o.keys.push_back(c->KeyFor(o.labels));
+    o.ready = true;
+  }
+  if (o.keep) {
+    const auto& process = hooks_[f.scrape].process;
+    if (!process) {
+      Deliver(f, stream, nullptr, nullptr, msg, ts, end);
+    } else {
+      LabelSet labels = o.labels;
+      LogEntry e{ts, std::string(msg), {}};
+      process(labels, e, [&](const LabelSet& l, LogEntry& out) {
+        LabelSet copy = l;
+        Deliver(f, stream, &copy, &out, out.line, out.ts_ns, end);
+      });
+    }
+  }
+  (*f.active)->Processed(end);
+}
+
+void Shipper::Deliver(File& f, int stream, LabelSet* labels, LogEntry*, std::string_view line, int64_t ts,
+                      int64_t end) {
+  const File::Out& o = f.out[stream];
+  std::shared_ptr<tail::AckCursor>& cur = *f.active;
+  cur->Emitted(end);
+  tail::AckRef ack{cur, end};
+  for (size_t i = 0; i < clients_.size(); ++i) {
+    if (labels == nullptr || *labels == o.labels) clients_[i]->Push(o.keys[i], ts, line, ack);
+    else clients_[i]->Push(clients_[i]->KeyFor(*labels), ts, line, ack);
+  }
+}
+
+void Shipper::CommitPositions() {
+  std::lock_guard<std::mutex> l(files_mu_);
+  for (auto& [_, f] : files_) {
+    if (!f->opened) continue;
+    if (f->retiring && f->retiring->Committed() >= f->retiring->processed_end()) f->retiring.reset();
+    const auto& c = f->retiring ? f->retiring : (f->old_cursor ? f->old_cursor : f->cursor);
+    if (!c) continue;
+    const int64_t off = c->Committed();
+    f->position = off;
+    positions_->Put(f->target.path, {off, c->id()});
+  }
+}
+
+bool Shipper::ClientsHaveCapacity() const {
+  for (const auto& c : clients_) {
+    if (!c->HasCapacity()) return false;
+  }
+  return true;
+}
+
+void Shipper::TailLoop() {
+  while (!stop_) {
+    const int64_t now = client::MonoNowNs();
+    if (now - last_rescan_ns_ >= cfg_.target_sync_period_ns) { RescanStatic(); last_rescan_ns_ = now; }
+    ApplyTargetUpdates(now);
+    bool progress = false, blocked = !ClientsHaveCapacity();
+    for (auto it = files_.begin(); !blocked && it != files_.end(); ++it) {
+      progress |= PumpFile(*it->second, now);
+      blocked = !ClientsHaveCapacity();
+    }
+    for (auto it = files_.begin(); !blocked && it != files_.end();) {
+      File& f = *it->second;
+      if (!f.removed || now - f.removed_ns < opts_.removed_grace_ns || PumpFile(f, now)) { ++it; continue; }
+      if (f.opened && f.retiring && f.retiring->Committed() < f.retiring->processed_end()) { ++it; continue; }
+      CommitPositions();
+      struct stat st;
+      if (::stat(f.target.path.c_str(), &st) != 0) positions_->Remove(f.target.path);
+      if (f.opened) {
+        waiter_->Unwatch(f.target.path);
+        files_active_->Dec();
+        read_bytes_->Remove({f.target.path});
+        file_bytes_->Remove({f.target.path});
+        read_lines_->Remove({f.target.path});
+      }
+      std::lock_guard<std::mutex> l(files_mu_);
+      it = files_.erase(it);
+    }
+    if (now - last_commit_ns_ >= kCommitEveryNs) { CommitPositions(); last_commit_ns_ = now; }
+    if (!progress) waiter_->Wait(blocked ? 50 : 250);
+  }
+}
+
+size_t Shipper::active_files() const {
+  std::lock_guard<std::mutex> l(files_mu_);
+  size_t n = 0;
+  for (const auto& [_, f] : files_) n += f->opened ? 1 : 0;
+  return n;
+}
+
+std::string Shipper::TargetsJson() const {
+  std::lock_guard<std::mutex> l(files_mu_);
+  std::string out = "[";
+  for (const auto& [key, f] : files_) {
+    if (out.size() > 1) out += ",";
+    out += fmt::format("{{\"key\":{},\"path\":{},\"job\":{},\"ready\":{},\"removed\":{},\"position\":{},\"size\":{},\"labels\":{{",
+                       GoQuote(key), GoQuote(f->target.path), GoQuote(cfg_.scrape_configs[f->scrape].job_name),
+                       f->opened ? "true" : "false", f->removed ? "true" : "false", f->position.load(), f->size.load());
+    bool first = true;
+    for (const Label& lb : f->target.labels) {
+      out += fmt::format("{}{}:{}", first ? "" : ",", GoQuote(lb.name), GoQuote(lb.value));
+      first = false;
+    }
+    out += "}}";
+  }
+  return out + "]";
+}
+
+void RegisterTargetsHandler(httplib::Server& server, const Shipper& shipper) {
+  server.Get("/targets", [&shipper](const httplib::Request&, httplib::Response& res) {
+    res.set_content(shipper.TargetsJson(), "application/json");
+  });
+}
+
+}  // namespace skald

@@ -1,0 +1,109 @@
+// Shipper: the collector's data path without its HTTP server. Owns discovery (docker_sd, static
+// files), one tail loop over every target, the push clients and the positions file.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "collector/client/client.h"
+#include "collector/collector_config.h"
+#include "collector/discovery/docker_discovery.h"
+#include "collector/discovery/target.h"
+#include "collector/tail/change_waiter.h"
+#include "collector/tail/line_limits.h"
+#include "collector/tail/positions.h"
+#include "common/log_entry.h"
+#include "common/metrics.h"
+#include "common/status.h"
+
+namespace httplib { class Server; }
+
+namespace skald {
+
+// Emits one entry downstream (towards the clients) with its final labels.
+using EmitFn = std::function<void(const LabelSet& labels, LogEntry& entry)>;
+
+// The seam between tail and client, built once per scrape config (pipeline module plugs in here).
+struct ScrapeHooks {
+  // Target labels (meta labels included; docker adds __meta_docker_container_log_stream) -> final
+  // labels in place. Returns false to drop the target/stream. Null: drop "__"-prefixed labels.
+  std::function<bool(LabelSet& labels)> relabel;
+  // The stage chain for one entry: calls `emit` zero or more times. Null: pass through unchanged.
+  std::function<void(LabelSet& labels, LogEntry& entry, const EmitFn& emit)> process;
+};
+using HooksFactory = std::function<Result<ScrapeHooks>(const ScrapeConfig&)>;
+
+struct ShipperOptions {
+  bool force_poll = false;              // use the polling ChangeWaiter even when inotify works
+  int64_t removed_grace_ns = 2'000'000'000LL;  // keep reading a vanished target this long
+  int64_t client_drain_ns = 5'000'000'000LL;   // Stop(): how long clients may keep sending
+  metrics::Registry* registry = nullptr;       // null: metrics::Registry::Default()
+};
+
+class Shipper {
+ public:
+  Shipper(CollectorConfig cfg, HooksFactory hooks = {}, ShipperOptions opts = {});
+  ~Shipper();
+  Shipper(const Shipper&) = delete;
+  Shipper& operator=(const Shipper&) = delete;
+
+  Status Start();
+  void Stop();
+
+  // JSON array of targets: key, path, discovered and final labels, position, size, state.
+  std::string TargetsJson() const;
+  size_t active_files() const;
+  const client::Client& client(size_t i) const { return *clients_[i]; }
+
+ private:
+  struct File;
+  void OnTargets(size_t scrape, const std::string& source, std::vector<discovery::Target> targets);
+  void TailLoop();
+  void ApplyTargetUpdates(int64_t now);
+  bool PumpFile(File& f, int64_t now);
+  void HandleLine(File& f, std::string_view line, size_t readable, int64_t end_offset);
+  void Deliver(File& f, int stream, LabelSet* labels, LogEntry* entry, std::string_view line,
+               int64_t ts, int64_t end_offset);
+  void OpenFile(File& f, int64_t now);
+  void CommitPositions();
+  bool ClientsHaveCapacity() const;
+  void RescanStatic();
+
+  CollectorConfig cfg_;
+  HooksFactory hooks_factory_;
+  ShipperOptions opts_;
+  std::vector<ScrapeHooks> hooks_;
+  std::vector<bool> docker_stage_;  // per scrape config: leading `docker: {}` stage handled here
+  std::unique_ptr<tail::Positions> positions_;
+  std::vector<std::unique_ptr<client::Client>> clients_;
+  std::vector<std::unique_ptr<discovery::DockerDiscovery>> docker_;
+  std::unique_ptr<tail::ChangeWaiter> waiter_;
+  tail::LineLimits limits_;
+
+  mutable std::mutex files_mu_;  // guards files_ structure (tail thread mutates, HTTP reads)
+  std::map<std::string, std::unique_ptr<File>> files_;
+
+  std::mutex updates_mu_;  // discovery -> tail loop
+  std::map<std::string, std::pair<size_t, std::vector<discovery::Target>>> desired_;  // by source
+  bool updates_pending_ = false;
+
+  metrics::Registry* registry_;
+  metrics::GaugeVec *read_bytes_, *file_bytes_;
+  metrics::CounterVec *read_lines_, *limited_lines_;
+  metrics::Gauge* files_active_;
+
+  std::atomic<bool> stop_{false};
+  std::thread tail_thread_;
+  int64_t last_commit_ns_ = 0, last_rescan_ns_ = 0;
+};
+
+// Registers GET /targets (JSON from Shipper::TargetsJson) on `server`.
+void RegisterTargetsHandler(httplib::Server& server, const Shipper& shipper);
+
+}  // namespace skald

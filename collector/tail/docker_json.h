@@ -1,0 +1,55 @@
+// Decoder for Docker's json-file log driver records (`{"log":"..\n","stream":"stdout","time":".."}`):
+// yields messages without the trailing newline, joining the 16 KiB partial records Docker splits.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace skald::tail {
+
+// Parses RFC 3339 timestamps with optional fraction and `Z` or `±hh:mm` offset into unix ns.
+Result<int64_t> ParseRfc3339Nano(std::string_view s);
+
+enum class DockerStream : uint8_t { kStdout = 0, kStderr = 1 };
+std::string_view DockerStreamName(DockerStream s);
+
+// One complete message. `line` is valid until the next Decode call.
+struct DockerMessage {
+  std::string_view line;
+  int64_t ts_ns = 0;
+  DockerStream stream = DockerStream::kStdout;
+};
+
+// Stateful per-file decoder (partial lines are joined per stream). Not thread-safe.
+class DockerJsonDecoder {
+ public:
+  DockerJsonDecoder();
+  ~DockerJsonDecoder();
+  DockerJsonDecoder(const DockerJsonDecoder&) = delete;
+  DockerJsonDecoder& operator=(const DockerJsonDecoder&) = delete;
+
+  // `record` is one line of the file without '\n'; `readable` bytes from record.data() may be read
+  // (simdjson needs padding: pass readable >= record.size() + 64 to avoid a copy).
+  // Returns true and fills `out` when a complete message is ready; false for a partial fragment.
+  // A record that is not json-file JSON is an error (the caller may pass it through raw).
+  Result<bool> Decode(std::string_view record, size_t readable, DockerMessage* out);
+
+  // Bytes held in unfinished partial lines (both streams).
+  size_t pending_bytes() const { return partial_[0].size() + partial_[1].size(); }
+  // Caps a joined partial line; longer messages are emitted in pieces of this size.
+  void set_max_joined_bytes(size_t n) { max_joined_ = n; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string partial_[2];
+  int64_t partial_ts_[2] = {0, 0};
+  std::string scratch_;
+  size_t max_joined_ = 4 << 20;
+};
+
+}  // namespace skald::tail

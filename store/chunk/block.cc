@@ -1,0 +1,138 @@
+// Block encoding: [n][ts deltas][line lengths][metadata count + (index, labels)*][lines...], then
+// lz4 (fast or HC). Decoding checks the CRC first, then every length against the buffer.
+#include "store/chunk/block.h"
+
+#include <lz4.h>
+#include <lz4hc.h>
+
+#include <algorithm>
+
+#include "store/fs/coding.h"
+#include "store/fs/crc32c.h"
+
+namespace skald::chunk {
+
+using namespace skald::fs;
+
+namespace {
+
+// Encodes into `out` (a reused scratch buffer).
+void EncodeRaw(const std::vector<EntryRef>& es, uint64_t* line_bytes, std::string& out) {
+  out.clear();
+  size_t total = 0;
+  for (const auto& e : es) total += e.line.size();
+  out.reserve(total + es.size() * 6 + 16);
+  PutVarint(out, es.size());
+  int64_t prev = es.empty() ? 0 : es.front().ts_ns;
+  if (!es.empty()) PutSignedVarint(out, prev);
+  for (size_t i = 1; i < es.size(); ++i) {
+    PutSignedVarint(out, es[i].ts_ns - prev);
+    prev = es[i].ts_ns;
+  }
+  for (const auto& e : es) PutVarint(out, e.line.size());
+  size_t with_meta = 0;
+  for (const auto& e : es) with_meta += (e.metadata != nullptr && !e.metadata->empty());
+  PutVarint(out, with_meta);
+  for (size_t i = 0; i < es.size(); ++i) {
+    if (es[i].metadata == nullptr || es[i].metadata->empty()) continue;
+    PutVarint(out, i);
+    PutVarint(out, es[i].metadata->size());
+    for (const auto& l : *es[i].metadata) {
+      PutLengthPrefixed(out, l.name);
+      PutLengthPrefixed(out, l.value);
+    }
+  }
+  for (const auto& e : es) out.append(e.line);
+  *line_bytes = total;
+}
+
+}  // namespace
+
+BlockPtr BuildBlock(const std::vector<EntryRef>& entries, int level) {
+  // Per-thread scratch: no large allocation per block besides the exact-size result.
+  thread_local std::string raw, out;
+  thread_local std::unique_ptr<char[]> hc_state;
+  auto b = std::make_shared<CompressedBlock>();
+  EncodeRaw(entries, &b->meta.line_bytes, raw);
+  int bound = LZ4_compressBound(static_cast<int>(raw.size()));
+  if (out.size() < static_cast<size_t>(bound)) out.resize(static_cast<size_t>(bound));
+  int n;
+  if (level <= 0) {
+    n = LZ4_compress_default(raw.data(), out.data(), static_cast<int>(raw.size()), bound);
+  } else {
+    if (!hc_state) hc_state.reset(new char[static_cast<size_t>(LZ4_sizeofStateHC())]);
+    n = LZ4_compress_HC_extStateHC(hc_state.get(), raw.data(), out.data(), static_cast<int>(raw.size()), bound, level);
+  }
+  b->data.assign(out.data(), static_cast<size_t>(n));
+  b->meta.entries = static_cast<uint32_t>(entries.size());
+  b->meta.raw_len = static_cast<uint32_t>(raw.size());
+  b->meta.comp_len = static_cast<uint32_t>(n);
+  b->meta.crc = Crc32c(b->data);
+  b->meta.min_ts = entries.empty() ? 0 : entries.front().ts_ns;
+  b->meta.max_ts = entries.empty() ? 0 : entries.back().ts_ns;
+  for (const auto& e : entries) {
+    b->meta.min_ts = std::min(b->meta.min_ts, e.ts_ns);
+    b->meta.max_ts = std::max(b->meta.max_ts, e.ts_ns);
+  }
+  return b;
+}
+
+Status DecodedBlock::Decode(const BlockMeta& meta, std::string_view comp) {
+  if (comp.size() != meta.comp_len || Crc32c(comp) != meta.crc)
+    return Status::Corruption("chunk block: crc mismatch");
+  raw_.resize(meta.raw_len);
+  int n = LZ4_decompress_safe(comp.data(), raw_.data(), static_cast<int>(comp.size()), static_cast<int>(meta.raw_len));
+  if (n != static_cast<int>(meta.raw_len)) return Status::Corruption("chunk block: lz4 decode failed");
+  return Parse();
+}
+
+Status DecodedBlock::Parse() {
+  std::string_view in(raw_);
+  uint64_t n, v;
+  if (!GetVarint(in, &n) || n > in.size()) return Status::Corruption("chunk block: bad count");
+  ts_.resize(n);
+  off_.resize(n);
+  len_.resize(n);
+  int64_t prev = 0;
+  for (size_t i = 0; i < n; ++i) {
+    int64_t d;
+    if (!GetSignedVarint(in, &d)) return Status::Corruption("chunk block: bad timestamps");
+    prev += d;
+    ts_[i] = prev;
+  }
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!GetVarint(in, &v)) return Status::Corruption("chunk block: bad lengths");
+    len_[i] = static_cast<uint32_t>(v);
+    total += v;
+  }
+  if (!GetVarint(in, &v) || v > n) return Status::Corruption("chunk block: bad metadata count");
+  meta_.resize(v);
+  for (auto& [idx, ls] : meta_) {
+    uint64_t i, k;
+    if (!GetVarint(in, &i) || i >= n || !GetVarint(in, &k) || k > in.size()) return Status::Corruption("chunk block: bad metadata");
+    idx = static_cast<uint32_t>(i);
+    ls.resize(k);
+    for (auto& l : ls) {
+      std::string_view a, b;
+      if (!GetLengthPrefixed(in, &a) || !GetLengthPrefixed(in, &b)) return Status::Corruption("chunk block: bad metadata");
+      l = Label{std::string(a), std::string(b)};
+    }
+  }
+  if (total != in.size()) return Status::Corruption("chunk block: line bytes do not add up");
+  size_t off = static_cast<size_t>(in.data() - raw_.data());
+  for (size_t i = 0; i < n; ++i) {
+    off_[i] = static_cast<uint32_t>(off);
+    off += len_[i];
+  }
+  return Status::Ok();
+}
+
+const std::vector<Label>* DecodedBlock::metadata(size_t i) const {
+  if (meta_.empty()) return nullptr;
+  auto it = std::lower_bound(meta_.begin(), meta_.end(), static_cast<uint32_t>(i),
+                             [](const auto& p, uint32_t k) { return p.first < k; });
+  return it != meta_.end() && it->first == i ? &it->second : nullptr;
+}
+
+}  // namespace skald::chunk

@@ -1,0 +1,60 @@
+// A block: up to chunk_block_size raw bytes of one stream's entries, sorted by timestamp, encoded
+// column-wise (timestamps, lengths, metadata, then the lines back to back) and lz4-compressed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/labels.h"
+#include "common/status.h"
+
+namespace skald::chunk {
+
+struct EntryRef {
+  int64_t ts_ns = 0;
+  std::string_view line;
+  const std::vector<Label>* metadata = nullptr;   // null or empty = none
+};
+
+// Per-block facts kept in the chunk header, in memory and in summaries.
+struct BlockMeta {
+  int64_t min_ts = 0, max_ts = 0;
+  uint32_t entries = 0;
+  uint32_t raw_len = 0;        // encoded, uncompressed size
+  uint32_t comp_len = 0;
+  uint32_t crc = 0;            // crc32c of the compressed bytes
+  uint64_t line_bytes = 0;     // sum of line lengths (Loki's "bytes")
+};
+
+// An immutable compressed block; shared between the head, flushes and readers.
+struct CompressedBlock {
+  BlockMeta meta;
+  std::string data;
+};
+using BlockPtr = std::shared_ptr<const CompressedBlock>;
+
+// `entries` must be sorted by ts (stable: arrival order kept for equal timestamps).
+// level 0 = lz4 fast; 1..12 = lz4hc level.
+BlockPtr BuildBlock(const std::vector<EntryRef>& entries, int level);
+
+// Decompresses and parses a block. Entries stay valid while the DecodedBlock lives.
+class DecodedBlock {
+ public:
+  Status Decode(const BlockMeta& meta, std::string_view compressed);
+  size_t size() const { return ts_.size(); }
+  int64_t ts(size_t i) const { return ts_[i]; }
+  std::string_view line(size_t i) const { return {raw_.data() + off_[i], len_[i]}; }
+  const std::vector<Label>* metadata(size_t i) const;
+
+ private:
+  Status Parse();
+  std::string raw_;
+  std::vector<int64_t> ts_;
+  std::vector<uint32_t> off_, len_;
+  std::vector<std::pair<uint32_t, std::vector<Label>>> meta_;   // sorted by entry index
+};
+
+}  // namespace skald::chunk

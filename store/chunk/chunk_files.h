@@ -1,0 +1,54 @@
+// ChunkFiles: appends chunks to per-tenant, per-day segment files under the chunks root
+// (`<tenant>/<yyyy-mm-dd>/<seq>.skc`, rolled at a size) and reads headers and blocks back.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/chunk/chunk_format.h"
+#include "store/fs/file_system.h"
+
+namespace skald::chunk {
+
+class ChunkFiles {
+ public:
+  ChunkFiles(fs::FileSystem* fsys, std::string root, uint64_t roll_size = 256ULL << 20);
+
+  // Appends one chunk (blocks in order) to the file for (tenant, day of min_ts). Not yet durable:
+  // call SyncAll() before recording the returned ref in the index. Thread-safe.
+  Result<ChunkRef> Append(const std::string& tenant, uint64_t fingerprint,
+                          const std::vector<BlockPtr>& blocks);
+  Status SyncAll();
+  // Closes files not appended to since the previous call (keeps the fd count bounded).
+  void CloseIdle();
+
+  // Reads and checks a chunk's header (block metas) without reading its blocks.
+  Result<ChunkHeader> ReadHeader(const ChunkRef& ref) const;
+  // Reads the compressed bytes of block i (offsets from the header).
+  Status ReadBlock(const ChunkRef& ref, const ChunkHeader& h, size_t i, std::string* out) const;
+
+  const std::string& root() const { return root_; }
+  // Directory-safe form of a tenant id (bytes outside [A-Za-z0-9_-] become %XX).
+  static std::string EscapeTenant(const std::string& tenant);
+
+ private:
+  struct OpenFile {
+    std::string rel;
+    std::unique_ptr<fs::WritableFile> file;
+    bool dirty = false, used = false;
+  };
+  Result<OpenFile*> FileFor(const std::string& tenant, int64_t min_ts, uint64_t need);
+  Result<std::string> NextFileName(const std::string& dir_rel, uint64_t need);
+
+  fs::FileSystem* fs_;
+  std::string root_;
+  uint64_t roll_size_;
+  mutable std::mutex mu_;
+  std::map<std::string, OpenFile> open_;      // key: "<tenant>/<day>"
+};
+
+}  // namespace skald::chunk

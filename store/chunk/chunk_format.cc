@@ -1,0 +1,80 @@
+// Chunk header coding: fixed little-endian fields, per-block metas, and a CRC over both, so a torn
+// or flipped header is caught before any block offset is trusted.
+#include "store/chunk/chunk_format.h"
+
+#include <cstring>
+
+#include "store/fs/coding.h"
+#include "store/fs/crc32c.h"
+
+namespace skald::chunk {
+
+using fs::DecodeFixed32;
+using fs::DecodeFixed64;
+using fs::PutFixed32;
+using fs::PutFixed64;
+
+void EncodeChunkHeader(const ChunkHeader& h, std::string* out) {
+  size_t start = out->size();
+  out->append(kChunkMagic, 4);
+  out->append(reinterpret_cast<const char*>(&kFormatVersion), 2);
+  out->append(2, '\0');
+  PutFixed64(*out, h.fingerprint);
+  PutFixed64(*out, static_cast<uint64_t>(h.min_ts));
+  PutFixed64(*out, static_cast<uint64_t>(h.max_ts));
+  PutFixed64(*out, h.entries);
+  PutFixed64(*out, h.line_bytes);
+  PutFixed32(*out, static_cast<uint32_t>(h.blocks.size()));
+  PutFixed32(*out, 0);
+  for (const auto& b : h.blocks) {
+    PutFixed32(*out, b.comp_len);
+    PutFixed32(*out, b.raw_len);
+    PutFixed32(*out, b.entries);
+    PutFixed32(*out, b.crc);
+    PutFixed64(*out, static_cast<uint64_t>(b.min_ts));
+    PutFixed64(*out, static_cast<uint64_t>(b.max_ts));
+    PutFixed64(*out, b.line_bytes);
+  }
+  PutFixed32(*out, fs::Crc32cExtend(0, out->data() + start, out->size() - start));
+}
+
+Status DecodeChunkFixed(std::string_view in, ChunkHeader* h, uint32_t* nblocks) {
+  if (in.size() < kChunkFixedSize || std::memcmp(in.data(), kChunkMagic, 4) != 0)
+    return Status::Corruption("chunk: bad magic");
+  uint16_t version;
+  std::memcpy(&version, in.data() + 4, 2);
+  if (version != kFormatVersion) return Status::Corruption("chunk: unsupported version " + std::to_string(version));
+  const char* p = in.data() + 8;
+  h->fingerprint = DecodeFixed64(p);
+  h->min_ts = static_cast<int64_t>(DecodeFixed64(p + 8));
+  h->max_ts = static_cast<int64_t>(DecodeFixed64(p + 16));
+  h->entries = DecodeFixed64(p + 24);
+  h->line_bytes = DecodeFixed64(p + 32);
+  *nblocks = DecodeFixed32(p + 40);
+  if (*nblocks > (1u << 20)) return Status::Corruption("chunk: implausible block count");
+  return Status::Ok();
+}
+
+Status DecodeChunkHeader(std::string_view in, ChunkHeader* h) {
+  uint32_t n;
+  SKALD_RETURN_IF_ERROR(DecodeChunkFixed(in, h, &n));
+  size_t need = kChunkFixedSize + n * kBlockMetaSize + 4;
+  if (in.size() < need) return Status::Corruption("chunk: torn header");
+  if (fs::Crc32cExtend(0, in.data(), need - 4) != DecodeFixed32(in.data() + need - 4))
+    return Status::Corruption("chunk: header crc mismatch");
+  h->blocks.resize(n);
+  const char* p = in.data() + kChunkFixedSize;
+  for (auto& b : h->blocks) {
+    b.comp_len = DecodeFixed32(p);
+    b.raw_len = DecodeFixed32(p + 4);
+    b.entries = DecodeFixed32(p + 8);
+    b.crc = DecodeFixed32(p + 12);
+    b.min_ts = static_cast<int64_t>(DecodeFixed64(p + 16));
+    b.max_ts = static_cast<int64_t>(DecodeFixed64(p + 24));
+    b.line_bytes = DecodeFixed64(p + 32);
+    p += kBlockMetaSize;
+  }
+  return Status::Ok();
+}
+
+}  // namespace skald::chunk

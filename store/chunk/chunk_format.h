@@ -1,0 +1,47 @@
+// Chunk segment file layout constants and the chunk header codec (see FORMAT.md beside this file).
+// A chunk = header + block metas + header CRC, then the compressed blocks back to back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "store/chunk/block.h"
+
+namespace skald::chunk {
+
+constexpr char kFileMagic[4] = {'S', 'K', 'C', 'F'};
+constexpr char kChunkMagic[4] = {'S', 'K', 'C', 'H'};
+constexpr uint16_t kFormatVersion = 1;
+constexpr size_t kFileHeaderSize = 16;      // magic[4] version u16 reserved[10]
+constexpr size_t kChunkFixedSize = 56;      // see FORMAT.md
+constexpr size_t kBlockMetaSize = 40;
+
+struct ChunkHeader {
+  uint64_t fingerprint = 0;
+  int64_t min_ts = 0, max_ts = 0;
+  uint64_t entries = 0;
+  uint64_t line_bytes = 0;
+  std::vector<BlockMeta> blocks;
+  size_t EncodedSize() const { return kChunkFixedSize + blocks.size() * kBlockMetaSize + 4; }
+};
+
+// Where a chunk lives: what the index stores.
+struct ChunkRef {
+  std::string file;          // relative to the chunks root
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  int64_t min_ts = 0, max_ts = 0;
+  int64_t entries = 0;
+  int64_t line_bytes = 0;
+};
+
+void EncodeChunkHeader(const ChunkHeader& h, std::string* out);
+// Parses the fixed part; sets *nblocks so the caller can read the metas.
+Status DecodeChunkFixed(std::string_view in, ChunkHeader* h, uint32_t* nblocks);
+// Parses fixed part + metas + CRC (in must hold EncodedSize() bytes).
+Status DecodeChunkHeader(std::string_view in, ChunkHeader* h);
+
+}  // namespace skald::chunk

@@ -1,0 +1,26 @@
+// Registration of the ingester metrics; the first Get() registers, later calls reuse.
+#include "store/head/ingester_metrics.h"
+
+namespace skald::head {
+
+IngesterMetrics& IngesterMetrics::Get() {
+  static IngesterMetrics* m = [] {
+    auto& r = metrics::Registry::Default();
+    return new IngesterMetrics{
+        r.NewCounter("loki_ingester_wal_records_logged_total", "WAL records written."),
+        r.NewCounter("loki_ingester_wal_logged_bytes_total", "WAL payload bytes written."),
+        r.NewCounter("loki_ingester_wal_corruptions_total", "Damaged WAL segments found on replay (tail truncated)."),
+        r.NewCounter("loki_ingester_wal_replay_entries_total", "Entries restored from the WAL at start-up."),
+        r.NewCounterVec("loki_ingester_chunks_flushed_total", "Chunks flushed, by reason.", {"reason"}),
+        r.NewCounter("loki_ingester_chunk_stored_bytes_total", "Bytes of chunks written to chunk files."),
+        r.NewCounter("skald_ingester_flush_failures_total", "Flushes that failed and were retried."),
+        r.NewCounter("skald_ingester_duplicate_entries_total", "Exact duplicate entries dropped."),
+        r.NewCounter("skald_ingester_backpressure_waits_total", "Pushes delayed because heads exceeded memory."),
+        r.NewGauge("loki_ingester_memory_streams", "Streams known to the ingester."),
+        r.NewGauge("skald_ingester_head_bytes", "Bytes held in head blocks and unflushed blocks."),
+    };
+  }();
+  return *m;
+}
+
+}  // namespace skald::head

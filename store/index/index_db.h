@@ -1,0 +1,73 @@
+// IndexDb: the SQLite index (WAL mode, prepared statements, batched transactions) of streams, label
+// postings and chunk references per tenant, plus an in-memory catalog of streams loaded from it.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/labels.h"
+#include "common/matcher.h"
+#include "common/status.h"
+#include "store/chunk/chunk_format.h"
+
+namespace skald::index {
+
+struct StreamRecord {
+  uint64_t id = 0;
+  std::string tenant;
+  uint64_t fingerprint = 0;
+  LabelSet labels;
+  uint64_t flushed_wal = 0;          // WAL position up to which this stream's entries are in chunks
+  int64_t min_ts = INT64_MAX, max_ts = INT64_MIN;   // over its chunks
+  int64_t chunks = 0, entries = 0, line_bytes = 0;
+};
+
+struct FlushedChunk {
+  uint64_t stream_id = 0;
+  chunk::ChunkRef ref;
+  uint64_t wal_pos = 0;
+};
+
+// Thread-safe (one connection behind a mutex).
+class IndexDb {
+ public:
+  static Result<std::unique_ptr<IndexDb>> Open(const std::string& path);
+  ~IndexDb();
+
+  // Registers a new stream (row + postings) and returns its id, stable from now on.
+  Result<uint64_t> AddStream(const std::string& tenant, uint64_t fingerprint, const LabelSet& labels);
+  // One transaction: the chunk rows and each stream's flushed WAL watermark.
+  Status CommitChunks(const std::vector<FlushedChunk>& chunks);
+
+  // Catalog reads (no SQL unless noted).
+  std::vector<StreamRecord> AllStreams() const;
+  bool GetStream(uint64_t id, StreamRecord* out) const;
+  // Streams of a tenant matching every matcher; equality matchers go through the postings table.
+  Result<std::vector<StreamRecord>> Match(const std::string& tenant, const Matchers& ms) const;
+  // Chunk refs of one stream overlapping [start, end), by min_ts (SQL).
+  Result<std::vector<chunk::ChunkRef>> Chunks(uint64_t stream_id, int64_t start, int64_t end) const;
+
+ private:
+  IndexDb() = default;
+  Status Init(const std::string& path);
+  Status Exec(const char* sql) const;
+  Status LoadCatalog();
+  Result<std::vector<uint64_t>> Postings(const std::string& tenant, const std::string& name,
+                                         const std::string& value) const;
+
+  sqlite3* db_ = nullptr;
+  mutable std::mutex mu_;
+  std::map<std::string, sqlite3_stmt*> stmts_;
+  std::unordered_map<uint64_t, StreamRecord> streams_;
+  uint64_t next_id_ = 1;
+  sqlite3_stmt* Stmt(const char* sql) const;
+};
+
+}  // namespace skald::index

@@ -1,0 +1,238 @@
+// Group commit: Enqueue appends framed bytes to an in-memory batch under a mutex; the writer thread
+// swaps the batches out, writes each with one write() and syncs once, then wakes every waiter.
+#include "store/wal/wal_writer.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "common/logger.h"
+#include "common/metrics.h"
+#include "store/fs/coding.h"
+#include "store/fs/crc32c.h"
+#include "store/wal/wal_format.h"
+
+namespace skald::wal {
+
+std::string SegmentPath(const std::string& dir, uint64_t seq) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "%08llu.wal", static_cast<unsigned long long>(seq));
+  return fs::JoinPath(dir, name);
+}
+
+bool ParseSegmentName(const std::string& name, uint64_t* seq) {
+  if (name.size() < 5 || name.substr(name.size() - 4) != ".wal") return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i + 4 < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(name[i] - '0');
+  }
+  *seq = v;
+  return true;
+}
+
+Result<FsyncPolicy> ParseFsyncPolicy(std::string_view name) {
+  if (name == "group" || name.empty()) return FsyncPolicy::kGroup;
+  if (name == "always") return FsyncPolicy::kAlways;
+  if (name == "never") return FsyncPolicy::kNever;
+  return Status::Invalid("wal_fsync: unknown policy \"" + std::string(name) +
+                         "\" (want group, always or never)");
+}
+
+Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions opts) {
+  if (opts.fs == nullptr) opts.fs = fs::FileSystem::Default();
+  SKALD_RETURN_IF_ERROR(opts.fs->MkdirAll(opts.dir));
+  auto names = opts.fs->List(opts.dir);
+  if (!names.ok()) return names.status();
+  uint64_t last = 0, seq;
+  for (const auto& n : *names)
+    if (ParseSegmentName(n, &seq) && seq > last) last = seq;
+  std::unique_ptr<WalWriter> w(new WalWriter(std::move(opts)));
+  w->seq_ = last + 1;
+  std::string header;
+  SKALD_RETURN_IF_ERROR(w->OpenSegment(w->seq_, &header));
+  SKALD_RETURN_IF_ERROR(w->file_->Append(header));
+  SKALD_RETURN_IF_ERROR(w->file_->Sync());
+  w->offset_ = kSegmentHeaderSize;
+  w->thread_ = std::thread([p = w.get()] { p->Run(); });
+  return w;
+}
+
+WalWriter::~WalWriter() { (void)Close(); }
+
+Status WalWriter::OpenSegment(uint64_t seq, std::string* header) {
+  if (file_ != nullptr) SKALD_RETURN_IF_ERROR(file_->Close());
+  auto f = opts_.fs->OpenAppend(SegmentPath(opts_.dir, seq));
+  if (!f.ok()) return f.status();
+  file_ = std::move(*f);
+  file_seq_ = seq;
+  SKALD_RETURN_IF_ERROR(opts_.fs->SyncDir(opts_.dir));
+  header->append(kSegmentMagic, 4);
+  header->append(reinterpret_cast<const char*>(&kFormatVersion), 2);
+  header->append(2, '\0');
+  fs::PutFixed64(*header, seq);
+  return Status::Ok();
+}
+
+WalWriter::Ticket WalWriter::Enqueue(uint8_t type, std::string_view payload) {
+  char hdr[kRecordHeaderSize];
+  uint32_t len = static_cast<uint32_t>(payload.size());
+  std::memcpy(hdr, &len, 4);
+  hdr[8] = static_cast<char>(type);
+  uint32_t crc = fs::Crc32cExtend(0, hdr, 4);
+  crc = fs::Crc32cExtend(crc, hdr + 8, 1);
+  crc = fs::Crc32cExtend(crc, payload.data(), payload.size());
+  std::memcpy(hdr + 4, &crc, 4);
+  size_t rec = kRecordHeaderSize + payload.size();
+
+  std::lock_guard<std::mutex> lk(mu_);
+  if (offset_ + rec > static_cast<uint64_t>(opts_.segment_size) && offset_ > kSegmentHeaderSize) {
+    ++seq_;                                   // the writer thread opens it and writes its header
+    offset_ = kSegmentHeaderSize;
+  }
+  if (pending_.empty() || pending_.back().seq != seq_) pending_.push_back(Batch{seq_, {}, {}});
+  Batch& b = pending_.back();
+  Ticket t{MakePos(seq_, offset_), ++next_id_};
+  b.buf.append(hdr, kRecordHeaderSize);
+  b.buf.append(payload);
+  b.ends.emplace_back(b.buf.size(), t.id);
+  offset_ += rec;
+  stats_.records++;
+  stats_.bytes += rec;
+  work_cv_.notify_one();
+  return t;
+}
+
+Status WalWriter::Wait(const Ticket& t) {
+  std::unique_lock<std::mutex> lk(mu_);
+  done_cv_.wait(lk, [&] { return durable_id_ >= t.id || !error_.ok() || closed_; });
+  if (durable_id_ >= t.id) return Status::Ok();
+  return error_.ok() ? Status::Unavailable("wal is closed") : error_;
+}
+
+Status WalWriter::Append(uint8_t type, std::string_view payload, uint64_t* pos) {
+  Ticket t = Enqueue(type, payload);
+  if (pos != nullptr) *pos = t.pos;
+  return Wait(t);
+}
+
+uint64_t WalWriter::current_segment() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return seq_;
+}
+
+void WalWriter::Run() {
+  for (;;) {
+    std::deque<Batch> batches;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      work_cv_.wait(lk, [&] { return !pending_.empty() || closing_; });
+      if (pending_.empty() && closing_) return;
+      batches.swap(pending_);
+    }
+    uint64_t durable = 0;
+    Status st = WriteBatches(batches, &durable);
+    std::lock_guard<std::mutex> lk(mu_);
+    if (durable > durable_id_) durable_id_ = durable;
+    if (!st.ok() && error_.ok()) {
+      SKALD_LOG(error, "wal write failed; refusing further appends", {{"err", st.message()}});
+      error_ = st;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+Status WalWriter::WriteBatches(std::deque<Batch>& batches, uint64_t* durable) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!error_.ok()) return error_;
+  }
+  for (Batch& b : batches) {
+    if (b.seq != file_seq_) {
+      if (opts_.policy != FsyncPolicy::kNever) SKALD_RETURN_IF_ERROR(SyncFile());
+      std::string header;
+      SKALD_RETURN_IF_ERROR(OpenSegment(b.seq, &header));
+      b.buf.insert(0, header);
+      for (auto& e : b.ends) e.first += header.size();
+    }
+    SKALD_RETURN_IF_ERROR(WriteOne(b, durable));
+  }
+  if (opts_.policy == FsyncPolicy::kGroup) SKALD_RETURN_IF_ERROR(SyncFile());
+  if (!batches.empty() && !batches.back().ends.empty()) *durable = batches.back().ends.back().second;
+  return Status::Ok();
+}
+
+Status WalWriter::WriteOne(Batch& b, uint64_t* durable) {
+  if (opts_.policy != FsyncPolicy::kAlways) return file_->Append(b.buf);
+  size_t start = 0;
+  for (const auto& [end, id] : b.ends) {
+    SKALD_RETURN_IF_ERROR(file_->Append(std::string_view(b.buf).substr(start, end - start)));
+    SKALD_RETURN_IF_ERROR(SyncFile());
+    start = end;
+    *durable = id;
+    std::lock_guard<std::mutex> lk(mu_);
+    durable_id_ = id;
+    done_cv_.notify_all();
+  }
+  return Status::Ok();
+}
+
+Status WalWriter::SyncFile() {
+  auto t0 = std::chrono::steady_clock::now();
+  Status st = file_->Sync();
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
+  static metrics::Histogram& fsync_hist = metrics::Registry::Default().NewHistogram(
+      "skald_wal_fsync_duration_seconds", "WAL fsync latency.", metrics::ExponentialBuckets(0.0001, 2, 16));
+  fsync_hist.Observe(static_cast<double>(ns.count()) / 1e9);
+  std::lock_guard<std::mutex> lk(mu_);
+  stats_.fsyncs++;
+  stats_.fsync_ns += static_cast<uint64_t>(ns.count());
+  return st;
+}
+
+Status WalWriter::RemoveSegmentsBefore(uint64_t seq) {
+  auto names = opts_.fs->List(opts_.dir);
+  if (!names.ok()) return names.status();
+  uint64_t cur = current_segment(), s;
+  bool closed;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    closed = closed_;
+  }
+  for (const auto& n : *names) {
+    if (!ParseSegmentName(n, &s) || s >= seq || (s >= cur && !closed)) continue;
+    SKALD_RETURN_IF_ERROR(opts_.fs->Remove(fs::JoinPath(opts_.dir, n)));
+    std::lock_guard<std::mutex> lk(mu_);
+    stats_.segments_removed++;
+  }
+  return Status::Ok();
+}
+
+Status WalWriter::Close() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    closing_ = true;
+    work_cv_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    closed_ = true;
+    done_cv_.notify_all();
+  }
+  Status st;
+  if (file_ != nullptr) {
+    st = file_->Sync();
+    Status c = file_->Close();
+    if (st.ok()) st = c;
+    file_.reset();
+  }
+  std::lock_guard<std::mutex> lk(mu_);
+  return error_.ok() ? st : error_;
+}
+
+WalStats WalWriter::stats() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return stats_;
+}
+
+}  // namespace skald::wal
