@@ -1,8 +1,9 @@
-// CollectorApp wiring: HTTP options from the server section, build info metric, /config text.
-// The lead wires discovery → tail → pipeline → client onto this shell.
+// CollectorApp wiring: HTTP options from the server section, build info metric, /config text,
+// and the data path: Shipper (discovery -> tail) with relabel + pipeline hooks -> clients.
 #include "collector/collector_app.h"
 
 #include "collector/collector_config_loader.h"
+#include "collector/scrape_hooks.h"
 #include "common/logger.h"
 #include "common/version.h"
 
@@ -30,6 +31,19 @@ CollectorApp::~CollectorApp() { Stop(); }
 Status CollectorApp::Start(bool mark_ready) {
   started_ = true;
   http_->SetReady(false, "starting");
+  custom_metrics_ = std::make_shared<pipeline::CustomMetrics>();
+  SKALD_RETURN_IF_ERROR(ValidateScrapeConfigs(cfg_));
+  const std::string file = cfg_.config_file;
+  auto metrics = custom_metrics_;
+  HooksFactory factory = [file, metrics](const ScrapeConfig& sc) {
+    return MakeScrapeHooks(sc, file, metrics);
+  };
+  ShipperOptions sopts;
+  sopts.registry = registry_;
+  shipper_ = std::make_unique<Shipper>(cfg_, factory, sopts);
+  SKALD_RETURN_IF_ERROR(shipper_->Start());
+  RegisterTargetsHandler(http_->server(), *shipper_);
+  http_->AddExposition([metrics] { return metrics->Exposition(); });
   if (!cfg_.server.disable) SKALD_RETURN_IF_ERROR(http_->Start());
   if (mark_ready) http_->SetReady(true);
   SKALD_LOG(info, "skald-collector started",
@@ -41,6 +55,7 @@ void CollectorApp::Stop() {
   if (!started_) return;
   started_ = false;
   http_->SetReady(false, "stopping");
+  if (shipper_) shipper_->Stop();  // drains clients, commits positions
   http_->Stop();
   SKALD_LOG(info, "skald-collector stopped");
 }

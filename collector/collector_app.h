@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "collector/collector_config.h"
+#include "collector/pipeline/stages/custom_metrics.h"
+#include "collector/shipper.h"
 #include "common/http_server.h"
 #include "common/metrics.h"
 #include "common/status.h"
@@ -21,7 +23,10 @@ class CollectorApp {
                         metrics::Registry* registry = nullptr);
   ~CollectorApp();  // Stop()s
 
-  // Serves HTTP unless server.disable is set. With mark_ready, /ready answers 200 at once.
+  // Builds every scrape config's relabel + pipeline hooks (config errors name file and line),
+  // starts the Shipper (discovery -> tail -> pipeline -> clients) and serves HTTP (/ready,
+  // /metrics, /config, /targets) unless server.disable is set. With mark_ready, /ready answers
+  // 200 once everything is up.
   Status Start(bool mark_ready = true);
   void Stop();  // idempotent
 
@@ -32,12 +37,15 @@ class CollectorApp {
   const CollectorConfig& config() const { return cfg_; }
   const CollectorAppOptions& options() const { return opts_; }
   int port() const { return http_->port(); }
+  Shipper* shipper() { return shipper_.get(); }
 
  private:
   CollectorConfig cfg_;
   CollectorAppOptions opts_;
   metrics::Registry* registry_;
   std::unique_ptr<HttpServer> http_;
+  std::shared_ptr<pipeline::CustomMetrics> custom_metrics_;
+  std::unique_ptr<Shipper> shipper_;
   bool started_ = false;
 };
 

@@ -1,11 +1,14 @@
 // skald-collector entry point: flags (Promtail's names), config loading with file:line errors,
 // then the CollectorApp until SIGTERM/SIGINT. -check-syntax and -health exit without running.
 #include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "collector/collector_app.h"
 #include "collector/collector_config_loader.h"
+#include "collector/pipeline/dry_run.h"
+#include "collector/scrape_hooks.h"
 #include "common/cli_flags.h"
 #include "common/http_server.h"
 #include "common/logger.h"
@@ -17,6 +20,7 @@ namespace {
 struct Options {
   std::string config_file, log_level;
   bool expand_env = false, print_config = false, check_syntax = false, dry_run = false;
+  bool stdin_input = false;
   bool version = false, health = false;
 };
 
@@ -52,8 +56,21 @@ int Run(const Options& o) {
   for (const std::string& w : warnings) SKALD_LOG(warn, w);
   if (o.print_config) std::fputs(skald::CollectorConfigToYaml(*cfg).c_str(), stderr);
   if (o.check_syntax) {
+    skald::Status vs = skald::ValidateScrapeConfigs(*cfg);
+    if (!vs.ok()) {
+      std::fprintf(stderr, "error in config: %s\n", vs.message().c_str());
+      return 1;
+    }
     std::printf("Valid config file! No syntax issues found\n");
     return 0;
+  }
+  if (o.dry_run || o.stdin_input) {
+    if (!o.dry_run || !o.stdin_input) {
+      std::fprintf(stderr, "-dry-run and -stdin go together here: lines read from stdin are run "
+                           "through each scrape config and printed (pushing stdin is not supported)\n");
+      return 2;
+    }
+    return skald::pipeline::RunDryRun(*cfg, std::cin, std::cout);
   }
   skald::shutdown::InstallSignalHandlers();
   skald::CollectorApp app(std::move(*cfg), skald::CollectorAppOptions{o.dry_run});
@@ -79,6 +96,7 @@ int main(int argc, char** argv) {
   flags.String("log.level", &o.log_level, "only log messages at or above: debug, info, warn, error");
   flags.Bool("check-syntax", &o.check_syntax, "check the config file syntax, then exit");
   flags.Bool("dry-run", &o.dry_run, "print log entries instead of sending them to the store");
+  flags.Bool("stdin", &o.stdin_input, "read lines from stdin (with -dry-run: print each final entry)");
   flags.Bool("version", &o.version, "print the version and exit");
   flags.Bool("health", &o.health, "GET /ready on the configured port; exit 0 when ready");
   skald::Status st = flags.Parse(argc, argv);

@@ -44,7 +44,10 @@ void HttpServer::InstallDefaultRoutes() {
     }
   });
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(registry_->Expose(), metrics::kTextContentType);
+    std::string text = registry_->Expose();
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& fn : extra_exposition_) text += fn();
+    res.set_content(text, metrics::kTextContentType);
   });
   s.Get("/config", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -98,6 +101,11 @@ void HttpServer::SetReady(bool ready, std::string not_ready_reason) {
   std::lock_guard<std::mutex> lock(mu_);
   ready_ = ready;
   not_ready_reason_ = std::move(not_ready_reason);
+}
+
+void HttpServer::AddExposition(std::function<std::string()> fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  extra_exposition_.push_back(std::move(fn));
 }
 
 void HttpServer::SetConfigText(std::string yaml) {

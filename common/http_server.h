@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -48,6 +49,8 @@ class HttpServer {
   void SetReady(bool ready, std::string not_ready_reason = "");
   // /config answers this YAML text.
   void SetConfigText(std::string yaml);
+  // /metrics appends this text after the registry's (e.g. the collector's pipeline metrics).
+  void AddExposition(std::function<std::string()> fn);
 
  private:
   void InstallDefaultRoutes();
@@ -61,6 +64,7 @@ class HttpServer {
   bool ready_ = false;                          // guarded by mu_
   std::string not_ready_reason_ = "starting";   // guarded by mu_
   std::string config_text_;                     // guarded by mu_
+  std::vector<std::function<std::string()>> extra_exposition_;  // guarded by mu_
   metrics::CounterVec* requests_ = nullptr;
 };
 
