@@ -113,7 +113,7 @@ TEST_CASE("shipper: static file targets, labels, restart from positions") {
   REQUIRE(rx.With("b-").size() == 1);
 }
 
-TEST_CASE("shipper: the process hook seam drops and duplicates; positions still advance") {
+TEST_CASE("shipper: the process hook seam drops and duplicates - positions still advance") {
   Dir d;
   e2e::PushReceiver rx;
   const std::string f = d.path + "/app.log";
@@ -145,7 +145,7 @@ TEST_CASE("shipper: the process hook seam drops and duplicates; positions still 
   REQUIRE((*pos)->Get(f)->offset == static_cast<int64_t>(std::filesystem::file_size(f)));  // past the dropped tail
 }
 
-TEST_CASE("shipper: leading docker stage decodes json-file in static targets; rename rotation") {
+TEST_CASE("shipper: leading docker stage decodes json-file in static targets - rename rotation") {
   Dir d;
   e2e::PushReceiver rx;
   const std::string f = d.path + "/c1-json.log";
