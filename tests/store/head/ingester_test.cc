@@ -138,7 +138,7 @@ TEST_CASE("ingester: labels, series and tenants come from the index", "[head]") 
   CHECK(st->bytes == 2);
 }
 
-TEST_CASE("ingester: summaries cover head and chunks; tail sees new entries", "[head]") {
+TEST_CASE("ingester: summaries cover head and chunks - tail sees new entries", "[head]") {
   TempDir d;
   auto ing = OpenIngester(Options(d.path, nullptr));
   std::vector<std::string> tailed;
