@@ -1,9 +1,14 @@
-// StoreApp wiring: HTTP options from server/limits config, build info metric, /config text.
-// Other store modules plug in through http() and registry(); the lead wires them in main.
+// StoreApp wiring: HTTP options from server/limits config, build info metric, /config text, and
+// the modules: Ingester (PushSink + StoreReader) <- Distributor <- push routes; query routes.
 #include "store/store_app.h"
 
 #include "common/logger.h"
 #include "common/version.h"
+#include "store/api/push_handler.h"
+#include "store/api/query_handlers.h"
+#include "store/head/ingester.h"
+#include "store/ingest/distributor.h"
+#include "store/ingest/push_metrics.h"
 #include "store/store_config_loader.h"
 
 namespace skald {
@@ -17,6 +22,7 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
   opts.read_timeout_ms = cfg_.server.http_server_read_timeout_ms;
   opts.write_timeout_ms = cfg_.server.http_server_write_timeout_ms;
   opts.idle_timeout_ms = cfg_.server.http_server_idle_timeout_ms;
+  opts.thread_count = 16 + cfg_.limits.max_concurrent_tail_requests;  // each live tail holds one
   http_ = std::make_unique<HttpServer>(opts, registry_);
   http_->SetConfigText(StoreConfigToYaml(cfg_));
   registry_->NewGaugeVec("skald_build_info", "Skald build information; always 1.",
@@ -27,8 +33,52 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
 
 StoreApp::~StoreApp() { Stop(); }
 
+Status StoreApp::OpenIngester() {
+  head::IngesterOptions io;
+  io.dir = cfg_.path_prefix;
+  io.cfg = cfg_.ingester;
+  io.unordered_writes = cfg_.limits.unordered_writes;
+  auto ing = head::Ingester::Open(std::move(io));
+  if (!ing.ok()) return ing.status().Annotate("opening the data dir " + cfg_.path_prefix);
+  ingester_ = std::move(*ing);
+  for (const std::string& p : ingester_->stats().replay_problems)
+    SKALD_LOG(warn, "WAL replay problem (damaged tail truncated)", {{"problem", p}});
+  const head::IngesterStats st = ingester_->stats();
+  SKALD_LOG(info, "WAL replayed", {{"records", st.replayed_records}, {"entries", st.replayed_entries}});
+  return Status::Ok();
+}
+
+void StoreApp::RegisterRoutes() {
+  ingest::Distributor::Options o;
+  o.stream_idle_ns = cfg_.ingester.chunk_idle_period_ns;
+  distributor_ = std::make_unique<ingest::Distributor>(cfg_.limits, ingester_.get(),
+                                                       &ingest::GlobalPushMetrics(), o);
+  api::RegisterPushRoutes(http_->server(), *distributor_, cfg_.auth_enabled);
+  api::QueryDeps deps;
+  deps.reader = ingester_.get();
+  deps.limits = cfg_.limits;
+  deps.auth_enabled = cfg_.auth_enabled;
+  deps.tail_max_duration_ns = cfg_.querier.tail_max_duration_ns;
+  deps.parallelism = 2;
+  api::RegisterQueryRoutes(http_->server(), deps);
+  auto flush = [this](const httplib::Request&, httplib::Response& res) {
+    Status st = ingester_->FlushAll();
+    if (!st.ok()) {
+      res.status = 500;
+      res.set_content(st.message(), "text/plain; charset=utf-8");
+      return;
+    }
+    res.status = 204;
+  };
+  http_->server().Get("/flush", flush);
+  http_->server().Post("/flush", flush);
+}
+
 Status StoreApp::Start(bool mark_ready) {
   http_->SetReady(false, "starting");
+  SKALD_RETURN_IF_ERROR(OpenIngester());
+  started_ = true;
+  RegisterRoutes();
   SKALD_RETURN_IF_ERROR(http_->Start());
   if (mark_ready) http_->SetReady(true);
   SKALD_LOG(info, "skald-store started", {{"version", kVersion}, {"port", http_->port()}});
@@ -36,9 +86,14 @@ Status StoreApp::Start(bool mark_ready) {
 }
 
 void StoreApp::Stop() {
-  if (!http_->running()) return;
+  if (!started_) return;
+  started_ = false;
   http_->SetReady(false, "stopping");
   http_->Stop();
+  if (ingester_) {
+    Status st = ingester_->Close();
+    if (!st.ok()) SKALD_LOG(error, "flushing heads on shutdown failed", {{"err", st.message()}});
+  }
   SKALD_LOG(info, "skald-store stopped");
 }
 

@@ -1,5 +1,5 @@
-// StoreApp: skald-store's process shell — the HTTP server with /ready, /metrics, /config on the
-// configured port. Ingestion, query and API modules register their routes on http() before Start().
+// StoreApp: skald-store's process: the Ingester (WAL + heads + chunks + index) behind Loki's push
+// and read API, with /ready (after WAL replay), /metrics, /config and /flush on the configured port.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,13 @@
 #include "common/status.h"
 #include "store/store_config.h"
 
+namespace skald::head {
+class Ingester;
+}
+namespace skald::ingest {
+class Distributor;
+}
+
 namespace skald {
 
 class StoreApp {
@@ -17,10 +24,11 @@ class StoreApp {
   explicit StoreApp(StoreConfig cfg, metrics::Registry* registry = nullptr);
   ~StoreApp();  // Stop()s
 
-  // Binds the HTTP port and serves. With mark_ready, /ready answers 200 at once; otherwise the
-  // caller flips it (SetReady) when its modules are up (e.g. after WAL replay).
+  // Opens the Ingester (replaying the WAL), registers the push and read routes, binds the HTTP
+  // port and serves. With mark_ready, /ready answers 200 once the WAL is replayed.
   Status Start(bool mark_ready = true);
-  // Marks not ready, then stops the HTTP server (in-flight requests finish). Idempotent.
+  // Marks not ready, stops the HTTP server (in-flight requests finish), then closes the Ingester,
+  // which flushes every head to chunk files. Idempotent.
   void Stop();
 
   void SetReady(bool ready, const std::string& reason = "") { http_->SetReady(ready, reason); }
@@ -29,11 +37,18 @@ class StoreApp {
   metrics::Registry& registry() { return *registry_; }
   const StoreConfig& config() const { return cfg_; }
   int port() const { return http_->port(); }  // the bound port (useful with port 0)
+  head::Ingester* ingester() { return ingester_.get(); }
 
  private:
+  Status OpenIngester();
+  void RegisterRoutes();
+
   StoreConfig cfg_;
   metrics::Registry* registry_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<head::Ingester> ingester_;
+  std::unique_ptr<ingest::Distributor> distributor_;
+  bool started_ = false;
 };
 
 }  // namespace skald
