@@ -1,21 +1,14 @@
-// Civil-date arithmetic (Howard Hinnant's algorithms) behind the Go-compatible time text.
+// Go-compatible time text for push validation messages; civil dates come from common/time_util.
 #include "store/ingest/time_text.h"
 
 #include <cstdio>
+
+#include "common/time_util.h"
 
 namespace skald::ingest {
 namespace {
 
 constexpr int64_t kNsPerSec = 1000000000LL;
-
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 struct Civil {
   int64_t year;
@@ -28,16 +21,8 @@ Civil ToCivil(int64_t unix_ns) {
   if (nanos < 0) { nanos += kNsPerSec; --secs; }
   int64_t days = secs / 86400, rem = secs % 86400;
   if (rem < 0) { rem += 86400; --days; }
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
   Civil c;
-  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  c.year = yoe + era * 400 + (c.month <= 2);
+  CivilDateFromDays(days, &c.year, &c.month, &c.day);
   c.hour = static_cast<int>(rem / 3600);
   c.minute = static_cast<int>(rem / 60 % 60);
   c.second = static_cast<int>(rem % 60);
@@ -116,7 +101,7 @@ Result<int64_t> ParseRFC3339Nano(std::string_view s) {
     return bad();
   }
   if (i != s.size()) return bad();
-  int64_t secs = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+  int64_t secs = DaysFromCivilDate(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
   return secs * kNsPerSec + nanos;
 }
 
