@@ -32,7 +32,6 @@ Status CollectorApp::Start(bool mark_ready) {
   started_ = true;
   http_->SetReady(false, "starting");
   custom_metrics_ = std::make_shared<pipeline::CustomMetrics>();
-  SKALD_RETURN_IF_ERROR(ValidateScrapeConfigs(cfg_));
   const std::string file = cfg_.config_file;
   auto metrics = custom_metrics_;
   HooksFactory factory = [file, metrics](const ScrapeConfig& sc) {
