@@ -3,18 +3,11 @@
 
 #include <simdjson.h>
 
+#include "common/time_util.h"
+
 namespace skald::tail {
 
 namespace {
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   if (pos + n > s.size()) return false;
   int v = 0;
@@ -62,7 +55,7 @@ Result<int64_t> ParseRfc3339Nano(std::string_view s) {
     return Status::Invalid("RFC3339 timestamp without zone: " + std::string(s));
   }
   if (i != s.size()) return Status::Invalid("trailing bytes in timestamp: " + std::string(s));
-  int64_t secs = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_s;
+  int64_t secs = DaysFromCivilDate(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_s;
   return secs * 1000000000LL + nanos;
 }
 
