@@ -79,6 +79,15 @@ class Ingester : public PushSink, public StoreReader {
   Status FlushAll();
   IngesterStats stats() const;
 
+  // Maintenance access (compactor, retention sweep, backup). WithFlushesPaused runs fn while no
+  // flush, block compression or WAL truncation runs, so chunk rows, chunk files and WAL segments
+  // do not change under it; pushes go on (they only append to the WAL and heads). Keep fn short.
+  Status WithFlushesPaused(const std::function<Status()>& fn);
+  index::IndexDb* index_db() { return index_.get(); }
+  chunk::ChunkFiles* chunk_files() { return files_.get(); }
+  const std::string& wal_dir() const { return wal_dir_; }
+  const std::string& data_dir() const { return opts_.dir; }
+
  private:
   struct Piece {                          // one sealed block of the open chunk
     SortedPtr raw;                        // before compression, or

@@ -211,6 +211,11 @@ void Ingester::FinishJobs(const std::vector<FlushJob>& jobs, const Status& st) {
   mem_cv_.notify_all();
 }
 
+Status Ingester::WithFlushesPaused(const std::function<Status()>& fn) {
+  std::lock_guard<std::mutex> flk(flush_mu_);
+  return fn();
+}
+
 Status Ingester::TruncateWal() {
   if (wal_ == nullptr) return Status::Ok();
   std::lock_guard<std::mutex> flk(flush_mu_);   // no flush in flight: first_wal is exact
