@@ -60,15 +60,28 @@ void AppendFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::app) << text;
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 Process::Process(std::vector<std::string> argv, const std::string& log_file) {
+  Start(std::move(argv), log_file, log_file, true);
+}
+
+Process::Process(std::vector<std::string> argv, const std::string& out_file, const std::string& err_file) {
+  Start(std::move(argv), out_file, err_file, false);
+}
+
+void Process::Start(std::vector<std::string> argv, const std::string& out, const std::string& err, bool append) {
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
+    int mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
+    int fd = open(out.c_str(), mode, 0644);
+    if (fd >= 0) dup2(fd, 1);
+    if (err != out) fd = open(err.c_str(), mode, 0644);
+    if (fd >= 0) dup2(fd, 2);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -95,6 +108,33 @@ int Process::Wait() {
   pid_ = -1;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + WTERMSIG(status);
+}
+
+int Process::WaitFor(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      Kill(SIGKILL);
+      Wait();
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+RunResult Run(std::vector<std::string> argv, int timeout_ms) {
+  TempDir dir("skald-run");
+  std::string out = dir.path() + "/stdout", err = dir.path() + "/stderr";
+  Process p(std::move(argv), out, err);
+  RunResult r;
+  r.code = p.WaitFor(timeout_ms);
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
 }
 
 bool WaitReady(int port, int timeout_ms) {
