@@ -14,48 +14,23 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "bench/workload.h"
 #include "store/head/ingester.h"
 
 using namespace skald;
+using skald::bench::Arg;
+using skald::bench::CpuSeconds;
+using skald::bench::CurrentRssKb;
+using skald::bench::DirBytes;
+using skald::bench::PeakRssKb;
 
 namespace {
 
-double CpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 double ThreadCpu() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-long PeakRssKb() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
-long CurrentRssKb() {
-  FILE* f = std::fopen("/proc/self/statm", "r");
-  long pages = 0, rss = 0;
-  if (f != nullptr) {
-    if (std::fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
-    std::fclose(f);
-  }
-  return rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
-uint64_t DirBytes(const std::string& dir) {
-  uint64_t n = 0;
-  std::error_code ec;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir, ec))
-    if (e.is_regular_file()) n += e.file_size();
-  return n;
-}
-const char* Arg(int argc, char** argv, const char* name, const char* def) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-  return def;
 }
 
 }  // namespace

@@ -20,20 +20,17 @@
 
 #include <httplib.h>
 
+#include "bench/bench_util.h"
 #include "bench/workload.h"
 #include "push.pb.h"
 
 extern char** environ;
 
 using namespace skald;
+using skald::bench::Arg;
+using skald::bench::DirBytes;
 
 namespace {
-
-const char* Arg(int argc, char** argv, const char* name, const char* def) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-  return def;
-}
 
 // utime+stime of a process in seconds (fields 14 and 15 of /proc/<pid>/stat).
 double ProcCpuSeconds(pid_t pid) {
@@ -59,14 +56,6 @@ long ProcStatusKb(pid_t pid, const char* key) {
   while (std::getline(f, line))
     if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key) + 1);
   return 0;
-}
-
-uint64_t DirBytes(const std::string& dir) {
-  uint64_t n = 0;
-  std::error_code ec;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir, ec))
-    if (e.is_regular_file()) n += e.file_size();
-  return n;
 }
 
 std::string EncodeBatch(const std::vector<LogStream>& streams, int64_t* lines, int64_t* bytes) {
