@@ -9,6 +9,7 @@
 
 #include "common/gotime/location.h"
 #include "common/status.h"
+#include "common/time_util.h"
 
 namespace skald::gotime {
 
@@ -50,8 +51,8 @@ Result<ParsedTime> Parse(std::string_view layout, std::string_view value,
 // time.Time.Format for the instant `unix_ns` seen in `loc` (nullptr = UTC).
 std::string Format(std::string_view layout, int64_t unix_ns, const LocationPtr& loc = nullptr);
 
-// Civil-date helpers (proleptic Gregorian, UTC).
-int64_t DaysFromCivil(int64_t y, int m, int d);
-void CivilFromDays(int64_t z, int64_t* y, int* m, int* d);
+// Civil-date helpers (proleptic Gregorian, UTC): common/time_util's, under gotime's names.
+inline int64_t DaysFromCivil(int64_t y, int m, int d) { return DaysFromCivilDate(y, m, d); }
+inline void CivilFromDays(int64_t z, int64_t* y, int* m, int* d) { CivilDateFromDays(z, y, m, d); }
 
 }  // namespace skald::gotime
