@@ -19,6 +19,8 @@
 #include <httplib.h>
 
 #include "bench/workload.h"
+#include "collector/pipeline/stages/custom_metrics.h"
+#include "collector/scrape_hooks.h"
 #include "collector/shipper.h"
 
 using namespace skald;
@@ -29,6 +31,7 @@ struct Args {
   int files = 20;
   uint64_t seed = 42;
   std::string dir = "/tmp/skald-bench-collector";
+  std::string pipeline;  // a promtail config: its first scrape config's relabel + pipeline stages
 };
 
 void AppendJsonEscaped(std::string* out, std::string_view s) {
@@ -123,6 +126,7 @@ int main(int argc, char** argv) {
     else if (k == "--files") a.files = std::atoi(argv[i + 1]);
     else if (k == "--seed") a.seed = std::strtoull(argv[i + 1], nullptr, 10);
     else if (k == "--dir") a.dir = argv[i + 1];
+    else if (k == "--pipeline") a.pipeline = argv[i + 1];
   }
   uint64_t lines = 0, bytes = 0;
   size_t mb = 0; int files = 0; uint64_t seed = 0;
@@ -147,11 +151,24 @@ int main(int argc, char** argv) {
   sc.job_name = "bench";
   sc.static_configs.push_back({{"localhost"}, {{"job", "bench"}, {"__path__", a.dir + "/*/*-json.log"}}});
   sc.pipeline_stages = YAML::Load("[{docker: {}}]");
+  HooksFactory hooks;
+  if (!a.pipeline.empty()) {  // e.g. the seed's: docker_sd-like meta labels, its relabel and stages
+    YAML::Node seed = YAML::LoadFile(a.pipeline)["scrape_configs"][0];
+    sc.relabel_configs = seed["relabel_configs"];
+    for (const auto& st : seed["pipeline_stages"]) sc.pipeline_stages.push_back(st);
+    sc.static_configs[0].labels.insert(sc.static_configs[0].labels.end(), {
+        {"__meta_docker_container_name", "/shop-api-1"}, {"__meta_docker_container_id", std::string(64, 'f')},
+        {"__meta_docker_container_image", "shop/api:1.4"},
+        {"__meta_docker_container_label_com_docker_compose_service", "api"},
+        {"__meta_docker_container_label_com_docker_compose_project", "shop"}});
+    const std::string file = a.pipeline;
+    hooks = [file](const ScrapeConfig& s) { return MakeScrapeHooks(s, file, {}); };
+  }
   cfg.scrape_configs.push_back(sc);
 
   const double cpu0 = CpuSeconds();
   const auto t0 = std::chrono::steady_clock::now();
-  Shipper shipper(cfg);
+  Shipper shipper(cfg, hooks);
   if (Status st = shipper.Start(); !st.ok()) { std::fprintf(stderr, "start: %s\n", st.message().c_str()); return 1; }
   while (shipper.client(0).metrics().sent_entries() < lines) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

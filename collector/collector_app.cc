@@ -3,6 +3,7 @@
 #include "collector/collector_app.h"
 
 #include "collector/collector_config_loader.h"
+#include "collector/pipeline/pipeline.h"
 #include "collector/scrape_hooks.h"
 #include "common/logger.h"
 #include "common/version.h"
@@ -34,8 +35,9 @@ Status CollectorApp::Start(bool mark_ready) {
   custom_metrics_ = std::make_shared<pipeline::CustomMetrics>();
   const std::string file = cfg_.config_file;
   auto metrics = custom_metrics_;
-  HooksFactory factory = [file, metrics](const ScrapeConfig& sc) {
-    return MakeScrapeHooks(sc, file, metrics);
+  PipelineShared shared{metrics, &pipeline::DroppedLinesCounter(*registry_)};
+  HooksFactory factory = [file, shared](const ScrapeConfig& sc) {
+    return MakeScrapeHooks(sc, file, shared);
   };
   ShipperOptions sopts;
   sopts.registry = registry_;

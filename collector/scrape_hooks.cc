@@ -1,5 +1,5 @@
-// Relabel + pipeline hooks for the Shipper. The pipeline runs on the Shipper's single tail thread,
-// so one Pipeline per scrape config is used without locking.
+// Relabel + pipeline hooks for the Shipper: each tailed target gets its own Pipeline (run on the
+// Shipper's tail thread, no locking); reserved labels other than __tenant_id__ are not sent.
 #include "collector/scrape_hooks.h"
 
 #include <utility>
@@ -7,17 +7,83 @@
 
 #include "collector/pipeline/pipeline.h"
 #include "collector/pipeline/relabel.h"
+#include "common/logger.h"
 
 namespace skald {
+namespace {
 
-Result<ScrapeHooks> MakeScrapeHooks(const ScrapeConfig& sc, const std::string& file,
-                                    std::shared_ptr<pipeline::CustomMetrics> metrics) {
+// After the stages: "__"-prefixed labels are dropped except __tenant_id__, which the client turns
+// into X-Scope-OrgID (and strips). Returns null when nothing has to go (the common case, no copy).
+const LabelSet* FinalLabels(const LabelSet& ls, LabelSet* scratch) {
+  bool reserved = false;
+  for (const Label& l : ls) reserved = reserved || (l.name.starts_with("__") && l.name != pipeline::kTenantLabel);
+  if (!reserved) return &ls;
+  std::vector<Label> keep;
+  for (const Label& l : ls)
+    if (!l.name.starts_with("__") || l.name == pipeline::kTenantLabel) keep.push_back(l);
+  *scratch = LabelSet(std::move(keep));
+  return scratch;
+}
+
+class PipelineProcessor : public TargetProcessor {
+ public:
+  explicit PipelineProcessor(pipeline::Pipeline p) : p_(std::move(p)) {}
+
+  void Process(const std::shared_ptr<const LabelSet>& labels, int64_t ts_ns, std::string_view line,
+               const EmitFn& emit) override {
+    if (p_.buffers()) {
+      out_.clear();
+      p_.Process(pipeline::Pipeline::MakeEntry(labels, ts_ns, std::string(line)), out_);
+      EmitAll(emit);
+      return;
+    }
+    // No buffering stage: one reused entry, so its strings and vectors keep their capacity.
+    pipeline::Entry& e = scratch_entry_;
+    e.labels = *labels;
+    e.extracted.Clear();
+    e.extracted.SetBase(labels);
+    e.ts_ns = ts_ns;
+    e.line.assign(line);
+    e.metadata.clear();
+    e.dropped = false;
+    e.drop_reason.clear();
+    if (!p_.Process(e)) return;
+    LogEntry le{e.ts_ns, std::move(e.line), std::move(e.metadata)};
+    emit(*FinalLabels(e.labels, &scratch_), le);
+    e.line = std::move(le.line);
+  }
+  void Tick(int64_t now_ns, bool force, const EmitFn& emit) override {
+    if (!p_.buffers()) return;
+    out_.clear();
+    if (force) p_.FlushAll(out_);
+    else p_.Tick(now_ns, out_);
+    EmitAll(emit);
+  }
+
+ private:
+  void EmitAll(const EmitFn& emit) {
+    for (pipeline::Entry& pe : out_) {
+      if (pe.dropped) continue;
+      LogEntry le{pe.ts_ns, std::move(pe.line), std::move(pe.metadata)};
+      emit(*FinalLabels(pe.labels, &scratch_), le);
+    }
+  }
+  pipeline::Pipeline p_;
+  std::vector<pipeline::Entry> out_;
+  pipeline::Entry scratch_entry_;
+  LabelSet scratch_;
+};
+
+}  // namespace
+
+Result<ScrapeHooks> MakeScrapeHooks(const ScrapeConfig& sc, const std::string& file, PipelineShared shared) {
   auto relabeler = pipeline::Relabeler::Parse(sc.relabel_configs, file);
   if (!relabeler.ok()) return relabeler.status();
   pipeline::PipelineOptions popts;
   popts.job_name = sc.job_name;
-  popts.metrics = std::move(metrics);
-  auto built = pipeline::Pipeline::Build(sc.pipeline_stages, file, popts);
+  popts.metrics = shared.metrics ? shared.metrics : std::make_shared<pipeline::CustomMetrics>();
+  popts.dropped_lines = shared.dropped_lines;
+  auto built = pipeline::Pipeline::Build(sc.pipeline_stages, file, popts);  // validates
   if (!built.ok()) return built.status();
 
   ScrapeHooks hooks;
@@ -28,23 +94,21 @@ Result<ScrapeHooks> MakeScrapeHooks(const ScrapeConfig& sc, const std::string& f
     return true;
   };
   if (built->size() == 0) return hooks;  // no stages: the Shipper passes entries through
-  auto pl = std::make_shared<pipeline::Pipeline>(std::move(*built));
-  hooks.process = [pl](LabelSet& labels, LogEntry& e, const EmitFn& emit) {
-    thread_local std::vector<pipeline::Entry> out;
-    out.clear();
-    pl->Process(pipeline::Pipeline::MakeEntry(labels, e.ts_ns, std::move(e.line)), out);
-    for (pipeline::Entry& pe : out) {
-      if (pe.dropped) continue;
-      LogEntry le{pe.ts_ns, std::move(pe.line), std::move(pe.metadata)};
-      emit(pipeline::DropReservedLabels(pe.labels), le);
+  YAML::Node stages = sc.pipeline_stages;
+  hooks.new_processor = [stages, file, popts]() -> std::unique_ptr<TargetProcessor> {
+    auto p = pipeline::Pipeline::Build(stages, file, popts);
+    if (!p.ok()) {  // validated above; cannot happen unless the YAML changed
+      SKALD_LOG(error, "building a target's pipeline failed", {{"error", p.status().message()}});
+      return nullptr;
     }
+    return std::make_unique<PipelineProcessor>(std::move(*p));
   };
   return hooks;
 }
 
 Status ValidateScrapeConfigs(const CollectorConfig& cfg) {
   for (const ScrapeConfig& sc : cfg.scrape_configs) {
-    auto h = MakeScrapeHooks(sc, cfg.config_file, nullptr);
+    auto h = MakeScrapeHooks(sc, cfg.config_file, {});
     if (!h.ok()) return h.status().Annotate("scrape config \"" + sc.job_name + "\"");
   }
   return Status::Ok();

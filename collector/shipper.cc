@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -24,6 +26,7 @@ namespace {
 constexpr size_t kReadChunk = 256 << 10;
 constexpr int64_t kCommitEveryNs = 100'000'000;
 constexpr int64_t kReopenEveryNs = 1'000'000'000;
+constexpr int64_t kTickEveryNs = 100'000'000;  // multiline max_wait_time granularity
 
 int64_t WallNowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -39,6 +42,24 @@ bool TakeLeadingDockerStage(YAML::Node* stages) {
   for (size_t i = 1; i < stages->size(); ++i) rest.push_back((*stages)[i]);
   *stages = rest;
   return true;
+}
+
+// A cheap hash of a label set for the per-file key cache: lengths plus the first and last 8 bytes
+// of every value (entries are compared in full on a hit, so a weak hash only costs a miss).
+uint64_t FastHash(const LabelSet& ls) {
+  auto edge = [](std::string_view s, bool tail) {
+    uint64_t v = 0;
+    const size_t n = std::min<size_t>(8, s.size());
+    std::memcpy(&v, s.data() + (tail ? s.size() - n : 0), n);
+    return v;
+  };
+  uint64_t h = ls.size();
+  for (const Label& l : ls) {
+    h = (h ^ (l.name.size() << 32 | l.value.size())) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ edge(l.value, false)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ edge(l.value, true)) * 0x9E3779B97F4A7C15ULL;
+  }
+  return h ^ (h >> 29);
 }
 
 bool DropReserved(LabelSet& ls) {
@@ -58,11 +79,21 @@ struct Shipper::File {
   std::unique_ptr<tail::DockerJsonDecoder> decoder;
   std::shared_ptr<tail::AckCursor> cursor, old_cursor, retiring;
   std::shared_ptr<tail::AckCursor>* active = nullptr;  // cursor of the lines being read right now
+  std::unique_ptr<TargetProcessor> proc;  // this target's own pipeline (null: none or stateless)
+  bool proc_built = false;
   struct Out {
     bool ready = false, keep = false;
     LabelSet labels;
+    std::shared_ptr<const LabelSet> shared;  // the same labels, handed to the processor per entry
     std::vector<client::StreamKey> keys;
   } out[2];
+  // Client keys of the label sets a processor emitted other than the stream's own, by fingerprint
+  // (pipelines emit a handful of distinct sets, e.g. one per level); cleared when it grows large.
+  struct Keys {
+    LabelSet labels;
+    std::vector<client::StreamKey> keys;
+  };
+  std::unordered_map<uint64_t, Keys> key_cache;
   bool opened = false, removed = false;
   int64_t next_open_ns = 0, removed_ns = 0;
   std::atomic<int64_t> size{0}, position{0};
@@ -266,7 +297,8 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
   f.m_read_lines->Inc();
   if (!tail::IsValidUtf8(msg)) { fixed = tail::ReplaceInvalidUtf8(msg); msg = fixed; }
   tail::LimitVerdict v;
-  while ((v = limits_.Check(msg.size(), client::MonoNowNs())) == tail::LimitVerdict::kWait) ::usleep(1000);
+  while ((v = limits_.Check(msg.size(), limits_.needs_clock() ? client::MonoNowNs() : 0)) == tail::LimitVerdict::kWait)
+    ::usleep(1000);
   if (v == tail::LimitVerdict::kDrop) {
     limited_lines_->WithLabelValues({msg.size() > limits_.max_line_size() && limits_.max_line_size() > 0 ? "line_too_long" : "rate_limited"}).Inc();
     (*f.active)->Processed(end);
@@ -290,34 +322,68 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
     }
     o.keys.clear();
     for (auto& c : clients_) o.keys.push_back(c->KeyFor(o.labels));
+    o.shared = std::make_shared<const LabelSet>(o.labels);
     o.ready = true;
   }
-  if (o.keep) {
-    const auto& process = hooks_[f.scrape].process;
-    if (!process) {
-      Deliver(f, stream, nullptr, nullptr, msg, ts, end);
-    } else {
-      LabelSet labels = o.labels;
-      LogEntry e{ts, std::string(msg), {}};
-      process(labels, e, [&](const LabelSet& l, LogEntry& out) {
-        LabelSet copy = l;
-        Deliver(f, stream, &copy, &out, out.line, out.ts_ns, end);
-      });
-    }
-  }
+  if (o.keep) RunHooks(f, stream, msg, ts, end);
   (*f.active)->Processed(end);
 }
 
-void Shipper::Deliver(File& f, int stream, LabelSet* labels, LogEntry*, std::string_view line, int64_t ts,
+void Shipper::RunHooks(File& f, int stream, std::string_view msg, int64_t ts, int64_t end) {
+  const ScrapeHooks& h = hooks_[f.scrape];
+  if (!f.proc_built && h.new_processor) {  // once: a failed build passes lines through
+    f.proc = h.new_processor();
+    f.proc_built = true;
+  }
+  struct Ctx { Shipper* self; File* f; int stream; int64_t end; } ctx{this, &f, stream, end};
+  EmitFn emit = [c = &ctx](const LabelSet& l, LogEntry& out) {  // one pointer: no allocation
+    c->self->Deliver(*c->f, c->stream, &l, out.line, out.ts_ns, c->end);
+  };
+  if (f.proc) {
+    f.proc->Process(f.out[stream].shared, ts, msg, emit);
+  } else if (h.process) {
+    LabelSet labels = f.out[stream].labels;
+    LogEntry e{ts, std::string(msg), {}};
+    h.process(labels, e, emit);
+  } else {
+    Deliver(f, stream, nullptr, msg, ts, end);
+  }
+}
+
+void Shipper::TickFile(File& f, int64_t now, bool force) {
+  if (!f.proc || !f.active || !*f.active) return;
+  struct Ctx { Shipper* self; File* f; int64_t end; } ctx{this, &f, (*f.active)->processed_end()};
+  f.proc->Tick(now, force, [c = &ctx](const LabelSet& l, LogEntry& out) {
+    c->self->Deliver(*c->f, 0, &l, out.line, out.ts_ns, c->end);
+  });
+}
+
+void Shipper::TickProcessors(int64_t now, bool force) {
+  for (auto& [_, f] : files_) TickFile(*f, now, force);
+}
+
+void Shipper::Deliver(File& f, int stream, const LabelSet* labels, std::string_view line, int64_t ts,
                       int64_t end) {
   const File::Out& o = f.out[stream];
   std::shared_ptr<tail::AckCursor>& cur = *f.active;
   cur->Emitted(end);
   tail::AckRef ack{cur, end};
-  for (size_t i = 0; i < clients_.size(); ++i) {
-    if (labels == nullptr || *labels == o.labels) clients_[i]->Push(o.keys[i], ts, line, ack);
-    else clients_[i]->Push(clients_[i]->KeyFor(*labels), ts, line, ack);
+  const std::vector<client::StreamKey>* keys = &o.keys;
+  if (labels != nullptr && !(o.ready && *labels == o.labels)) {
+    constexpr size_t kMaxCachedKeys = 64;
+    const uint64_t fp = FastHash(*labels);
+    auto it = f.key_cache.find(fp);
+    if (it == f.key_cache.end() || !(it->second.labels == *labels)) {
+      if (f.key_cache.size() >= kMaxCachedKeys) f.key_cache.clear();
+      File::Keys& k = f.key_cache[fp];
+      k.labels = *labels;
+      k.keys.clear();
+      for (auto& c : clients_) k.keys.push_back(c->KeyFor(*labels));
+      it = f.key_cache.find(fp);
+    }
+    keys = &it->second.keys;
   }
+  for (size_t i = 0; i < clients_.size(); ++i) clients_[i]->Push((*keys)[i], ts, line, ack);
 }
 
 void Shipper::CommitPositions() {
@@ -354,6 +420,7 @@ void Shipper::TailLoop() {
       File& f = *it->second;
       if (!f.removed || now - f.removed_ns < opts_.removed_grace_ns || PumpFile(f, now)) { ++it; continue; }
       if (f.opened && f.retiring && f.retiring->Committed() < f.retiring->processed_end()) { ++it; continue; }
+      TickFile(f, now, true);  // a removed target's held multiline block is shipped, not lost
       CommitPositions();
       struct stat st;
       if (::stat(f.target.path.c_str(), &st) != 0) positions_->Remove(f.target.path);
@@ -367,9 +434,11 @@ void Shipper::TailLoop() {
       std::lock_guard<std::mutex> l(files_mu_);
       it = files_.erase(it);
     }
+    if (now - last_tick_ns_ >= kTickEveryNs) { TickProcessors(now, false); last_tick_ns_ = now; }
     if (now - last_commit_ns_ >= kCommitEveryNs) { CommitPositions(); last_commit_ns_ = now; }
-    if (!progress) waiter_->Wait(blocked ? 50 : 250);
+    if (!progress) waiter_->Wait(blocked ? 50 : kTickEveryNs / 1'000'000);
   }
+  TickProcessors(client::MonoNowNs(), true);  // shutdown: held blocks go to the draining clients
 }
 
 size_t Shipper::active_files() const {

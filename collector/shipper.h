@@ -29,12 +29,29 @@ namespace skald {
 // Emits one entry downstream (towards the clients) with its final labels.
 using EmitFn = std::function<void(const LabelSet& labels, LogEntry& entry)>;
 
+// One target's own stage chain (Promtail runs one pipeline per target, so stateful stages such as
+// multiline or limit by_label never mix lines of different files/containers). Tail thread only.
+class TargetProcessor {
+ public:
+  virtual ~TargetProcessor() = default;
+  // Runs one line with its stream's final labels; calls `emit` zero or more times (the emitted
+  // entry is only valid during the call).
+  virtual void Process(const std::shared_ptr<const LabelSet>& labels, int64_t ts_ns,
+                       std::string_view line, const EmitFn& emit) = 0;
+  // Releases entries held past their deadline (multiline max_wait_time) at steady-clock
+  // `now_ns`; `force` releases everything (target removed, shutdown).
+  virtual void Tick(int64_t steady_now_ns, bool force, const EmitFn& emit) = 0;
+};
+
 // The seam between tail and client, built once per scrape config (pipeline module plugs in here).
 struct ScrapeHooks {
   // Target labels (meta labels included; docker adds __meta_docker_container_log_stream) -> final
   // labels in place. Returns false to drop the target/stream. Null: drop "__"-prefixed labels.
   std::function<bool(LabelSet& labels)> relabel;
-  // The stage chain for one entry: calls `emit` zero or more times. Null: pass through unchanged.
+  // Builds a fresh processor for one target (called once per tailed file). Takes precedence.
+  std::function<std::unique_ptr<TargetProcessor>()> new_processor;
+  // A stateless per-entry hook shared by all targets: calls `emit` zero or more times.
+  // Used when new_processor is null. Both null: pass entries through unchanged.
   std::function<void(LabelSet& labels, LogEntry& entry, const EmitFn& emit)> process;
 };
 using HooksFactory = std::function<Result<ScrapeHooks>(const ScrapeConfig&)>;
@@ -68,8 +85,14 @@ class Shipper {
   void ApplyTargetUpdates(int64_t now);
   bool PumpFile(File& f, int64_t now);
   void HandleLine(File& f, std::string_view line, size_t readable, int64_t end_offset);
-  void Deliver(File& f, int stream, LabelSet* labels, LogEntry* entry, std::string_view line,
-               int64_t ts, int64_t end_offset);
+  // The line through the target's processor / process hook (or as is) to Deliver.
+  void RunHooks(File& f, int stream, std::string_view msg, int64_t ts, int64_t end_offset);
+  // Runs every target's processor Tick (multiline max_wait_time); force: release everything.
+  void TickProcessors(int64_t now, bool force);
+  void TickFile(File& f, int64_t now, bool force);
+  // Hands one entry to every client; `labels` null means the stream's own (relabeled) labels.
+  void Deliver(File& f, int stream, const LabelSet* labels, std::string_view line, int64_t ts,
+               int64_t end_offset);
   void OpenFile(File& f, int64_t now);
   void CommitPositions();
   bool ClientsHaveCapacity() const;
@@ -100,7 +123,7 @@ class Shipper {
 
   std::atomic<bool> stop_{false};
   std::thread tail_thread_;
-  int64_t last_commit_ns_ = 0, last_rescan_ns_ = 0;
+  int64_t last_commit_ns_ = 0, last_rescan_ns_ = 0, last_tick_ns_ = 0;
 };
 
 // Registers GET /targets (JSON from Shipper::TargetsJson) on `server`.

@@ -99,6 +99,9 @@ Result<std::vector<Target>> ContainersToTargets(std::string_view json, const Net
     std::vector<Label> l = {{std::string(kMeta) + "container_id", id},
                             {std::string(kMeta) + "container_name", Str(names.at(0))},
                             {std::string(kMeta) + "container_network_mode", mode}};
+    std::string_view image;  // the name the container was created from
+    if (c["Image"].get(image) == simdjson::SUCCESS && !image.empty())
+      l.push_back({std::string(kMeta) + "container_image", std::string(image)});
     AddLabelMap(c["Labels"], std::string(kMeta) + "container_label_", &l);
     std::string addr = AddNetworkLabels(c, nets, cfg, mode, &l);
     if (!addr.empty()) l.push_back({"__address__", addr});

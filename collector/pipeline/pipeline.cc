@@ -10,7 +10,19 @@ Result<Pipeline> Pipeline::Build(const YAML::Node& stages, const std::string& fi
   auto chain = StageChain::Build(stages, ctx);
   if (!chain.ok()) return chain.status();
   p.chain_ = std::move(*chain);
+  p.dropped_lines_ = opts.dropped_lines;
   return p;
+}
+
+metrics::CounterVec& DroppedLinesCounter(metrics::Registry& registry) {
+  return registry.NewCounterVec(kDroppedLinesMetric,
+                                "A count of all log lines dropped as a result of a pipeline stage",
+                                {"reason"});
+}
+
+void Pipeline::CountDrop(const std::string& reason) {
+  ++dropped_[reason];
+  if (dropped_lines_) dropped_lines_->WithLabelValues({reason}).Inc();
 }
 
 Entry Pipeline::MakeEntry(LabelSet labels, int64_t ts_ns, std::string line) {
@@ -28,7 +40,7 @@ Entry Pipeline::MakeEntry(std::shared_ptr<const LabelSet> labels, int64_t ts_ns,
 
 bool Pipeline::Process(Entry& e) {
   if (chain_.ProcessInPlace(e)) return true;
-  if (!e.drop_reason.empty()) ++dropped_[e.drop_reason];
+  if (!e.drop_reason.empty()) CountDrop(e.drop_reason);
   return false;
 }
 
@@ -37,7 +49,15 @@ void Pipeline::Process(Entry&& e, std::vector<Entry>& out) {
     if (Process(e)) out.push_back(std::move(e));
     return;
   }
-  chain_.Push(std::move(e), out);
+  chain_.Push(std::move(e), out, [this](const std::string& r) { if (!r.empty()) CountDrop(r); });
+}
+
+void Pipeline::Tick(int64_t steady_now_ns, std::vector<Entry>& out) {
+  chain_.Flush(steady_now_ns, false, out, [this](const std::string& r) { if (!r.empty()) CountDrop(r); });
+}
+
+void Pipeline::FlushAll(std::vector<Entry>& out) {
+  chain_.Flush(0, true, out, [this](const std::string& r) { if (!r.empty()) CountDrop(r); });
 }
 
 }  // namespace skald::pipeline

@@ -12,6 +12,7 @@
 #include "collector/pipeline/stages/custom_metrics.h"
 #include "collector/pipeline/stages/stage.h"
 #include "collector/pipeline/stages/stage_chain.h"
+#include "common/metrics.h"
 
 namespace skald::pipeline {
 
@@ -19,7 +20,13 @@ struct PipelineOptions {
   std::string job_name;
   // Registry for `metrics` stages (shared across pipelines so /metrics shows them all); null = private.
   std::shared_ptr<CustomMetrics> metrics;
+  // logentry_dropped_lines_total{reason}, shared by every pipeline; null = only dropped().
+  metrics::CounterVec* dropped_lines = nullptr;
 };
+
+// Promtail's counter of entries dropped by drop/limit/match/sampling stages, by `reason`.
+inline constexpr const char* kDroppedLinesMetric = "logentry_dropped_lines_total";
+metrics::CounterVec& DroppedLinesCounter(metrics::Registry& registry);
 
 // Not thread-safe: one Pipeline per target/stream source (as Promtail runs one per target).
 class Pipeline {
@@ -37,9 +44,9 @@ class Pipeline {
   // In-place form for pipelines without buffering stages (see buffers()); false = dropped.
   bool Process(Entry& e);
   // Releases multiline blocks idle past max_wait_time; call every ~100ms with a steady-clock now.
-  void Tick(int64_t steady_now_ns, std::vector<Entry>& out) { chain_.Flush(steady_now_ns, false, out); }
+  void Tick(int64_t steady_now_ns, std::vector<Entry>& out);
   // Releases everything held (shutdown, end of dry-run input).
-  void FlushAll(std::vector<Entry>& out) { chain_.Flush(0, true, out); }
+  void FlushAll(std::vector<Entry>& out);
 
   bool buffers() const { return chain_.buffers(); }
   size_t size() const { return chain_.size(); }
@@ -49,7 +56,9 @@ class Pipeline {
 
  private:
   StageChain chain_;
+  void CountDrop(const std::string& reason);
   std::shared_ptr<CustomMetrics> metrics_;
+  metrics::CounterVec* dropped_lines_ = nullptr;
   std::map<std::string, uint64_t> dropped_;
 };
 

@@ -20,6 +20,8 @@ class LineLimits {
   // kWait: rate limited with readline_rate_drop=false; the caller retries the line later.
   LimitVerdict Check(size_t size, int64_t now_ns);
   size_t max_line_size() const { return static_cast<size_t>(cfg_.max_line_size); }
+  // False when Check ignores its clock argument (no readline rate): callers may skip reading it.
+  bool needs_clock() const { return cfg_.readline_rate_enabled; }
 
  private:
   CollectorLimitsConfig cfg_;

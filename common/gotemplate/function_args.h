@@ -23,5 +23,6 @@ using Fn = Status (*)(const Args&, const TemplateData&, Value*);
 // Function tables of each family, concatenated by FindFunction.
 const std::vector<Function>& StringFunctions();
 const std::vector<Function>& MathTimeFunctions();
+const std::vector<Function>& PrometheusFunctions();  // the ruler's annotation helpers
 
 }  // namespace skald::gotemplate::internal

@@ -141,7 +141,7 @@ const Function* FindFunction(std::string_view name) {
   static const auto* table = [] {
     auto* m = new std::unordered_map<std::string_view, const Function*>();
     for (const auto* list : {&Builtins(), &internal::StringFunctions(),
-                             &internal::MathTimeFunctions()}) {
+                             &internal::MathTimeFunctions(), &internal::PrometheusFunctions()}) {
       for (const Function& f : *list) m->emplace(f.name, &f);
     }
     return m;

@@ -50,6 +50,13 @@ Status MinMax(const Args& a, const TemplateData&, Value* o) {
   *o = Value::Int(r);
   return Status::Ok();
 }
+template <bool kMax>
+Status MinMaxF(const Args& a, const TemplateData&, Value* o) {  // sprig's maxf/minf
+  double r = CastFloat(a[0]);
+  for (const Value& v : a) r = kMax ? std::max(r, CastFloat(v)) : std::min(r, CastFloat(v));
+  *o = Value::Float(r);
+  return Status::Ok();
+}
 Status Ceil(const Args& a, const TemplateData&, Value* o) { *o = Value::Float(std::ceil(CastFloat(a[0]))); return Status::Ok(); }
 Status Floor(const Args& a, const TemplateData&, Value* o) { *o = Value::Float(std::floor(CastFloat(a[0]))); return Status::Ok(); }
 Status Round(const Args& a, const TemplateData&, Value* o) {
@@ -136,7 +143,8 @@ const std::vector<Function>& MathTimeFunctions() {
       {"add", 0, -1, Add}, {"sub", 2, 2, Sub}, {"mul", 1, -1, Mul}, {"div", 2, 2, Div<false>},
       {"mod", 2, 2, Div<true>}, {"addf", 1, -1, FloatOp<0>}, {"subf", 1, -1, FloatOp<1>},
       {"mulf", 1, -1, FloatOp<2>}, {"divf", 1, -1, FloatOp<3>}, {"max", 1, -1, MinMax<true>},
-      {"min", 1, -1, MinMax<false>}, {"ceil", 1, 1, Ceil}, {"floor", 1, 1, Floor},
+      {"min", 1, -1, MinMax<false>}, {"maxf", 1, -1, MinMaxF<true>},
+      {"minf", 1, -1, MinMaxF<false>}, {"ceil", 1, 1, Ceil}, {"floor", 1, 1, Floor},
       {"round", 2, 2, Round}, {"int", 1, 1, IntF}, {"int64", 1, 1, IntF}, {"float64", 1, 1, FloatF},
       {"bytes", 1, 1, BytesF}, {"duration", 1, 1, DurationF}, {"duration_seconds", 1, 1, DurationF},
       {"toDate", 2, 2, ToDate}, {"toDateInZone", 3, 3, ToDateInZone}, {"date", 2, 2, Date},

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "common/gotemplate/function_args.h"
+#include "common/gotemplate/sha3.h"
 #include "common/gotemplate/string_util.h"
 
 namespace skald::gotemplate::internal {
@@ -162,6 +163,15 @@ Status B64Dec(const Args& a, const TemplateData&, Value* o) {
   return Ok(o, std::move(r));
 }
 Status Sha256F(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, Sha256Hex(s)); }
+// Promtail's `Hash salt input` (SHA3-256) and `Sha2Hash salt input` (SHA-256) of salt+input, hex.
+Status HashF(const Args& a, const TemplateData&, Value* o) {
+  STR(0, salt); STR(1, s);
+  return Ok(o, Sha3_256Hex(std::string(salt).append(s)));
+}
+Status Sha2HashF(const Args& a, const TemplateData&, Value* o) {
+  STR(0, salt); STR(1, s);
+  return Ok(o, Sha256Hex(std::string(salt).append(s)));
+}
 
 }  // namespace
 
@@ -182,6 +192,7 @@ const std::vector<Function>& StringFunctions() {
       {"alignLeft", 2, 2, Align<true>}, {"alignRight", 2, 2, Align<false>},
       {"urlencode", 1, 1, UrlEncode}, {"urldecode", 1, 1, UrlDecode}, {"b64enc", 1, 1, B64Enc},
       {"b64dec", 1, 1, B64Dec}, {"sha256", 1, 1, Sha256F},
+      {"Hash", 2, 2, HashF}, {"Sha2Hash", 2, 2, Sha2HashF},
   };
   return k;
 }

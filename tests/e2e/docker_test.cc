@@ -124,6 +124,7 @@ TEST_CASE("docker e2e: discovery, labels, late containers, rotation, long lines,
   const auto out = rx.With("out-");
   const auto err = rx.With("err-");
   for (const char* want : {"__meta_docker_container_name=\"/web1\"", "__meta_docker_container_network_mode=\"none\"",
+                           "__meta_docker_container_image=\"busybox:skald\"",
                            "__meta_docker_container_label_com_docker_compose_service=\"web\"",
                            "__meta_docker_container_label_com_docker_compose_project=\"demo\"",
                            "__meta_docker_network_name=\"none\""}) {

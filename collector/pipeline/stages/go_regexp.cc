@@ -1,13 +1,26 @@
 // Regexp compilation and Go-style template expansion (regexp.Expand's $-reference rules).
 #include "collector/pipeline/stages/go_regexp.h"
 
+#include <mutex>
+#include <unordered_map>
+
 namespace skald::pipeline {
 
 Result<RegexPtr> CompileRegexp(const std::string& pattern) {
+  // Per-target pipelines compile the same patterns: share one RE2 (thread-safe, and its DFA cache)
+  // while any pipeline holds it.
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::weak_ptr<const re2::RE2>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = cache.find(pattern); it != cache.end()) {
+    if (RegexPtr live = it->second.lock()) return live;
+  }
   RE2::Options opts;
   opts.set_log_errors(false);
   auto re = std::make_shared<const re2::RE2>(pattern, opts);
   if (!re->ok()) return Status::Invalid(re->error());
+  if (cache.size() > 4096) std::erase_if(cache, [](const auto& kv) { return kv.second.expired(); });
+  cache[pattern] = re;
   return RegexPtr(re);
 }
 

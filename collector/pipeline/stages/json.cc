@@ -22,7 +22,7 @@ class JsonStage : public Stage {
     // Only an object can unmarshal into Promtail's map: skip the parse for anything else.
     size_t first = input->find_first_not_of(" \t\r\n");
     simdjson::dom::element root;
-    if (first == std::string::npos || (*input)[first] != '{' || parser_.parse(*input).get(root) != simdjson::SUCCESS ||
+    if (first == std::string::npos || (*input)[first] != '{' || ThreadJsonParser().parse(*input).get(root) != simdjson::SUCCESS ||
         root.type() != simdjson::dom::element_type::OBJECT) {
       SKALD_LOG(debug, "failed to unmarshal log line", {{"component", "stage"}, {"type", "json"}});
       if (drop_malformed_) {
@@ -41,7 +41,6 @@ class JsonStage : public Stage {
   std::optional<std::string> source_;
   bool drop_malformed_ = false;
   std::vector<std::pair<std::string, JmesPath>> exprs_;
-  simdjson::dom::parser parser_;
 };
 
 }  // namespace

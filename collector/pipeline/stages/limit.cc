@@ -39,7 +39,7 @@ class LimitStage : public Stage {
     if (Take(*b)) return;
     if (drop_) {
       e.dropped = true;
-      e.drop_reason = "ratelimit";
+      e.drop_reason = "ratelimit_drop_stage";  // Promtail's reason
       return;
     }
     while (!Take(*b)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -76,6 +76,8 @@ Result<StagePtr> NewLimitStage(const YAML::Node& cfg, const StageContext& ctx) {
   st->max_distinct_ = r.Int("max_distinct_labels").value_or(10000);
   if (r.ok() && (!rate || *rate <= 0)) r.Fail("rate", "limit stage requires a rate greater than 0");
   if (r.ok() && (!burst || *burst <= 0)) r.Fail("burst", "limit stage requires a burst greater than 0");
+  if (r.ok() && !st->by_label_.empty() && !st->drop_)
+    r.Fail("drop", "When ratelimiting by label, drop must be true");
   if (r.ok()) {
     st->rate_ = *rate;
     st->burst_ = *burst;

@@ -2,7 +2,7 @@
 // block, a block is released at the next first line, at max_lines, or after max_wait_time idle.
 // The block keeps its first entry's labels, timestamp and extracted map.
 #include <chrono>
-#include <map>
+#include <list>
 
 #include "collector/pipeline/stages/config.h"
 #include "collector/pipeline/stages/factories.h"
@@ -24,8 +24,7 @@ class MultilineStage : public Stage {
     (void)e;
   }
   void Push(Entry&& e, std::vector<Entry>& out) override {
-    std::string key = e.labels.ToString();
-    Block& b = blocks_[key];
+    Block& b = BlockFor(e.labels);
     if (RE2::PartialMatch(e.line, *re_)) Release(b, out);
     if (b.lines == 0) {
       b.first = std::move(e);
@@ -40,7 +39,7 @@ class MultilineStage : public Stage {
   // `now_ns` is a steady-clock reading (Pipeline::Tick passes one); force releases everything.
   void Flush(int64_t now_ns, bool force, std::vector<Entry>& out) override {
     for (auto it = blocks_.begin(); it != blocks_.end();) {
-      Block& b = it->second;
+      Block& b = *it;
       if (b.lines > 0 && (force || now_ns - b.last_ns >= max_wait_ns_)) Release(b, out);
       if (b.lines == 0) it = blocks_.erase(it);
       else ++it;
@@ -52,6 +51,7 @@ class MultilineStage : public Stage {
 
  private:
   struct Block {
+    LabelSet key;  // the stream's labels when the block's first line arrived
     Entry first;
     int64_t lines = 0;
     int64_t last_ns = 0;
@@ -62,7 +62,14 @@ class MultilineStage : public Stage {
     b.first = Entry();
     b.lines = 0;
   }
-  std::map<std::string, Block> blocks_;
+  // A pipeline serves one target, so there are one or two streams (stdout, stderr): a short list.
+  Block& BlockFor(const LabelSet& labels) {
+    for (Block& b : blocks_)
+      if (b.key == labels) return b;
+    blocks_.push_back(Block{labels, Entry(), 0, 0});
+    return blocks_.back();
+  }
+  std::list<Block> blocks_;  // stable addresses while entries are added
 };
 
 }  // namespace

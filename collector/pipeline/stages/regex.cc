@@ -7,6 +7,28 @@
 namespace skald::pipeline {
 namespace {
 
+// True when `expr` is one group spanning the whole expression, `(?P<name>...)`: its value is then
+// the whole match, which RE2 finds without a submatch pass (the seed's regexes have this shape).
+bool IsWholeGroup(std::string_view expr) {
+  if (!expr.starts_with("(?P<") || !expr.ends_with(")")) return false;
+  int depth = 0;
+  for (size_t i = 0; i < expr.size(); ++i) {
+    const char c = expr[i];
+    if (c == '\\') { ++i; continue; }
+    if (c == '[') {  // a class: skip to its closing ']' (a leading ']' or '^]' is literal)
+      size_t j = i + 1;
+      if (j < expr.size() && expr[j] == '^') ++j;
+      if (j < expr.size() && expr[j] == ']') ++j;
+      while (j < expr.size() && expr[j] != ']') j += expr[j] == '\\' ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return i == expr.size() - 1;
+  }
+  return false;
+}
+
 class RegexStage : public Stage {
  public:
   std::string_view Name() const override { return "regex"; }
@@ -16,10 +38,10 @@ class RegexStage : public Stage {
       input = e.extracted.Get(*source_);
       if (!input) return;
     }
-    if (!re_->Match(*input, 0, input->size(), RE2::UNANCHORED, groups_.data(), static_cast<int>(groups_.size())))
-      return;
+    const int n = whole_ ? 1 : static_cast<int>(groups_.size());
+    if (!re_->Match(*input, 0, input->size(), RE2::UNANCHORED, groups_.data(), n)) return;
     for (const auto& [idx, name] : names_) {
-      const auto& g = groups_[idx];
+      const auto& g = groups_[whole_ ? 0 : idx];
       e.extracted.Set(name, g.data() ? std::string(g.data(), g.size()) : std::string());
     }
   }
@@ -28,6 +50,7 @@ class RegexStage : public Stage {
   RegexPtr re_;
   std::vector<std::pair<int, std::string>> names_;
   std::vector<re2::StringPiece> groups_;
+  bool whole_ = false;  // IsWholeGroup with one named group: group 0 is its value
 };
 
 }  // namespace
@@ -51,6 +74,7 @@ Result<StagePtr> NewRegexStage(const YAML::Node& cfg, const StageContext& ctx) {
       for (const auto& [name, idx] : st->re_->NamedCapturingGroups()) st->names_.emplace_back(idx, name);
       std::sort(st->names_.begin(), st->names_.end());
       st->groups_.resize(st->re_->NumberOfCapturingGroups() + 1);
+      st->whole_ = st->names_.size() == 1 && st->names_[0].first == 1 && IsWholeGroup(*expr);
     }
   }
   SKALD_RETURN_IF_ERROR(r.Done());

@@ -7,3 +7,12 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <simdjson.h>
 #pragma GCC diagnostic pop
+
+namespace skald::pipeline {
+// One parser per thread for the stages (a pipeline per target would otherwise keep one per target);
+// a parse result is only used within the stage's Process call.
+inline simdjson::dom::parser& ThreadJsonParser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+}  // namespace skald::pipeline

@@ -34,35 +34,34 @@ bool StageChain::ProcessInPlace(Entry& e) {
   return true;
 }
 
-void StageChain::Run(size_t from, Entry&& e, std::vector<Entry>& out) {
+void StageChain::Run(size_t from, Entry&& e, std::vector<Entry>& out, const DropFn& on_drop) {
   for (size_t i = from; i < stages_.size(); ++i) {
     Stage& s = *stages_[i];
     if (s.Buffers()) {
       std::vector<Entry> released;
       s.Push(std::move(e), released);
-      for (auto& r : released) Run(i + 1, std::move(r), out);
+      for (auto& r : released) Run(i + 1, std::move(r), out, on_drop);
       return;
     }
     s.Process(e);
-    if (e.dropped) return;
+    if (e.dropped) {
+      if (on_drop) on_drop(e.drop_reason);
+      return;
+    }
   }
   out.push_back(std::move(e));
 }
 
-void StageChain::Push(Entry&& e, std::vector<Entry>& out) {
-  if (!buffers_) {
-    if (ProcessInPlace(e)) out.push_back(std::move(e));
-    return;
-  }
-  Run(0, std::move(e), out);
+void StageChain::Push(Entry&& e, std::vector<Entry>& out, const DropFn& on_drop) {
+  Run(0, std::move(e), out, on_drop);
 }
 
-void StageChain::Flush(int64_t now_ns, bool force, std::vector<Entry>& out) {
+void StageChain::Flush(int64_t now_ns, bool force, std::vector<Entry>& out, const DropFn& on_drop) {
   for (size_t i = 0; i < stages_.size(); ++i) {
     if (!stages_[i]->Buffers()) continue;
     std::vector<Entry> released;
     stages_[i]->Flush(now_ns, force, released);
-    for (auto& r : released) Run(i + 1, std::move(r), out);
+    for (auto& r : released) Run(i + 1, std::move(r), out, on_drop);
   }
 }
 

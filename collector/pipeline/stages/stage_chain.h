@@ -2,6 +2,8 @@
 // buffering stage (multiline) continue through the rest of the chain when they are released.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -13,22 +15,25 @@ namespace skald::pipeline {
 // Not thread-safe: one chain serves one sequence of entries (Promtail runs a pipeline per target).
 class StageChain {
  public:
+  // Told the drop_reason of every entry a stage drops on the buffered path (may be empty).
+  using DropFn = std::function<void(const std::string& reason)>;
+
   // `stages` is a pipeline_stages sequence; every item a one-key map `- <stage>: <config>`.
   static Result<StageChain> Build(const YAML::Node& stages, const StageContext& ctx);
 
   // Runs `e` through the chain; appends what comes out (0..n entries) to `out`.
-  void Push(Entry&& e, std::vector<Entry>& out);
+  void Push(Entry&& e, std::vector<Entry>& out, const DropFn& on_drop = {});
   // Fast path when !buffers(): in place; false when the entry was dropped.
   bool ProcessInPlace(Entry& e);
   // Releases held entries that are due (all of them when `force`) and runs them on.
-  void Flush(int64_t now_ns, bool force, std::vector<Entry>& out);
+  void Flush(int64_t now_ns, bool force, std::vector<Entry>& out, const DropFn& on_drop = {});
 
   bool buffers() const { return buffers_; }
   size_t size() const { return stages_.size(); }
   const Stage& stage(size_t i) const { return *stages_[i]; }
 
  private:
-  void Run(size_t from, Entry&& e, std::vector<Entry>& out);
+  void Run(size_t from, Entry&& e, std::vector<Entry>& out, const DropFn& on_drop);
   std::vector<StagePtr> stages_;
   bool buffers_ = false;
 };

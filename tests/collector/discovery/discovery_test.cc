@@ -47,6 +47,7 @@ TEST_CASE("docker_sd meta labels") {
   std::vector<Want> want = {
       {"__meta_docker_container_id", "aaa"},
       {"__meta_docker_container_name", "/demo-web-1"},
+      {"__meta_docker_container_image", "busybox:skald"},
       {"__meta_docker_container_network_mode", "demo_default"},
       {"__meta_docker_container_label_com_docker_compose_service", "web"},
       {"__meta_docker_container_label_com_docker_compose_project", "demo"},

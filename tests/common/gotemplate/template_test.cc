@@ -188,3 +188,21 @@ TEST_CASE("missing fields: empty for Loki, <no value> when the data asks for Go'
   MapData loki;
   CHECK(Run("{{.missing}}", loki).empty());
 }
+
+TEST_CASE("Promtail's Hash/Sha2Hash and sprig's maxf/minf") {
+  MapData d;
+  d.labels = {{"v", std::string(300, 'x')}, {"a", "1.5"}, {"b", "-2"}};
+  struct Case { std::string tmpl, want; };
+  std::vector<Case> cases = {
+      // SHA3-256 over more than one 136-byte block, and of the empty string (FIPS 202 vectors)
+      {"{{ Hash \"salt\" .v }}", "0a847daea595664d10d9a9acec9f0fcaac1c8e71386c0e4877030b03fb638063"},
+      {"{{ Hash \"\" \"\" }}", "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a"},
+      {"{{ Sha2Hash \"\" \"abc\" }}", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+      {"{{ maxf .a .b 1 }}", "1.5"},
+      {"{{ minf .a .b }}", "-2"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.tmpl);
+    CHECK(Run(c.tmpl, d) == c.want);
+  }
+}

@@ -2,6 +2,8 @@
 // timestamp, output; and config validation errors with file:line and the key.
 #include <catch.hpp>
 
+#include <map>
+
 #include "collector/pipeline/stages/custom_metrics.h"
 #include "common/gotime/gotime.h"
 #include "stage_test_util.h"
@@ -70,6 +72,29 @@ TEST_CASE("regex stage: documented examples") {
   // no match: nothing set; unmatched optional group → ""
   CHECK(Ex(RunOne("- regex: {expression: '(?P<x>zzz)'}", "abc"), "x") == "<absent>");
   CHECK(Ex(RunOne("- regex: {expression: 'a(?P<x>q)?b'}", "ab"), "x") == "");
+
+  // one named group around the whole expression (found without a submatch pass) and near misses
+  struct Case { std::string expr, line, want; };
+  std::vector<Case> cases = {
+      {"(?P<x>(ERROR|WARN|INFO))", "ts=1 level WARN then ERROR", "WARN"},
+      {"(?P<x>\\d{3})", "2026-11-26 status 503", "202"},
+      {"(?P<x>[)]a)", "b)a", ")a"},
+      {"(?P<x>[]]a)", "]a", "]a"},
+      {"(?P<x>\\(a)", "x(a", "(a"},
+      {"(?P<x>a)(b)", "zab", "a"},
+      {"(?P<x>a)|(b)", "b", ""},
+      {"(?P<x>a)b", "zab", "a"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.expr << " on " << c.line);
+    YAML::Node n = YAML::Load("- regex: {}");
+    n[0]["regex"]["expression"] = c.expr;
+    auto chain = StageChain::Build(n, {"t.yaml", "j", nullptr});
+    REQUIRE(chain.ok());
+    Entry e = MakeEntry(c.line);
+    chain->ProcessInPlace(e);
+    CHECK(Ex(e, "x") == c.want);
+  }
 }
 
 TEST_CASE("logfmt stage") {
@@ -273,6 +298,7 @@ TEST_CASE("tenant, pack, decolorize, sampling, limit") {
   Entry a1 = MakeEntry("x", L(R"({app="a"})")), a2 = MakeEntry("x", L(R"({app="a"})")), b1 = MakeEntry("x", L(R"({app="b"})"));
   CHECK(by->ProcessInPlace(a1));
   CHECK_FALSE(by->ProcessInPlace(a2));
+  CHECK(a2.drop_reason == "ratelimit_drop_stage");  // Promtail's reason label
   CHECK(by->ProcessInPlace(b1));
 }
 
@@ -292,6 +318,22 @@ TEST_CASE("multiline stage") {
   chain->Flush(INT64_MAX, false, out);
   REQUIRE(out.size() == 4);
   CHECK(out[3].line == "x3");
+
+  // one target's two streams (stdout, stderr) interleaved: blocks are kept per label set
+  auto two = BuildChain("- multiline: {firstline: '^\\[\\d{4}'}");
+  REQUIRE(two.ok());
+  std::vector<Entry> got;
+  const LabelSet out_ls = L(R"({stream="stdout"})"), err_ls = L(R"({stream="stderr"})");
+  for (auto [line, ls] : std::vector<std::pair<const char*, LabelSet>>{
+           {"[2026] out", out_ls}, {"[2026] err", err_ls}, {"  out 1", out_ls}, {"  err 1", err_ls},
+           {"[2026] out 2", out_ls}})
+    two->Push(MakeEntry(line, ls), got);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].line == "[2026] out\n  out 1");
+  two->Flush(0, true, got);
+  REQUIRE(got.size() == 3);
+  std::map<std::string, LabelSet> flushed = {{got[1].line, got[1].labels}, {got[2].line, got[2].labels}};
+  CHECK(flushed == std::map<std::string, LabelSet>{{"[2026] err\n  err 1", err_ls}, {"[2026] out 2", out_ls}});
 }
 
 TEST_CASE("metrics stage") {
@@ -358,6 +400,7 @@ TEST_CASE("config errors carry file:line, stage and key") {
       {"- labels: {'bad-name': x}\n", "test.yaml:1: labels stage: bad-name: invalid label name: bad-name"},
       {"- output: {}\n", "test.yaml:1: output stage: source: output source value is required"},
       {"- json: {expressions: {a: a}}\n  regex: {expression: x}\n", "test.yaml:1: pipeline stage must contain only one key"},
+      {"- limit: {rate: 1, burst: 1, by_label_name: app}\n", "test.yaml:1: limit stage: drop: When ratelimiting by label, drop must be true"},
   };
   for (const auto& c : cases) {
     INFO(c.yaml);

@@ -19,6 +19,12 @@ TEST_CASE("template stage: documented examples") {
       {"{{ if eq .Value \"loki\" }}yes{{ else }}no{{ end }}", "yes"},
       {"{{ .Value | ToUpper | ToLower }}", "loki"},
       {"{{ regexReplaceAll \"(o)\" .Value \"0\" }}", "l0ki"},
+      // a key missing from the extracted map renders as Go does over Promtail's map
+      {"{{ .Value }}-{{ .nosuchkey }}", "loki-<no value>"},
+      {"{{ .Entry }}", R"({"app":"loki","level":"warn"})"},
+      // Hash = hex(SHA3-256(salt+input)), Sha2Hash = hex(SHA-256(salt+input)); piped value last
+      {"{{ .Value | Hash \"salt\" }}", "d458d6e3f014822756d90bd2677ea20dc0cd645ad1c3a61d550c904cbc67f101"},
+      {"{{ Sha2Hash \"salt\" .Value }}", "a0db2fdfc70e5ac835bfd68c53d783182967603d59efe2ff8f9aa6f1b75a9e4f"},
   };
   for (const auto& c : cases) {
     INFO(c.tmpl);

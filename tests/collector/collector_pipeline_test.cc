@@ -1,0 +1,194 @@
+// The collector app end to end in-process (real files, a real HTTP push receiver, real /metrics):
+// multiline max_wait_time after silence, one pipeline per target, tenant routing, drop counters.
+#include <catch.hpp>
+
+#include <httplib.h>
+#include <snappy.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "collector/collector_app.h"
+#include "collector/collector_config_loader.h"
+#include "push.pb.h"
+
+using namespace skald;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Pushed {
+  std::string tenant, labels, line;
+  std::chrono::steady_clock::time_point at;
+};
+
+// Records every pushed entry with its X-Scope-OrgID header and decoded stream labels.
+class Receiver {
+ public:
+  Receiver() {
+    srv_.Post("/loki/api/v1/push", [this](const httplib::Request& r, httplib::Response& res) {
+      std::string raw;
+      logproto::PushRequest req;
+      if (!snappy::Uncompress(r.body.data(), r.body.size(), &raw) || !req.ParseFromString(raw)) {
+        res.status = 400;
+        return;
+      }
+      std::lock_guard<std::mutex> l(mu_);
+      for (const auto& s : req.streams())
+        for (const auto& e : s.entries())
+          got_.push_back({r.get_header_value("X-Scope-OrgID"), s.labels(), e.line(), std::chrono::steady_clock::now()});
+      res.status = 204;
+    });
+    port_ = srv_.bind_to_any_port("127.0.0.1");
+    th_ = std::thread([this] { srv_.listen_after_bind(); });
+  }
+  ~Receiver() { srv_.stop(); th_.join(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/loki/api/v1/push"; }
+  std::vector<Pushed> got() { std::lock_guard<std::mutex> l(mu_); return got_; }
+
+ private:
+  httplib::Server srv_;
+  int port_ = 0;
+  std::thread th_;
+  std::mutex mu_;
+  std::vector<Pushed> got_;
+};
+
+struct Dir {
+  std::string path;
+  Dir() { char t[] = "/tmp/skald-collector-pl-XXXXXX"; path = ::mkdtemp(t); }
+  ~Dir() { std::filesystem::remove_all(path); }
+};
+
+void Append(const std::string& p, const std::string& s) { std::ofstream(p, std::ios::app) << s; }
+
+template <typename F> bool WaitFor(F f, std::chrono::milliseconds limit = 10s) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (f()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return f();
+}
+
+// A collector config tailing <dir>/*.log with `stages` (a YAML list, indented 4 spaces).
+CollectorConfig Config(const Dir& d, const std::string& url, const std::string& stages,
+                       const std::string& client_extra = "") {
+  std::string y = "server: {http_listen_port: 0}\npositions: {filename: " + d.path + "/pos.yaml}\n"
+                  "clients:\n  - url: " + url + "\n    batchwait: 50ms\n" + client_extra +
+                  "target_config: {sync_period: 200ms}\n"
+                  "scrape_configs:\n  - job_name: files\n    static_configs:\n"
+                  "      - targets: [localhost]\n        labels: {job: varlogs, __path__: " + d.path + "/*.log}\n"
+                  "    pipeline_stages:\n" + stages;
+  std::vector<std::string> warnings;
+  auto cfg = ParseCollectorConfig("test.yaml", y, false, &warnings);
+  INFO(y);
+  INFO((cfg.ok() ? "" : cfg.status().message()));
+  REQUIRE(cfg.ok());
+  return *cfg;
+}
+
+std::vector<std::string> Lines(const std::vector<Pushed>& got) {
+  std::vector<std::string> out;
+  for (const auto& p : got) out.push_back(p.line);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("collector: a multiline block followed by silence is shipped after max_wait_time") {
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  CollectorApp app(Config(d, rx.url(), "    - multiline: {firstline: '^\\d{4}', max_wait_time: 400ms}\n"), {}, &reg);
+  REQUIRE(app.Start().ok());
+  const auto written = std::chrono::steady_clock::now();
+  Append(d.path + "/a.log", "2026 boom\n  at one\n  at two\n");
+  REQUIRE(WaitFor([&] { return rx.got().size() == 1; }));
+  const auto got = rx.got();
+  CHECK(got[0].line == "2026 boom\n  at one\n  at two");
+  CHECK(got[0].at - written >= 350ms);  // held for max_wait_time, not shipped line by line
+  std::this_thread::sleep_for(300ms);
+  CHECK(rx.got().size() == 1);
+  app.Stop();
+}
+
+TEST_CASE("collector: one pipeline per target - interleaved stack traces of two files stay apart") {
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  // Without `filename` both files' entries share one label set: a shared multiline stage mixed them.
+  CollectorApp app(Config(d, rx.url(), "    - labeldrop: [filename]\n"
+                                       "    - multiline: {firstline: '^\\d{4}', max_wait_time: 2s}\n"), {}, &reg);
+  REQUIRE(app.Start().ok());
+  Append(d.path + "/a.log", "2026 A failed\n  at A1\n");
+  Append(d.path + "/b.log", "2026 B failed\n  at B1\n");
+  std::this_thread::sleep_for(300ms);  // both first halves read before the second halves arrive
+  Append(d.path + "/a.log", "  at A2\n");
+  Append(d.path + "/b.log", "  at B2\n");
+  REQUIRE(WaitFor([&] { return rx.got().size() >= 2; }));
+  std::this_thread::sleep_for(200ms);
+  const auto got = rx.got();
+  REQUIRE(got.size() == 2);
+  CHECK(Lines(got) == std::vector<std::string>{"2026 A failed\n  at A1\n  at A2", "2026 B failed\n  at B1\n  at B2"});
+  for (const auto& p : got) CHECK(p.labels == R"({job="varlogs"})");
+  app.Stop();
+}
+
+TEST_CASE("collector: the tenant stage routes entries with X-Scope-OrgID and strips __tenant_id__") {
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  CollectorApp app(Config(d, rx.url(),
+                          "    - regex: {expression: 'tenant=(?P<t>\\w+)'}\n"
+                          "    - tenant: {source: t}\n",
+                          "    tenant_id: base\n"),
+                   {}, &reg);
+  REQUIRE(app.Start().ok());
+  Append(d.path + "/t.log", "tenant=alpha one\ntenant=beta two\nno tenant here\ntenant=alpha three\n");
+  REQUIRE(WaitFor([&] { return rx.got().size() == 4; }));
+  struct Want { std::string line, tenant; };
+  std::vector<Want> want = {{"tenant=alpha one", "alpha"}, {"tenant=beta two", "beta"},
+                            {"no tenant here", "base"}, {"tenant=alpha three", "alpha"}};
+  const auto got = rx.got();
+  for (const auto& w : want) {
+    INFO(w.line);
+    auto it = std::find_if(got.begin(), got.end(), [&](const Pushed& p) { return p.line == w.line; });
+    REQUIRE(it != got.end());
+    CHECK(it->tenant == w.tenant);
+    CHECK(it->labels.find("__tenant_id__") == std::string::npos);
+    CHECK(it->labels.find("job=\"varlogs\"") != std::string::npos);
+  }
+  app.Stop();
+}
+
+TEST_CASE("collector: dropped lines are counted in logentry_dropped_lines_total on /metrics") {
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  CollectorApp app(Config(d, rx.url(),
+                          "    - drop: {expression: debug}\n"
+                          "    - match: {selector: '{job=\"varlogs\"} |= \"noise\"', action: drop, drop_counter_reason: noisy}\n"
+                          "    - limit: {rate: 1, burst: 1, drop: true}\n"),
+                   {}, &reg);
+  REQUIRE(app.Start().ok());
+  Append(d.path + "/m.log", "debug x\nnoise y\nkeep 1\ndebug z\nkeep 2\nnoise w\ndebug v\n");
+  REQUIRE(WaitFor([&] { return rx.got().size() == 1; }));
+  httplib::Client http("127.0.0.1", app.port());
+  std::string body;
+  REQUIRE(WaitFor([&] {
+    auto res = http.Get("/metrics");
+    body = res ? res->body : "";
+    return body.find("logentry_dropped_lines_total{reason=\"ratelimit_drop_stage\"} 1") != std::string::npos;
+  }));
+  INFO(body);
+  CHECK(body.find("logentry_dropped_lines_total{reason=\"drop_stage\"} 3") != std::string::npos);
+  CHECK(body.find("logentry_dropped_lines_total{reason=\"noisy\"} 2") != std::string::npos);
+  CHECK(rx.got()[0].line == "keep 1");
+  app.Stop();
+}
