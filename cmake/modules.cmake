@@ -16,8 +16,12 @@ skald_module(store_index     store/index     DEPS store_chunk)
 skald_module(store_head      store/head      DEPS store_wal store_chunk store_index)
 skald_module(store_ingest    store/ingest    DEPS common skald_proto)
 skald_module(store_query     store/query     DEPS store_head common_logql_log)
-skald_module(store_api       store/api       DEPS store_ingest store_query)
-skald_module(store_app       store           DEPS store_api)
+skald_module(store_retention store/retention DEPS store_head common_logql_log)
+skald_module(store_compactor store/compactor DEPS store_retention)
+skald_module(store_backup    store/backup    DEPS store_head)
+skald_module(store_ruler     store/ruler     DEPS store_query common_logql common_gotemplate skald_proto)
+skald_module(store_api       store/api       DEPS store_ingest store_query store_backup store_ruler store_retention)
+skald_module(store_app       store           DEPS store_api store_compactor)
 add_library(skald_store ALIAS skald_store_app)   # tests/store/*_test.cc → the store app module
 
 # collector: discovery -> tail -> pipeline -> client

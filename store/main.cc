@@ -11,6 +11,7 @@
 #include "common/logger.h"
 #include "common/shutdown.h"
 #include "common/version.h"
+#include "store/backup/tool_commands.h"
 #include "store/store_app.h"
 #include "store/store_config_loader.h"
 
@@ -76,6 +77,8 @@ int main(int argc, char** argv) {
   // glibc gives every pushing thread its own malloc arena; with 16+ HTTP workers that is what
   // pushed peak RSS past 120 MB with two pushers. Two arenas match the 2-core target machine.
   mallopt(M_ARENA_MAX, 2);
+  // Maintenance subcommands (backup, restore, check, export, import) parse their own flags.
+  if (argc > 1 && skald::backup::IsToolCommand(argv[1])) return skald::backup::RunToolCommand(argc - 1, argv + 1);
   // Request bodies and decoded batches are ~1 MiB: a fixed mmap threshold hands them back to the
   // kernel on free instead of letting glibc's dynamic threshold keep them in fragmented heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
   if (!st.ok() || flags.help_requested()) {
     if (!st.ok()) std::fprintf(stderr, "%s\n", st.message().c_str());
     std::fputs(flags.Usage().c_str(), stderr);
+    std::fputs("\nsubcommands: backup, restore, check, export, import (skald-store <cmd> -h)\n", stderr);
     return st.ok() ? 0 : 2;
   }
   if (o.version) {

@@ -4,11 +4,19 @@
 
 #include "common/logger.h"
 #include "common/version.h"
+#include "store/api/admin_handler.h"
+#include "store/api/export_handler.h"
 #include "store/api/push_handler.h"
 #include "store/api/query_handlers.h"
+#include "store/api/ruler_handlers.h"
+#include "store/compactor/compactor.h"
 #include "store/head/ingester.h"
 #include "store/ingest/distributor.h"
 #include "store/ingest/push_metrics.h"
+#include "store/ruler/engine_query.h"
+#include "store/ruler/ruler.h"
+#include "store/retention/policy_source.h"
+#include "store/retention/retention_reader.h"
 #include "store/store_config_loader.h"
 
 namespace skald {
@@ -55,12 +63,17 @@ void StoreApp::RegisterRoutes() {
                                                        &ingest::GlobalPushMetrics(), o);
   api::RegisterPushRoutes(http_->server(), *distributor_, cfg_.auth_enabled);
   api::QueryDeps deps;
-  deps.reader = ingester_.get();
+  deps.reader = query_reader();
   deps.limits = cfg_.limits;
   deps.auth_enabled = cfg_.auth_enabled;
   deps.tail_max_duration_ns = cfg_.querier.tail_max_duration_ns;
   deps.parallelism = 2;
   api::RegisterQueryRoutes(http_->server(), deps);
+  api::RegisterExportRoute(http_->server(), deps);
+  // Unprocessed delete requests travel with the snapshot, or a restore would show deleted lines.
+  api::RegisterAdminRoutes(http_->server(), ingester_.get(),
+                           {{fs::JoinPath(cfg_.compactor.working_directory, "delete_requests.db"),
+                             "compactor/delete_requests.db"}});
   auto flush = [this](const httplib::Request&, httplib::Response& res) {
     Status st = ingester_->FlushAll();
     if (!st.ok()) {
@@ -74,11 +87,29 @@ void StoreApp::RegisterRoutes() {
   http_->server().Post("/flush", flush);
 }
 
+// Loki's ruler: runs when a local rules directory is configured (ruler.storage.local.directory or
+// common.storage.filesystem.rules_directory).
+Status StoreApp::StartRuler() {
+  if (cfg_.ruler.local_directory.empty()) return Status::Ok();
+  ruler_ = std::make_unique<ruler::Ruler>(ruler::RulerOptionsFromConfig(cfg_.ruler),
+                                          ruler::MakeEngineQueryFn(query_reader()), registry_);
+  api::RegisterRulerRoutes(http_->server(), ruler_.get(), cfg_.auth_enabled, cfg_.ruler.enable_api);
+  return ruler_->Start();
+}
+
+// What queries read: the ingester, behind the retention + delete filter when retention is on.
+StoreReader* StoreApp::query_reader() {
+  if (retention_reader_) return retention_reader_.get();
+  return ingester_.get();
+}
+
 Status StoreApp::Start(bool mark_ready) {
   http_->SetReady(false, "starting");
   SKALD_RETURN_IF_ERROR(OpenIngester());
   started_ = true;
+  SKALD_RETURN_IF_ERROR(StartRetention());
   RegisterRoutes();
+  SKALD_RETURN_IF_ERROR(StartRuler());
   SKALD_RETURN_IF_ERROR(http_->Start());
   if (mark_ready) http_->SetReady(true);
   SKALD_LOG(info, "skald-store started", {{"version", kVersion}, {"port", http_->port()}});
@@ -90,6 +121,8 @@ void StoreApp::Stop() {
   started_ = false;
   http_->SetReady(false, "stopping");
   http_->Stop();
+  if (ruler_) ruler_->Stop();
+  StopRetention();
   if (ingester_) {
     Status st = ingester_->Close();
     if (!st.ok()) SKALD_LOG(error, "flushing heads on shutdown failed", {{"err", st.message()}});

@@ -15,8 +15,20 @@ class Ingester;
 namespace skald::ingest {
 class Distributor;
 }
+namespace skald::ruler {
+class Ruler;
+}
+namespace skald::retention {
+class PolicySource;
+class DeleteRequests;
+class RetentionReader;
+}
+namespace skald::compactor {
+class Compactor;
+}
 
 namespace skald {
+class StoreReader;
 
 class StoreApp {
  public:
@@ -38,16 +50,28 @@ class StoreApp {
   const StoreConfig& config() const { return cfg_; }
   int port() const { return http_->port(); }  // the bound port (useful with port 0)
   head::Ingester* ingester() { return ingester_.get(); }
+  ruler::Ruler* ruler() { return ruler_.get(); }  // null unless a rules directory is set
+  compactor::Compactor* compactor() { return compactor_.get(); }   // store/store_app_retention.cc
 
  private:
   Status OpenIngester();
   void RegisterRoutes();
+  Status StartRuler();
+  StoreReader* query_reader();
+  Status StartRetention();   // store/store_app_retention.cc: policy, deletes, query filter, compactor
+  Status StartCompactor();
+  void StopRetention();
 
   StoreConfig cfg_;
   metrics::Registry* registry_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<head::Ingester> ingester_;
   std::unique_ptr<ingest::Distributor> distributor_;
+  std::unique_ptr<ruler::Ruler> ruler_;  // evaluates rule files on the local engine
+  std::unique_ptr<retention::PolicySource> retention_policy_;
+  std::unique_ptr<retention::DeleteRequests> delete_requests_;
+  std::unique_ptr<retention::RetentionReader> retention_reader_;   // wraps the ingester for queries
+  std::unique_ptr<compactor::Compactor> compactor_;
   bool started_ = false;
 };
 

@@ -151,9 +151,10 @@ Schema CompactorKeys(CompactorConfig* c) {
                Value("retention_delete_delay", BindDuration(&c->retention_delete_delay_ns)),
                Value("retention_delete_worker_count", BindInt(&c->retention_delete_worker_count)),
                Value("delete_request_store", BindString(&c->delete_request_store)),
-               Value("retention_rules_file", BindString(&c->retention_rules_file))},
+               Value("retention_rules_file", BindString(&c->retention_rules_file)),
+               Value("delete_request_cancel_period", BindDuration(&c->delete_request_cancel_period_ns))},
               {"shared_store", "shared_store_key_prefix", "apply_retention_interval",
-               "retention_table_timeout", "delete_request_cancel_period", "delete_max_interval",
+               "retention_table_timeout", "delete_max_interval",
                "delete_batch_size", "max_compaction_parallelism", "upload_parallelism",
                "compactor_ring", "run_once", "tables_to_compact", "skip_latest_n_tables",
                "delete_request_store_key_prefix"});
@@ -165,9 +166,22 @@ Schema RulerKeys(RulerConfig* r) {
                         "send_native_histograms", "basic_auth", "authorization", "oauth2", "sigv4",
                         "tls_config", "proxy_url", "follow_redirects", "enable_http2",
                         "queue_config", "metadata_config", "write_relabel_configs"});
+  // Loki 2.9: `clients` (name → Prometheus remote_write config) supersedes the single `client`.
+  auto clients = [r](const YAML::Node& n) -> Status {
+    r->remote_write_client_urls.clear();
+    if (n.IsNull()) return Status::Ok();
+    if (!n.IsMap()) return Status::Invalid("expected a map of client name to remote_write config");
+    for (const auto& kv : n) {
+      if (!kv.second.IsMap() || !kv.second["url"] || !kv.second["url"].IsScalar())
+        return Status::Invalid("remote_write client " + kv.first.Scalar() + " needs a url");
+      r->remote_write_client_urls.push_back(kv.second["url"].Scalar());
+    }
+    return Status::Ok();
+  };
   Schema remote_write = With({Value("enabled", BindBool(&r->remote_write_enabled)),
-                              Section("client", std::move(client))},
-                             {"clients", "config_refresh_period", "add_org_id_header"});
+                              Section("client", std::move(client)), Value("clients", clients),
+                              Value("add_org_id_header", BindBool(&r->remote_write_add_org_id_header))},
+                             {"config_refresh_period"});
   Schema storage = With({Value("type", BindString(&r->storage_type)),
                          Section("local", {Value("directory", BindString(&r->local_directory))})},
                         {"s3", "gcs", "azure", "swift", "bos", "cos", "hedging"});
@@ -180,11 +194,12 @@ Schema RulerKeys(RulerConfig* r) {
                Value("resend_delay", BindDuration(&r->resend_delay_ns)),
                Value("enable_api", BindBool(&r->enable_api)),
                Value("enable_alertmanager_v2", BindBool(&r->enable_alertmanager_v2)),
-               Section("remote_write", std::move(remote_write))},
+               Section("remote_write", std::move(remote_write)),
+               Value("notification_timeout", BindDuration(&r->notification_timeout_ns)),
+               Value("notification_queue_capacity", BindInt(&r->notification_queue_capacity))},
               {"ring", "enable_sharding", "sharding_strategy", "sharding_algo", "flush_period",
                "search_pending_for", "alertmanager_refresh_interval", "alertmanager_client",
-               "enable_alertmanager_discovery", "notification_queue_capacity",
-               "notification_timeout", "for_outage_tolerance", "for_grace_period", "wal",
+               "enable_alertmanager_discovery", "for_outage_tolerance", "for_grace_period", "wal",
                "wal_cleaner", "evaluation", "query_stats_enabled", "disabled_rule_groups",
                "datasource_uid", "ruler_client", "evaluation_delay_duration"});
 }

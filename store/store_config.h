@@ -80,6 +80,7 @@ struct CompactorConfig {
   int retention_delete_worker_count = 150;
   std::string delete_request_store;
   std::string retention_rules_file;                // skald: the seed's `- match/retention` list
+  int64_t delete_request_cancel_period_ns = 24LL * 3600 * 1000000000LL;
 };
 
 struct RulerConfig {
@@ -96,6 +97,10 @@ struct RulerConfig {
   bool enable_alertmanager_v2 = true;
   std::string remote_write_url;                    // ruler.remote_write.client.url
   bool remote_write_enabled = false;
+  std::vector<std::string> remote_write_client_urls;  // ruler.remote_write.clients.<name>.url
+  bool remote_write_add_org_id_header = true;      // ruler.remote_write.add_org_id_header
+  int64_t notification_timeout_ns = 10LL * 1000000000LL;
+  int notification_queue_capacity = 10000;
 };
 
 struct QuerierConfig {

@@ -93,6 +93,8 @@ void EmitIngesterCompactor(YAML::Emitter& e, const IngesterConfig& i, const Comp
     << c.retention_delete_worker_count;
   e << YAML::Key << "delete_request_store" << YAML::Value << c.delete_request_store;
   e << YAML::Key << "retention_rules_file" << YAML::Value << c.retention_rules_file;
+  e << YAML::Key << "delete_request_cancel_period" << YAML::Value
+    << Dur(c.delete_request_cancel_period_ns);
   e << YAML::EndMap;
 }
 
@@ -111,10 +113,20 @@ void EmitRulerQuerier(YAML::Emitter& e, const RulerConfig& r, const QuerierConfi
   e << YAML::Key << "resend_delay" << YAML::Value << Dur(r.resend_delay_ns);
   e << YAML::Key << "enable_api" << YAML::Value << r.enable_api;
   e << YAML::Key << "enable_alertmanager_v2" << YAML::Value << r.enable_alertmanager_v2;
+  e << YAML::Key << "notification_timeout" << YAML::Value << Dur(r.notification_timeout_ns);
+  e << YAML::Key << "notification_queue_capacity" << YAML::Value << r.notification_queue_capacity;
   e << YAML::Key << "remote_write" << YAML::Value << YAML::BeginMap << YAML::Key << "enabled"
     << YAML::Value << r.remote_write_enabled << YAML::Key << "client" << YAML::Value
-    << YAML::BeginMap << YAML::Key << "url" << YAML::Value << r.remote_write_url << YAML::EndMap
-    << YAML::EndMap;
+    << YAML::BeginMap << YAML::Key << "url" << YAML::Value << r.remote_write_url << YAML::EndMap;
+  e << YAML::Key << "add_org_id_header" << YAML::Value << r.remote_write_add_org_id_header;
+  if (!r.remote_write_client_urls.empty()) {
+    e << YAML::Key << "clients" << YAML::Value << YAML::BeginMap;
+    for (size_t i = 0; i < r.remote_write_client_urls.size(); ++i)
+      e << YAML::Key << ("client" + std::to_string(i)) << YAML::Value << YAML::BeginMap << YAML::Key << "url"
+        << YAML::Value << r.remote_write_client_urls[i] << YAML::EndMap;
+    e << YAML::EndMap;
+  }
+  e << YAML::EndMap;
   e << YAML::EndMap;
   e << YAML::Key << "querier" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "max_concurrent" << YAML::Value << q.max_concurrent;

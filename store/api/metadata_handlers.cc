@@ -8,6 +8,7 @@
 #include "common/logql/parser.h"
 #include "common/logql/printer.h"
 #include "store/api/detected_fields.h"
+#include "store/api/patterns_handler.h"
 #include "store/api/query_params.h"
 #include "store/api/response_json.h"
 #include "store/query/log_engine.h"
@@ -278,6 +279,7 @@ void RegisterMetadataRoutes(httplib::Server& server, const QueryDeps& deps) {
   Route(server, "/loki/api/v1/status/buildinfo", deps, BuildInfo);
   Route(server, "/loki/api/v1/format_query", deps, FormatQuery);
   RegisterDetectedFieldRoutes(server, deps);
+  RegisterPatternRoutes(server, deps);
 }
 
 }  // namespace skald::api

@@ -68,6 +68,8 @@ BlockPtr BuildBlock(const std::vector<EntryRef>& entries, int level) {
   b->meta.raw_len = static_cast<uint32_t>(raw.size());
   b->meta.comp_len = static_cast<uint32_t>(n);
   b->meta.crc = Crc32c(b->data);
+  b->meta.metadata = false;
+  for (const auto& e : entries) b->meta.metadata = b->meta.metadata || (e.metadata != nullptr && !e.metadata->empty());
   b->meta.min_ts = entries.empty() ? 0 : entries.front().ts_ns;
   b->meta.max_ts = entries.empty() ? 0 : entries.back().ts_ns;
   for (const auto& e : entries) {
@@ -84,6 +86,36 @@ Status DecodedBlock::Decode(const BlockMeta& meta, std::string_view comp) {
   int n = LZ4_decompress_safe(comp.data(), raw_.data(), static_cast<int>(comp.size()), static_cast<int>(meta.raw_len));
   if (n != static_cast<int>(meta.raw_len)) return Status::Corruption("chunk block: lz4 decode failed");
   return Parse();
+}
+
+Status DecodeBlockSizes(const BlockMeta& meta, std::string_view comp, BlockSizes* out) {
+  if (comp.size() != meta.comp_len || Crc32c(comp) != meta.crc)
+    return Status::Corruption("chunk block: crc mismatch");
+  // count ≤ 10 bytes, each zigzag ts ≤ 10, each length ≤ 5, the metadata count ≤ 10.
+  const uint64_t bound = std::min<uint64_t>(meta.raw_len, 20 + 15ULL * meta.entries);
+  thread_local std::string raw;
+  if (raw.size() < bound) raw.resize(bound);
+  int got = LZ4_decompress_safe_partial(comp.data(), raw.data(), static_cast<int>(comp.size()),
+                                        static_cast<int>(bound), static_cast<int>(bound));
+  if (got < 0) return Status::Corruption("chunk block: lz4 decode failed");
+  std::string_view in(raw.data(), static_cast<size_t>(got));
+  uint64_t n, v;
+  if (!GetVarint(in, &n) || n != meta.entries) return Status::Corruption("chunk block: bad count");
+  out->ts.resize(n);
+  out->len.resize(n);
+  int64_t prev = 0;
+  for (size_t i = 0; i < n; ++i) {
+    int64_t d;
+    if (!GetSignedVarint(in, &d)) return Status::Corruption("chunk block: bad timestamps");
+    out->ts[i] = prev += d;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!GetVarint(in, &v)) return Status::Corruption("chunk block: bad lengths");
+    out->len[i] = static_cast<uint32_t>(v);
+  }
+  if (!GetVarint(in, &v) || v > n) return Status::Corruption("chunk block: bad metadata count");
+  out->metadata = v > 0;
+  return Status::Ok();
 }
 
 Status DecodedBlock::Parse() {

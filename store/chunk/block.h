@@ -27,6 +27,7 @@ struct BlockMeta {
   uint32_t comp_len = 0;
   uint32_t crc = 0;            // crc32c of the compressed bytes
   uint64_t line_bytes = 0;     // sum of line lengths (Loki's "bytes")
+  bool metadata = true;        // some entry may carry structured metadata (false = known none)
 };
 
 // An immutable compressed block; shared between the head, flushes and readers.
@@ -39,6 +40,16 @@ using BlockPtr = std::shared_ptr<const CompressedBlock>;
 // `entries` must be sorted by ts (stable: arrival order kept for equal timestamps).
 // level 0 = lz4 fast; 1..12 = lz4hc level.
 BlockPtr BuildBlock(const std::vector<EntryRef>& entries, int level);
+
+// Timestamps and line lengths of a block's entries, decoded without decompressing the lines (LZ4
+// partial decompression of the block's front): what counting queries need. `metadata` is set when
+// any entry carries structured metadata.
+struct BlockSizes {
+  std::vector<int64_t> ts;
+  std::vector<uint32_t> len;
+  bool metadata = false;
+};
+Status DecodeBlockSizes(const BlockMeta& meta, std::string_view compressed, BlockSizes* out);
 
 // Decompresses and parses a block. Entries stay valid while the DecodedBlock lives.
 class DecodedBlock {

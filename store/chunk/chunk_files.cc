@@ -157,3 +157,19 @@ Status ChunkFiles::ReadBlock(const ChunkRef& ref, const ChunkHeader& h, size_t i
 }
 
 }  // namespace skald::chunk
+
+namespace skald::chunk {
+
+Status ChunkFiles::CloseFile(const std::string& rel) {
+  std::lock_guard<std::mutex> lk(mu_);
+  for (auto it = open_.begin(); it != open_.end(); ++it) {
+    if (it->second.rel != rel) continue;
+    Status st = it->second.dirty ? it->second.file->Sync() : Status::Ok();
+    Status cl = it->second.file->Close();
+    open_.erase(it);
+    return st.ok() ? cl : st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace skald::chunk

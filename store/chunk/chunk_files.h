@@ -25,6 +25,9 @@ class ChunkFiles {
   Status SyncAll();
   // Closes files not appended to since the previous call (keeps the fd count bounded).
   void CloseIdle();
+  // Maintenance (compactor, with flushes paused): syncs and closes the append handle of `rel` if
+  // open, so the next append to that day re-picks its file (the highest sequence number).
+  Status CloseFile(const std::string& rel);
 
   // Reads and checks a chunk's header (block metas) without reading its blocks.
   Result<ChunkHeader> ReadHeader(const ChunkRef& ref) const;

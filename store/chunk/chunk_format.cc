@@ -25,7 +25,9 @@ void EncodeChunkHeader(const ChunkHeader& h, std::string* out) {
   PutFixed64(*out, h.entries);
   PutFixed64(*out, h.line_bytes);
   PutFixed32(*out, static_cast<uint32_t>(h.blocks.size()));
-  PutFixed32(*out, 0);
+  bool meta = false;
+  for (const auto& b : h.blocks) meta = meta || b.metadata;
+  PutFixed32(*out, meta ? 0 : kChunkNoMetadata);
   for (const auto& b : h.blocks) {
     PutFixed32(*out, b.comp_len);
     PutFixed32(*out, b.raw_len);
@@ -51,6 +53,7 @@ Status DecodeChunkFixed(std::string_view in, ChunkHeader* h, uint32_t* nblocks) 
   h->entries = DecodeFixed64(p + 24);
   h->line_bytes = DecodeFixed64(p + 32);
   *nblocks = DecodeFixed32(p + 40);
+  h->flags = DecodeFixed32(p + 44);
   if (*nblocks > (1u << 20)) return Status::Corruption("chunk: implausible block count");
   return Status::Ok();
 }
@@ -72,6 +75,7 @@ Status DecodeChunkHeader(std::string_view in, ChunkHeader* h) {
     b.min_ts = static_cast<int64_t>(DecodeFixed64(p + 16));
     b.max_ts = static_cast<int64_t>(DecodeFixed64(p + 24));
     b.line_bytes = DecodeFixed64(p + 32);
+    b.metadata = (h->flags & kChunkNoMetadata) == 0;
     p += kBlockMetaSize;
   }
   return Status::Ok();

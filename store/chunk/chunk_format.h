@@ -19,12 +19,16 @@ constexpr size_t kFileHeaderSize = 16;      // magic[4] version u16 reserved[10]
 constexpr size_t kChunkFixedSize = 56;      // see FORMAT.md
 constexpr size_t kBlockMetaSize = 40;
 
+// chunk_header flags (the u32 after nblocks; version-1 writers left it 0, readers ignore unknown bits)
+constexpr uint32_t kChunkNoMetadata = 1;    // no entry of any block carries structured metadata
+
 struct ChunkHeader {
   uint64_t fingerprint = 0;
   int64_t min_ts = 0, max_ts = 0;
   uint64_t entries = 0;
   uint64_t line_bytes = 0;
-  std::vector<BlockMeta> blocks;
+  uint32_t flags = 0;              // kChunk* bits; EncodeChunkHeader derives them from the blocks
+  std::vector<BlockMeta> blocks;   // decoded metas get `metadata` from the chunk's flags
   size_t EncodedSize() const { return kChunkFixedSize + blocks.size() * kBlockMetaSize + 4; }
 };
 

@@ -66,7 +66,84 @@ class FileBlockSource : public DecodedSource {
   size_t i_;
 };
 
+ChunkSummary SummaryOf(const chunk::BlockMeta& m) {
+  return {m.min_ts, m.max_ts, m.entries, static_cast<int64_t>(m.line_bytes)};
+}
+
+void CopySizes(const chunk::BlockSizes& b, std::vector<int64_t>* ts, std::vector<uint32_t>* len, bool* meta) {
+  ts->assign(b.ts.begin(), b.ts.end());
+  len->assign(b.len.begin(), b.len.end());
+  *meta = b.metadata;
+}
+
+class SortedCountRun : public CountRun {
+ public:
+  explicit SortedCountRun(SortedPtr b) : b_(std::move(b)) {
+    summary = {b_->min_ts, b_->max_ts, static_cast<int64_t>(b_->size()), static_cast<int64_t>(b_->bytes)};
+    metadata = !b_->metas.empty();
+  }
+  Status Load(std::vector<int64_t>* ts, std::vector<uint32_t>* len, bool* meta) override {
+    ts->resize(b_->size());
+    len->resize(b_->size());
+    for (size_t i = 0; i < b_->size(); ++i) (*ts)[i] = b_->ents[i].ts, (*len)[i] = b_->ents[i].len;
+    *meta = !b_->metas.empty();
+    return Status::Ok();
+  }
+
+ private:
+  SortedPtr b_;
+};
+
+class BlockCountRun : public CountRun {
+ public:
+  explicit BlockCountRun(chunk::BlockPtr b) : b_(std::move(b)) {
+    summary = SummaryOf(b_->meta);
+    metadata = b_->meta.metadata;
+  }
+  Status Load(std::vector<int64_t>* ts, std::vector<uint32_t>* len, bool* meta) override {
+    chunk::BlockSizes sz;
+    SKALD_RETURN_IF_ERROR(chunk::DecodeBlockSizes(b_->meta, b_->data, &sz));
+    CopySizes(sz, ts, len, meta);
+    return Status::Ok();
+  }
+
+ private:
+  chunk::BlockPtr b_;
+};
+
+class FileBlockCountRun : public CountRun {
+ public:
+  FileBlockCountRun(const chunk::ChunkFiles* files, chunk::ChunkRef ref, std::shared_ptr<const chunk::ChunkHeader> h,
+                    size_t i)
+      : files_(files), ref_(std::move(ref)), h_(std::move(h)), i_(i) {
+    summary = SummaryOf(h_->blocks[i]);
+    metadata = h_->blocks[i].metadata;
+  }
+  Status Load(std::vector<int64_t>* ts, std::vector<uint32_t>* len, bool* meta) override {
+    thread_local std::string comp;
+    thread_local chunk::BlockSizes sz;
+    SKALD_RETURN_IF_ERROR(files_->ReadBlock(ref_, *h_, i_, &comp));
+    SKALD_RETURN_IF_ERROR(chunk::DecodeBlockSizes(h_->blocks[i_], comp, &sz)
+                              .Annotate(ref_.file + " @" + std::to_string(ref_.offset) + " block " + std::to_string(i_)));
+    CopySizes(sz, ts, len, meta);
+    return Status::Ok();
+  }
+
+ private:
+  const chunk::ChunkFiles* files_;
+  chunk::ChunkRef ref_;
+  std::shared_ptr<const chunk::ChunkHeader> h_;
+  size_t i_;
+};
+
 }  // namespace
+
+std::unique_ptr<CountRun> MakeSortedCountRun(SortedPtr block) { return std::make_unique<SortedCountRun>(std::move(block)); }
+std::unique_ptr<CountRun> MakeBlockCountRun(chunk::BlockPtr block) { return std::make_unique<BlockCountRun>(std::move(block)); }
+std::unique_ptr<CountRun> MakeFileBlockCountRun(const chunk::ChunkFiles* files, chunk::ChunkRef ref,
+                                                std::shared_ptr<const chunk::ChunkHeader> header, size_t i) {
+  return std::make_unique<FileBlockCountRun>(files, std::move(ref), std::move(header), i);
+}
 
 std::unique_ptr<EntrySource> MakeSortedSource(SortedPtr block) { return std::make_unique<SortedSource>(std::move(block)); }
 std::unique_ptr<EntrySource> MakeBlockSource(chunk::BlockPtr block) { return std::make_unique<BlockSource>(std::move(block)); }

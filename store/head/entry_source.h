@@ -12,6 +12,7 @@
 #include "store/chunk/block.h"
 #include "store/chunk/chunk_files.h"
 #include "store/head/head_block.h"
+#include "store/head/store_reader.h"
 
 namespace skald::head {
 
@@ -36,5 +37,11 @@ std::unique_ptr<EntrySource> MakeBlockSource(chunk::BlockPtr block);
 // Block i of a chunk on disk; `header` is shared by the chunk's blocks.
 std::unique_ptr<EntrySource> MakeFileBlockSource(const chunk::ChunkFiles* files, chunk::ChunkRef ref,
                                                  std::shared_ptr<const chunk::ChunkHeader> header, size_t i);
+
+// Count runs (store_reader.h) over the same three kinds of data.
+std::unique_ptr<CountRun> MakeSortedCountRun(SortedPtr block);
+std::unique_ptr<CountRun> MakeBlockCountRun(chunk::BlockPtr block);
+std::unique_ptr<CountRun> MakeFileBlockCountRun(const chunk::ChunkFiles* files, chunk::ChunkRef ref,
+                                                std::shared_ptr<const chunk::ChunkHeader> header, size_t i);
 
 }  // namespace skald::head

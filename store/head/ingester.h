@@ -70,6 +70,7 @@ class Ingester : public PushSink, public StoreReader {
                                          int64_t end_ns, Direction dir) override;
   Result<std::vector<ChunkSummary>> Summaries(const std::string& tenant, uint64_t stream_id, int64_t start_ns,
                                               int64_t end_ns) override;
+  Result<CountRuns> Runs(const std::string& tenant, uint64_t stream_id, int64_t start_ns, int64_t end_ns) override;
   Result<IndexStats> Stats(const std::string& tenant, const Matchers& ms, int64_t start_ns, int64_t end_ns) override;
   std::shared_ptr<void> Subscribe(const std::string& tenant, TailFn fn) override;
 

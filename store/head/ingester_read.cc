@@ -117,6 +117,35 @@ Result<std::vector<ChunkSummary>> Ingester::Summaries(const std::string& tenant,
   return out;
 }
 
+Result<CountRuns> Ingester::Runs(const std::string& tenant, uint64_t id, int64_t start, int64_t end) {
+  CountRuns out;
+  {
+    std::lock_guard<std::mutex> lk(mu_);   // memory first, then the index, as Entries does
+    Stream* s = FindStream(tenant, id);
+    if (s != nullptr) {
+      for (const auto* v : {&s->flushing, &s->pieces})
+        for (const auto& p : *v)
+          if (p.min_ts() < end && p.max_ts() >= start)
+            out.push_back(p.raw ? MakeSortedCountRun(p.raw) : MakeBlockCountRun(p.block));
+      if (!s->head.empty() && s->head.min_ts() < end && s->head.max_ts() >= start)
+        out.push_back(MakeSortedCountRun(s->head.Snapshot(start, end)));
+    }
+  }
+  auto refs = index_->Chunks(id, start, end);
+  if (!refs.ok()) return refs.status();
+  for (const auto& ref : *refs) {
+    auto h = files_->ReadHeader(ref);
+    if (!h.ok()) return h.status();
+    auto hp = std::make_shared<const chunk::ChunkHeader>(std::move(*h));
+    for (size_t i = 0; i < hp->blocks.size(); ++i)
+      if (hp->blocks[i].min_ts < end && hp->blocks[i].max_ts >= start)
+        out.push_back(MakeFileBlockCountRun(files_.get(), ref, hp, i));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a->summary.min_ts_ns < b->summary.min_ts_ns; });
+  return out;
+}
+
 Result<IndexStats> Ingester::Stats(const std::string& tenant, const Matchers& ms, int64_t start, int64_t end) {
   auto recs = MatchInRange(tenant, ms, start, end);
   if (!recs.ok()) return recs.status();

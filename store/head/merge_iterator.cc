@@ -30,8 +30,8 @@ class MergeIter : public EntryIterator {
   }
 
   bool Next() override {
-    if (release_ != SIZE_MAX) {
-      srcs_[release_]->Release();
+    if (release_ != SIZE_MAX) {   // freed once the timestamp moves on: seen_ may point into it
+      deferred_.push_back(release_);
       release_ = SIZE_MAX;
     }
     while (!heap_.empty() && st_.ok()) {
@@ -98,10 +98,12 @@ class MergeIter : public EntryIterator {
     if (ts != last_ts_) {
       last_ts_ = ts;
       seen_.clear();
+      for (size_t d : deferred_) srcs_[d]->Release();
+      deferred_.clear();
     }
     for (const auto& l : seen_)
       if (l == line) return true;
-    seen_.emplace_back(line);
+    seen_.push_back(line);
     return false;
   }
 
@@ -113,7 +115,8 @@ class MergeIter : public EntryIterator {
   Status st_;
   size_t release_ = SIZE_MAX;
   int64_t last_ts_ = INT64_MIN;
-  std::vector<std::string> seen_;
+  std::vector<std::string_view> seen_;   // lines at last_ts_ (views into loaded sources)
+  std::vector<size_t> deferred_;         // exhausted sources, released when the timestamp changes
 };
 
 class ErrorIter : public EntryIterator {

@@ -47,6 +47,18 @@ struct ChunkSummary {
   int64_t raw_bytes = 0;    // sum of line lengths
 };
 
+// One time-sorted run of a stream's entries (a block of a chunk, a sealed block, the head) as
+// counting queries see it: totals from metadata, timestamps and line lengths on demand, lines never.
+class CountRun {
+ public:
+  virtual ~CountRun() = default;
+  ChunkSummary summary;
+  bool metadata = true;   // entries may carry structured metadata (false = known none)
+  // The entries' timestamps (ascending) and line lengths; sets *metadata exactly.
+  virtual Status Load(std::vector<int64_t>* ts, std::vector<uint32_t>* len, bool* metadata) = 0;
+};
+using CountRuns = std::vector<std::unique_ptr<CountRun>>;
+
 struct IndexStats {
   int64_t streams = 0, chunks = 0, bytes = 0, entries = 0;
 };
@@ -69,6 +81,14 @@ class StoreReader {
   // Summaries of the chunks and head blocks of a stream overlapping [start, end).
   virtual Result<std::vector<ChunkSummary>> Summaries(const std::string& tenant, uint64_t stream_id,
                                                       int64_t start_ns, int64_t end_ns) = 0;
+  // Per-block runs of a stream overlapping [start, end), sorted by min_ts. Runs may overlap in time
+  // (out-of-order writes, a chunk both in memory and on disk): the caller then reads Entries, which
+  // deduplicates. An empty list (the default: readers without blocks) also sends it to Entries.
+  virtual Result<CountRuns> Runs(const std::string& tenant, uint64_t stream_id, int64_t start_ns,
+                                 int64_t end_ns) {
+    (void)tenant, (void)stream_id, (void)start_ns, (void)end_ns;
+    return CountRuns{};
+  }
   virtual Result<IndexStats> Stats(const std::string& tenant, const Matchers& ms, int64_t start_ns,
                                    int64_t end_ns) = 0;
   // Live tail: called for every entry appended after subscription (from the pushing thread; keep

@@ -240,3 +240,110 @@ Result<std::vector<chunk::ChunkRef>> IndexDb::Chunks(uint64_t stream_id, int64_t
 }
 
 }  // namespace skald::index
+
+// --- maintenance ---------------------------------------------------------------------------------
+
+namespace skald::index {
+
+Status IndexDb::RefreshBoundsLocked(uint64_t stream_id) {
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return Status::Ok();
+  Use q(Stmt("SELECT count(*), min(min_ts), max(max_ts), sum(entries), sum(line_bytes) FROM chunks "
+             "WHERE stream_id = ?"));
+  q.Int(1, static_cast<int64_t>(stream_id));
+  if (q.Step() != SQLITE_ROW) return SqlError(db_, "stream bounds");
+  StreamRecord& r = it->second;
+  r.chunks = q.Col(0);
+  r.min_ts = r.chunks > 0 ? q.Col(1) : INT64_MAX;
+  r.max_ts = r.chunks > 0 ? q.Col(2) : INT64_MIN;
+  r.entries = q.Col(3);
+  r.line_bytes = q.Col(4);
+  return Status::Ok();
+}
+
+Result<std::vector<ChunkRow>> IndexDb::ChunkRows(const std::string& file_prefix) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  Use q(Stmt("SELECT id, stream_id, file, offset, length, min_ts, max_ts, entries, line_bytes FROM chunks "
+             "WHERE substr(file, 1, ?) = ? ORDER BY file, offset"));
+  q.Int(1, static_cast<int64_t>(file_prefix.size())).Text(2, file_prefix);
+  std::vector<ChunkRow> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back(ChunkRow{q.Col(0), static_cast<uint64_t>(q.Col(1)),
+                           chunk::ChunkRef{q.ColText(2), static_cast<uint64_t>(q.Col(3)),
+                                           static_cast<uint64_t>(q.Col(4)), q.Col(5), q.Col(6), q.Col(7), q.Col(8)}});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "chunk rows");
+  return out;
+}
+
+Result<std::map<std::string, int64_t>> IndexDb::LiveBytesByFile() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  Use q(Stmt("SELECT file, sum(length) FROM chunks GROUP BY file"));
+  std::map<std::string, int64_t> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out[q.ColText(0)] = q.Col(1);
+  if (rc != SQLITE_DONE) return SqlError(db_, "live bytes");
+  return out;
+}
+
+Result<std::vector<ChunkRow>> IndexDb::DeleteChunksBefore(const std::vector<std::pair<uint64_t, int64_t>>& cutoffs) {
+  std::lock_guard<std::mutex> lk(mu_);
+  SKALD_RETURN_IF_ERROR(Exec("BEGIN"));
+  std::vector<ChunkRow> removed;
+  Status st;
+  for (const auto& [sid, cutoff] : cutoffs) {
+    Use q(Stmt("SELECT id, file, offset, length, min_ts, max_ts, entries, line_bytes FROM chunks "
+               "WHERE stream_id = ? AND max_ts < ?"));
+    q.Int(1, static_cast<int64_t>(sid)).Int(2, cutoff);
+    while (q.Step() == SQLITE_ROW) {
+      removed.push_back(ChunkRow{q.Col(0), sid,
+                                 chunk::ChunkRef{q.ColText(1), static_cast<uint64_t>(q.Col(2)),
+                                                 static_cast<uint64_t>(q.Col(3)), q.Col(4), q.Col(5), q.Col(6), q.Col(7)}});
+    }
+    Use del(Stmt("DELETE FROM chunks WHERE stream_id = ? AND max_ts < ?"));
+    if (del.Int(1, static_cast<int64_t>(sid)).Int(2, cutoff).Step() != SQLITE_DONE) {
+      st = SqlError(db_, "delete expired chunks");
+      break;
+    }
+  }
+  if (!st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
+  }
+  SKALD_RETURN_IF_ERROR(Exec("COMMIT"));
+  for (const auto& [sid, cutoff] : cutoffs) SKALD_RETURN_IF_ERROR(RefreshBoundsLocked(sid));
+  return removed;
+}
+
+Status IndexDb::ReplaceChunks(const std::vector<int64_t>& old_ids, const std::vector<FlushedChunk>& added) {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::vector<uint64_t> touched;
+  SKALD_RETURN_IF_ERROR(Exec("BEGIN"));
+  Status st;
+  for (int64_t id : old_ids) {
+    Use sel(Stmt("SELECT stream_id FROM chunks WHERE id = ?"));
+    if (sel.Int(1, id).Step() == SQLITE_ROW) touched.push_back(static_cast<uint64_t>(sel.Col(0)));
+    Use del(Stmt("DELETE FROM chunks WHERE id = ?"));
+    if (del.Int(1, id).Step() != SQLITE_DONE) st = SqlError(db_, "replace chunks: delete");
+  }
+  for (const auto& c : added) {
+    if (!st.ok()) break;
+    Use ins(Stmt("INSERT INTO chunks(stream_id, file, offset, length, min_ts, max_ts, entries, line_bytes) "
+                 "VALUES(?,?,?,?,?,?,?,?)"));
+    ins.Int(1, static_cast<int64_t>(c.stream_id)).Text(2, c.ref.file).Int(3, static_cast<int64_t>(c.ref.offset))
+        .Int(4, static_cast<int64_t>(c.ref.length)).Int(5, c.ref.min_ts).Int(6, c.ref.max_ts)
+        .Int(7, c.ref.entries).Int(8, c.ref.line_bytes);
+    if (ins.Step() != SQLITE_DONE) st = SqlError(db_, "replace chunks: insert");
+    touched.push_back(c.stream_id);
+  }
+  if (!st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
+  }
+  SKALD_RETURN_IF_ERROR(Exec("COMMIT"));
+  for (uint64_t sid : touched) SKALD_RETURN_IF_ERROR(RefreshBoundsLocked(sid));
+  return Status::Ok();
+}
+
+}  // namespace skald::index

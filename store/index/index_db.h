@@ -29,6 +29,13 @@ struct StreamRecord {
   int64_t chunks = 0, entries = 0, line_bytes = 0;
 };
 
+// A chunk index row, for maintenance (compactor): its row id, stream and location.
+struct ChunkRow {
+  int64_t id = 0;
+  uint64_t stream_id = 0;
+  chunk::ChunkRef ref;
+};
+
 struct FlushedChunk {
   uint64_t stream_id = 0;
   chunk::ChunkRef ref;
@@ -54,11 +61,23 @@ class IndexDb {
   // Chunk refs of one stream overlapping [start, end), by min_ts (SQL).
   Result<std::vector<chunk::ChunkRef>> Chunks(uint64_t stream_id, int64_t start, int64_t end) const;
 
+  // --- maintenance (compactor); call with the ingester's flushes paused ---
+  // Rows whose file starts with `file_prefix` ("" = all), by file then offset (SQL).
+  Result<std::vector<ChunkRow>> ChunkRows(const std::string& file_prefix) const;
+  // Live (indexed) bytes per chunk file (SQL).
+  Result<std::map<std::string, int64_t>> LiveBytesByFile() const;
+  // One transaction: for each (stream, cutoff) deletes the stream's rows with max_ts < cutoff.
+  // Returns the removed rows; the catalog's per-stream bounds are recomputed.
+  Result<std::vector<ChunkRow>> DeleteChunksBefore(const std::vector<std::pair<uint64_t, int64_t>>& cutoffs);
+  // One transaction: removes rows by id and inserts `added` (flushed_wal untouched); bounds recomputed.
+  Status ReplaceChunks(const std::vector<int64_t>& old_ids, const std::vector<FlushedChunk>& added);
+
  private:
   IndexDb() = default;
   Status Init(const std::string& path);
   Status Exec(const char* sql) const;
   Status LoadCatalog();
+  Status RefreshBoundsLocked(uint64_t stream_id);
   Result<std::vector<uint64_t>> Postings(const std::string& tenant, const std::string& name,
                                          const std::string& value) const;
 

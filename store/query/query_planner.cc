@@ -73,6 +73,18 @@ std::optional<Grouping> MapGrouping(const std::optional<logql::Grouping>& g) {
   return Grouping{g->without, g->labels};
 }
 
+// `| drop __error__` (Grafana's logs-volume query) with no parser before it: nothing can have set
+// __error__, so the stage changes nothing and the selector can be counted from block totals.
+bool OnlyNoopDrops(const std::vector<logql::Stage>& stages) {
+  for (const auto& st : stages) {
+    const auto* d = std::get_if<logql::DropStage>(&st);
+    if (d == nullptr) return false;
+    for (const auto& it : d->items)
+      if (it.matcher || (it.name != "__error__" && it.name != "__error_details__")) return false;
+  }
+  return true;
+}
+
 Result<std::unique_ptr<MetricNode>> PlanRange(const logql::RangeAggregationExpr& e) {
   auto n = std::make_unique<MetricNode>();
   n->kind = MetricNode::Kind::kRange;
@@ -82,7 +94,14 @@ Result<std::unique_ptr<MetricNode>> PlanRange(const logql::RangeAggregationExpr&
   n->offset_ns = e.range.offset_ns;
   n->range_grouping = MapGrouping(e.grouping);
   n->param = e.param.value_or(0);
-  auto ex = MakeExtractor(e);
+  Result<std::shared_ptr<const ExtractorFactory>> ex = Status::Internal("unset");
+  if (!e.range.selector.stages.empty() && !e.range.unwrap && OnlyNoopDrops(e.range.selector.stages)) {
+    logql::RangeAggregationExpr bare = e;
+    bare.range.selector.stages.clear();
+    ex = MakeExtractor(bare);
+  } else {
+    ex = MakeExtractor(e);
+  }
   if (!ex.ok()) return ex.status();
   n->extractor = std::move(*ex);
   return n;

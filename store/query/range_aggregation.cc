@@ -148,55 +148,88 @@ bool SummaryEligible(const MetricNode& n) {
           n.range_op == RangeOp::kBytes || n.range_op == RangeOp::kBytesRate);
 }
 
-// count/bytes from chunk summaries: a chunk wholly inside a window adds its totals without being
-// decoded; the part of a chunk straddling a window edge is read entry by entry. Declines (false)
-// when chunks overlap in time or when fewer than half of the chunk/window pairs are whole.
-Result<bool> RunStreamSummaries(const MetricNode& n, const StepGrid& grid, const StreamWork& sw,
-                                StoreReader& reader, TargetMap& targets, QueryStats& stats) {
-  const int64_t first_lo = grid.ts_ns.front() - n.offset_ns - n.range_ns;
-  const int64_t last_hi = grid.ts_ns.back() - n.offset_ns;
-  auto sums = reader.Summaries(sw.tenant, sw.info.id, first_lo + 1, last_hi + 1);
-  if (!sums.ok()) return sums.status();
-  std::vector<ChunkSummary> cs = std::move(*sums);
-  std::sort(cs.begin(), cs.end(), [](const auto& a, const auto& b) { return a.min_ts_ns < b.min_ts_ns; });
-  for (size_t i = 1; i < cs.size(); i++) {
-    if (cs[i].min_ts_ns <= cs[i - 1].max_ts_ns) return false;
-  }
-  size_t whole = 0, partial = 0;
-  for (size_t j = 0; j < grid.size(); j++) {
-    const int64_t hi = grid.ts_ns[j] - n.offset_ns, lo = hi - n.range_ns;
-    for (const auto& c : cs) {
-      if (c.max_ts_ns <= lo || c.min_ts_ns > hi) continue;
-      (c.min_ts_ns > lo && c.max_ts_ns <= hi) ? whole++ : partial++;
-    }
-  }
-  if (whole == 0 || whole < partial) return false;
-  const bool bytes = n.range_op == RangeOp::kBytes || n.range_op == RangeOp::kBytesRate;
-  LabelSet g = ApplyGrouping(sw.info.labels, n.range_grouping);
-  auto [t, fresh] = targets.try_emplace(g.ToString());
-  if (fresh) t->second.labels = std::move(g), t->second.acc.resize(grid.size());
-  for (size_t j = 0; j < grid.size(); j++) {
-    const int64_t hi = grid.ts_ns[j] - n.offset_ns, lo = hi - n.range_ns;
+// A run's entry timestamps and cumulative line bytes, loaded when a window edge cuts the run.
+struct LoadedRun {
+  bool loaded = false;
+  std::vector<int64_t> ts;
+  std::vector<uint32_t> len;
+  std::vector<uint64_t> cum;   // cum[i] = bytes of entries [0, i)
+};
+
+// Loads run r; false when its entries carry structured metadata (they would split series).
+Result<bool> LoadRun(CountRun& run, LoadedRun& l, QueryStats& stats) {
+  if (l.loaded) return true;
+  bool meta = false;
+  SKALD_RETURN_IF_ERROR(run.Load(&l.ts, &l.len, &meta));
+  if (meta) return false;
+  l.cum.resize(l.len.size() + 1);
+  l.cum[0] = 0;
+  for (size_t i = 0; i < l.len.size(); i++) l.cum[i + 1] = l.cum[i] + l.len[i];
+  l.loaded = true;
+  stats.lines_processed += static_cast<int64_t>(l.ts.size());
+  return true;
+}
+
+// The runs of one stream as the step windows walk over them (windows move forward only).
+struct RunWalk {
+  CountRuns runs;
+  std::vector<LoadedRun> loaded;
+  size_t first = 0;   // runs before it end at or before the current window
+  bool bytes = false;
+
+  // Totals of window (lo, hi]: whole runs from their summaries, cut runs from their sizes.
+  Result<Accum> Window(int64_t lo, int64_t hi, QueryStats& stats, const Deadline& deadline) {
+    for (; first < runs.size() && runs[first]->summary.max_ts_ns <= lo; first++) loaded[first] = LoadedRun{};
     Accum a;
-    for (const auto& c : cs) {
-      if (c.max_ts_ns <= lo || c.min_ts_ns > hi) continue;
+    for (size_t r = first; r < runs.size() && runs[r]->summary.min_ts_ns <= hi; r++) {
+      const ChunkSummary& c = runs[r]->summary;
       if (c.min_ts_ns > lo && c.max_ts_ns <= hi) {
         a.count += c.entries;
         a.sum += static_cast<double>(bytes ? c.raw_bytes : c.entries);
         stats.chunks_from_summary++;
         continue;
       }
-      auto it = reader.Entries(sw.tenant, sw.info.id, std::max(lo + 1, c.min_ts_ns),
-                               std::min(hi, c.max_ts_ns) + 1, Direction::kForward);
-      while (it->Next()) {
-        a.count++;
-        a.sum += bytes ? static_cast<double>(it->At().line.size()) : 1.0;
-        stats.lines_processed++;
-        stats.bytes_processed += static_cast<int64_t>(it->At().line.size());
-      }
-      SKALD_RETURN_IF_ERROR(it->status());
+      auto ok = LoadRun(*runs[r], loaded[r], stats);
+      if (!ok.ok()) return ok.status();
+      if (!*ok) return Status::Corruption("count run: structured metadata in a block flagged without");
+      if (deadline.Expired()) return Status(Code::kTimeout, "context deadline exceeded");
+      const auto& l = loaded[r];
+      size_t x = static_cast<size_t>(std::upper_bound(l.ts.begin(), l.ts.end(), lo) - l.ts.begin());
+      size_t y = static_cast<size_t>(std::upper_bound(l.ts.begin(), l.ts.end(), hi) - l.ts.begin());
+      a.count += static_cast<int64_t>(y - x);
+      a.sum += static_cast<double>(bytes ? l.cum[y] - l.cum[x] : y - x);
     }
-    if (a.count > 0) a.last_ts = hi, Merge(t->second.acc[j], a);
+    return a;
+  }
+};
+
+// count/bytes from count runs (per block): a run wholly inside a window adds its totals; a run cut
+// by a window edge has its timestamps and lengths loaded (never its lines) and binary-searched.
+// Declines (false) when the reader has no runs, runs overlap in time (duplicates possible), or
+// entries carry structured metadata.
+Result<bool> RunStreamRuns(const MetricNode& n, const StepGrid& grid, const StreamWork& sw, StoreReader& reader,
+                           TargetMap& targets, QueryStats& stats, const Deadline& deadline) {
+  const int64_t first_lo = grid.ts_ns.front() - n.offset_ns - n.range_ns;
+  const int64_t last_hi = grid.ts_ns.back() - n.offset_ns;
+  auto got = reader.Runs(sw.tenant, sw.info.id, first_lo + 1, last_hi + 1);
+  if (!got.ok()) return got.status();
+  RunWalk walk{std::move(*got), {}, 0, n.range_op == RangeOp::kBytes || n.range_op == RangeOp::kBytesRate};
+  if (walk.runs.empty()) return false;
+  walk.loaded.resize(walk.runs.size());
+  for (size_t i = 0; i < walk.runs.size(); i++) {
+    if (i > 0 && walk.runs[i]->summary.min_ts_ns <= walk.runs[i - 1]->summary.max_ts_ns) return false;
+    if (!walk.runs[i]->metadata) continue;
+    auto ok = LoadRun(*walk.runs[i], walk.loaded[i], stats);   // metadata unknown: look
+    if (!ok.ok() || !*ok) return ok;
+  }
+  LabelSet g = ApplyGrouping(sw.info.labels, n.range_grouping);
+  auto [t, fresh] = targets.try_emplace(g.ToString());
+  if (fresh) t->second.labels = std::move(g), t->second.acc.resize(grid.size());
+  for (size_t j = 0; j < grid.size(); j++) {
+    const int64_t hi = grid.ts_ns[j] - n.offset_ns;
+    auto a = walk.Window(hi - n.range_ns, hi, stats, deadline);
+    if (!a.ok()) return a.status();
+    if (a->count > 0) a->last_ts = hi, Merge(t->second.acc[j], *a);
   }
   return true;
 }
@@ -337,6 +370,7 @@ double Quantile(double phi, std::vector<double>& v) {
 }
 
 Result<StepMatrix> EvalRangeAggregation(const MetricNode& n, const StepGrid& grid, EvalContext& ctx) {
+  if (grid.size() == 0) return StepMatrix{};
   const int64_t lo = grid.ts_ns.front() - n.offset_ns - n.range_ns;
   const int64_t hi = grid.ts_ns.back() - n.offset_ns + 1;
   std::vector<StreamWork> work;
@@ -366,7 +400,7 @@ Result<StepMatrix> EvalRangeAggregation(const MetricNode& n, const StepGrid& gri
     const size_t first = by_steps ? 0 : g, stride = by_steps ? 1 : groups;
     for (size_t i = first; i < work.size() && status[g].ok(); i += stride) {
       if (SummaryEligible(n)) {
-        auto done = RunStreamSummaries(n, grids[g], work[i], *ctx.reader, maps[g], stats[g]);
+        auto done = RunStreamRuns(n, grids[g], work[i], *ctx.reader, maps[g], stats[g], ctx.deadline);
         if (!done.ok()) { status[g] = done.status(); break; }
         if (*done) continue;
       }

@@ -114,6 +114,28 @@ class FakeStoreReader : public StoreReader {
     return out;
   }
 
+  // One run per `chunk_entries` entries, as Summaries cuts them; metadata known exactly.
+  Result<CountRuns> Runs(const std::string& tenant, uint64_t id, int64_t start, int64_t end) override {
+    std::lock_guard<std::mutex> l(mu_);
+    CountRuns out;
+    for (const auto& s : tenants_[tenant]) {
+      if (s.info.id != id) continue;
+      for (size_t i = 0; i < s.entries.size(); i += chunk_entries) {
+        auto run = std::make_unique<Run>();
+        for (size_t k = i; k < std::min(s.entries.size(), i + chunk_entries); k++) {
+          run->ts.push_back(s.entries[k].ts_ns);
+          run->len.push_back(static_cast<uint32_t>(s.entries[k].line.size()));
+          run->meta = run->meta || !s.entries[k].metadata.empty();
+        }
+        run->summary = {run->ts.front(), run->ts.back(), static_cast<int64_t>(run->ts.size()), 0};
+        for (auto n : run->len) run->summary.raw_bytes += n;
+        run->metadata = run->meta || runs_hide_metadata;
+        if (run->summary.max_ts_ns >= start && run->summary.min_ts_ns < end) out.push_back(std::move(run));
+      }
+    }
+    return out;
+  }
+
   Result<IndexStats> Stats(const std::string& tenant, const Matchers& ms, int64_t start,
                            int64_t end) override {
     auto streams = Streams(tenant, ms, start, end);
@@ -142,12 +164,22 @@ class FakeStoreReader : public StoreReader {
   }
 
   size_t chunk_entries = 4;
+  bool runs_hide_metadata = false;   // runs say "may have metadata" (as old chunk files do)
   int entries_calls() const { return entries_calls_; }
 
  private:
   struct Stream {
     StreamInfo info;
     std::vector<LogEntry> entries;
+  };
+  struct Run : CountRun {
+    std::vector<int64_t> ts;
+    std::vector<uint32_t> len;
+    bool meta = false;
+    Status Load(std::vector<int64_t>* t, std::vector<uint32_t>* l, bool* m) override {
+      *t = ts, *l = len, *m = meta;
+      return Status::Ok();
+    }
   };
   struct Iter : EntryIterator {
     std::vector<LogEntry> entries;

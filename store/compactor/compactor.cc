@@ -1,0 +1,191 @@
+// Compactor lifecycle and its retention passes: marking expired chunks (one index transaction)
+// and applying due delete requests (decode, drop matching lines, re-encode, swap rows).
+#include "store/compactor/compactor.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "common/logger.h"
+#include "common/time_util.h"
+#include "store/compactor/chunk_rewrite.h"
+#include "store/compactor/compactor_metrics.h"
+
+namespace skald::compactor {
+
+std::string UtcDay(int64_t ts_ns) {
+  int64_t days = (ts_ns < 0 ? 0 : ts_ns) / (86400LL * 1000000000LL);
+  int64_t y;
+  int m, d;
+  CivilDateFromDays(days, &y, &m, &d);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(y), m, d);
+  return buf;
+}
+
+Compactor::Compactor(CompactorOptions o)
+    : o_(std::move(o)), fs_(o_.fs != nullptr ? o_.fs : fs::FileSystem::Default()) {}
+
+Result<std::unique_ptr<Compactor>> Compactor::Open(CompactorOptions o) {
+  if (o.index == nullptr || o.files == nullptr || !o.paused) return Status::Invalid("compactor: missing store access");
+  std::unique_ptr<Compactor> c(new Compactor(std::move(o)));
+  SKALD_RETURN_IF_ERROR(c->fs_->MkdirAll(c->o_.working_dir));
+  auto m = Marks::Open(fs::JoinPath(c->o_.working_dir, "marks.db"));
+  if (!m.ok()) return m.status();
+  c->marks_ = std::move(*m);
+  return c;
+}
+
+Compactor::~Compactor() { Stop(); }
+
+int64_t Compactor::Now() const {
+  if (o_.now_ns) return o_.now_ns();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<CompactorRunStats> Compactor::RunOnce() {
+  std::lock_guard<std::mutex> lk(run_mu_);
+  CompactorRunStats s;
+  int64_t now = Now();
+  Status st;
+  if (o_.cfg.retention_enabled) {
+    st = MarkExpired(now, &s);
+    if (st.ok()) st = ProcessDeletes(now, &s);
+  }
+  if (st.ok()) st = CompactDays(now, &s);
+  if (st.ok()) st = Sweep(now, &s);
+  auto& m = CompactorMetrics::Get();
+  m.runs.WithLabelValues({st.ok() ? "success" : "failure"}).Inc();
+  if (!st.ok()) {
+    SKALD_LOG(error, "compactor pass failed; will retry next interval", {{"err", st.message()}});
+    return st;
+  }
+  m.last_success.Set(static_cast<double>(Now()) / 1e9);
+  if (s.expired_chunks + s.requests_processed + s.days_compacted + s.files_marked + s.files_deleted > 0) {
+    SKALD_LOG(info, "compactor pass done",
+              {{"expired_chunks", s.expired_chunks}, {"delete_requests", s.requests_processed},
+               {"deleted_lines", s.deleted_lines}, {"days_compacted", s.days_compacted},
+               {"chunks_rewritten", s.chunks_rewritten}, {"files_marked", s.files_marked},
+               {"files_deleted", s.files_deleted}, {"bytes_reclaimed", s.bytes_reclaimed}});
+  }
+  return s;
+}
+
+void Compactor::Start() {
+  if (loop_.joinable()) return;
+  auto period = std::chrono::nanoseconds(std::max<int64_t>(o_.cfg.compaction_interval_ns, 10000000));
+  loop_ = std::thread([this, period] {
+    std::unique_lock<std::mutex> lk(loop_mu_);
+    while (!loop_cv_.wait_for(lk, period, [this] { return stop_; })) {
+      lk.unlock();
+      (void)RunOnce();
+      lk.lock();
+    }
+  });
+}
+
+void Compactor::Stop() {
+  {
+    std::lock_guard<std::mutex> lk(loop_mu_);
+    stop_ = true;
+  }
+  loop_cv_.notify_all();
+  if (loop_.joinable()) loop_.join();
+}
+
+Status Compactor::MarkExpired(int64_t now, CompactorRunStats* s) {
+  auto policy = o_.policy ? o_.policy() : nullptr;
+  if (policy == nullptr) return Status::Ok();
+  std::vector<std::pair<uint64_t, int64_t>> cutoffs;
+  for (const auto& r : o_.index->AllStreams()) {
+    if (r.chunks == 0) continue;
+    int64_t c = policy->CutoffFor(r.tenant, r.labels, now);
+    if (c != INT64_MIN && r.min_ts < c) cutoffs.emplace_back(r.id, c);
+  }
+  if (cutoffs.empty()) return Status::Ok();
+  int64_t removed = 0;
+  SKALD_RETURN_IF_ERROR(o_.paused([&]() -> Status {
+    auto rows = o_.index->DeleteChunksBefore(cutoffs);
+    if (!rows.ok()) return rows.status();
+    removed = static_cast<int64_t>(rows->size());
+    return Status::Ok();
+  }));
+  s->expired_chunks += removed;
+  CompactorMetrics::Get().expired_chunks.Inc(static_cast<double>(removed));
+  return Status::Ok();
+}
+
+Status Compactor::Swap(std::vector<std::unique_ptr<SegmentWriter>>& writers, const std::vector<int64_t>& old_ids,
+                       std::vector<index::FlushedChunk>& added, const std::vector<std::string>& old_files) {
+  if (old_ids.empty()) return Status::Ok();
+  return o_.paused([&]() -> Status {
+    std::vector<chunk::ChunkRef*> refs;
+    for (auto& a : added) refs.push_back(&a.ref);
+    for (auto& w : writers) SKALD_RETURN_IF_ERROR(w->Publish(refs));
+    SKALD_RETURN_IF_ERROR(o_.index->ReplaceChunks(old_ids, added));
+    for (const auto& f : old_files) SKALD_RETURN_IF_ERROR(o_.files->CloseFile(f));
+    return Status::Ok();
+  });
+}
+
+Status Compactor::ProcessDeletes(int64_t now, CompactorRunStats* s) {
+  if (o_.deletes == nullptr || o_.deletes->empty()) return Status::Ok();
+  auto due = o_.deletes->Due(now, o_.cfg.delete_request_cancel_period_ns);
+  if (!due.ok()) return due.status();
+  for (const auto& r : *due) {
+    SKALD_RETURN_IF_ERROR(ProcessDelete(r, s));
+    SKALD_RETURN_IF_ERROR(o_.deletes->MarkProcessed(r.id));
+    s->requests_processed++;
+    CompactorMetrics::Get().delete_requests.Inc();
+    SKALD_LOG(info, "delete request processed", {{"request_id", r.id}, {"tenant", r.tenant}, {"query", r.query}});
+  }
+  return Status::Ok();
+}
+
+Status Compactor::ProcessDelete(const retention::DeleteRequest& r, CompactorRunStats* s) {
+  auto c = retention::DeleteRequests::Compile(r);
+  if (!c.ok()) return Status::Ok();   // validated on creation; an unparsable one has nothing to do
+  auto streams = o_.index->Match(r.tenant, c->matchers);
+  if (!streams.ok()) return streams.status();
+  std::map<uint64_t, index::StreamRecord> by_id;
+  for (auto& st : *streams) by_id.emplace(st.id, std::move(st));
+  auto rows = o_.index->ChunkRows(chunk::ChunkFiles::EscapeTenant(r.tenant) + "/");
+  if (!rows.ok()) return rows.status();
+  const std::vector<retention::CompiledDelete> reqs{*c};
+  Rewrite rw;
+  for (const auto& row : *rows) {
+    auto it = by_id.find(row.stream_id);
+    if (it == by_id.end() || row.ref.max_ts < r.start_ns || row.ref.min_ts > r.end_ns) continue;
+    retention::LineDeleter d(reqs, it->second.labels);
+    SKALD_RETURN_IF_ERROR(RewriteWithout(row, it->second.fingerprint, d, &rw, s));
+  }
+  s->chunks_rewritten += static_cast<int64_t>(rw.added.size());
+  CompactorMetrics::Get().chunks_rewritten.Inc(static_cast<double>(rw.added.size()));
+  return Swap(rw.writers, rw.old_ids, rw.added, std::vector<std::string>(rw.old_files.begin(), rw.old_files.end()));
+}
+
+// Re-encodes one chunk without the lines `d` deletes into a new segment of the chunk's day;
+// a chunk that loses every line is only dropped, one that loses none is left alone.
+Status Compactor::RewriteWithout(const index::ChunkRow& row, uint64_t fp, retention::LineDeleter& d, Rewrite* rw,
+                                 CompactorRunStats* s) {
+  std::vector<OwnedEntry> entries, kept;
+  SKALD_RETURN_IF_ERROR(ReadEntries(*o_.files, row.ref, &entries));
+  for (auto& e : entries)
+    if (!d.Deleted(e.ts_ns, e.line, e.metadata.empty() ? nullptr : &e.metadata)) kept.push_back(std::move(e));
+  if (kept.size() == entries.size()) return Status::Ok();
+  s->deleted_lines += static_cast<int64_t>(entries.size() - kept.size());
+  CompactorMetrics::Get().deleted_lines.Inc(static_cast<double>(entries.size() - kept.size()));
+  rw->old_ids.push_back(row.id);
+  rw->old_files.insert(row.ref.file);
+  if (kept.empty()) return Status::Ok();
+  std::string dir = row.ref.file.substr(0, row.ref.file.rfind('/'));
+  auto [w, fresh] = rw->writer_of.try_emplace(dir, rw->writers.size());
+  if (fresh) rw->writers.push_back(std::make_unique<SegmentWriter>(fs_, o_.files->root(), dir, o_.roll_size));
+  auto ref = rw->writers[w->second]->Append(fp, BuildBlocks(&kept, o_.block_size, o_.compression_level));
+  if (!ref.ok()) return ref.status();
+  rw->added.push_back(index::FlushedChunk{row.stream_id, std::move(*ref), 0});
+  return Status::Ok();
+}
+
+}  // namespace skald::compactor

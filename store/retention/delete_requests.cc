@@ -1,0 +1,199 @@
+// Delete-request persistence (one SQLite table) and compilation into per-stream line deleters.
+// Compiled snapshots are cached per tenant and dropped on every change, so queries pay nothing
+// while no request exists and one map lookup otherwise.
+#include "store/retention/delete_requests.h"
+
+#include <random>
+
+#include "common/logql/log/pipeline_builder.h"
+#include "common/logql/parser.h"
+
+namespace skald::retention {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=FULL;
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO meta VALUES('delete_requests_version', '1');
+CREATE TABLE IF NOT EXISTS delete_requests(
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, query TEXT NOT NULL, start_ns INTEGER NOT NULL,
+  end_ns INTEGER NOT NULL, created_ns INTEGER NOT NULL, status TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS delete_requests_by_tenant ON delete_requests(tenant, created_ns);
+)sql";
+
+Status SqlError(sqlite3* db, const std::string& what) {
+  return Status::IOError("delete requests: " + what + ": " + sqlite3_errmsg(db));
+}
+
+std::string NewId() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lk(mu);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(rng() & 0xffffffffULL));
+  return buf;
+}
+
+// A prepared statement finalized on scope exit.
+struct Stmt {
+  sqlite3_stmt* s = nullptr;
+  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
+  ~Stmt() { sqlite3_finalize(s); }
+  void Text(int i, const std::string& v) { sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void Int(int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+  std::string ColText(int i) const {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))) : std::string();
+  }
+};
+
+}  // namespace
+
+LineDeleter::LineDeleter(const std::vector<CompiledDelete>& reqs, const LabelSet& labels) {
+  for (const auto& r : reqs) {
+    if (!MatchesAll(r.matchers, labels)) continue;
+    Part p{r.req.start_ns, r.req.end_ns, nullptr};
+    if (!r.pipeline.IsNoop()) p.sp = r.pipeline.ForStream(labels);
+    parts_.push_back(std::move(p));
+  }
+}
+
+bool LineDeleter::Deleted(int64_t ts, std::string_view line, const std::vector<Label>* md) {
+  for (auto& p : parts_) {
+    if (ts < p.start || ts > p.end) continue;
+    if (p.sp == nullptr) return true;
+    std::string_view out;
+    const LabelSet* ls = nullptr;
+    if (p.sp->Process(ts, line, md, &out, &ls)) return true;
+  }
+  return false;
+}
+
+bool LineDeleter::Overlaps(int64_t lo, int64_t hi) const {
+  for (const auto& p : parts_)
+    if (p.start <= hi && p.end >= lo) return true;
+  return false;
+}
+
+Result<std::unique_ptr<DeleteRequests>> DeleteRequests::Open(const std::string& path) {
+  std::unique_ptr<DeleteRequests> d(new DeleteRequests());
+  SKALD_RETURN_IF_ERROR(d->Init(path));
+  return d;
+}
+
+DeleteRequests::~DeleteRequests() {
+  if (db_ != nullptr) sqlite3_close(db_);
+}
+
+Status DeleteRequests::Init(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK)
+    return SqlError(db_, "open " + path);
+  sqlite3_busy_timeout(db_, 5000);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string m = err ? err : "unknown";
+    sqlite3_free(err);
+    return Status::IOError("delete requests: " + path + ": " + m);
+  }
+  Stmt q(db_, "SELECT count(*) FROM delete_requests");
+  if (sqlite3_step(q.s) == SQLITE_ROW) count_ = sqlite3_column_int64(q.s, 0);
+  return Status::Ok();
+}
+
+Result<CompiledDelete> DeleteRequests::Compile(const DeleteRequest& r) {
+  auto expr = logql::ParseLogSelector(r.query);
+  if (!expr.ok()) return expr.status();
+  auto p = logql::log::BuildPipeline(**expr);
+  if (!p.ok()) return p.status();
+  return CompiledDelete{r, (*expr)->matchers, std::move(*p)};
+}
+
+Result<DeleteRequest> DeleteRequests::Add(const std::string& tenant, const std::string& query, int64_t start_ns,
+                                          int64_t end_ns, int64_t now_ns) {
+  DeleteRequest r{NewId(), tenant, query, start_ns, end_ns, now_ns, "received"};
+  auto c = Compile(r);
+  if (!c.ok()) return c.status();
+  std::lock_guard<std::mutex> lk(mu_);
+  Stmt ins(db_, "INSERT INTO delete_requests VALUES(?,?,?,?,?,?,?)");
+  ins.Text(1, r.id), ins.Text(2, r.tenant), ins.Text(3, r.query), ins.Int(4, r.start_ns), ins.Int(5, r.end_ns);
+  ins.Int(6, r.created_ns), ins.Text(7, r.status);
+  if (sqlite3_step(ins.s) != SQLITE_DONE) return SqlError(db_, "insert");
+  count_++;
+  cache_.erase(tenant);
+  return r;
+}
+
+Result<std::vector<DeleteRequest>> DeleteRequests::Select(const char* where, const std::string& arg,
+                                                          int64_t n) const {
+  std::string sql = std::string("SELECT id, tenant, query, start_ns, end_ns, created_ns, status FROM delete_requests ") +
+                    where + " ORDER BY created_ns, id";
+  Stmt q(db_, sql.c_str());
+  if (!arg.empty()) q.Text(1, arg);
+  else q.Int(1, n);
+  std::vector<DeleteRequest> out;
+  int rc;
+  while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
+    out.push_back(DeleteRequest{q.ColText(0), q.ColText(1), q.ColText(2), sqlite3_column_int64(q.s, 3),
+                                sqlite3_column_int64(q.s, 4), sqlite3_column_int64(q.s, 5), q.ColText(6)});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "select");
+  return out;
+}
+
+Result<std::vector<DeleteRequest>> DeleteRequests::List(const std::string& tenant) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return Select("WHERE tenant = ?", tenant, 0);
+}
+
+Result<std::vector<DeleteRequest>> DeleteRequests::Due(int64_t now_ns, int64_t cancel_period_ns) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return Select("WHERE status = 'received' AND created_ns <= ?", "", now_ns - cancel_period_ns);
+}
+
+Status DeleteRequests::Cancel(const std::string& tenant, const std::string& id, int64_t now_ns,
+                              int64_t cancel_period_ns) {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto rs = Select("WHERE id = ?", id, 0);
+  if (!rs.ok()) return rs.status();
+  if (rs->empty() || (*rs)[0].tenant != tenant) return Status::NotFound("could not find delete request with given id");
+  const DeleteRequest& r = (*rs)[0];
+  if (r.status == "processed") return Status::Invalid("deletion of request which is in process or already processed is not allowed");
+  if (now_ns - r.created_ns > cancel_period_ns) return Status::Invalid("Cancellation period for delete request has passed");
+  Stmt del(db_, "DELETE FROM delete_requests WHERE id = ?");
+  del.Text(1, id);
+  if (sqlite3_step(del.s) != SQLITE_DONE) return SqlError(db_, "delete");
+  count_--;
+  cache_.erase(tenant);
+  return Status::Ok();
+}
+
+Status DeleteRequests::MarkProcessed(const std::string& id) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Stmt up(db_, "UPDATE delete_requests SET status = 'processed' WHERE id = ?");
+  up.Text(1, id);
+  if (sqlite3_step(up.s) != SQLITE_DONE) return SqlError(db_, "update");
+  cache_.clear();
+  return Status::Ok();
+}
+
+std::shared_ptr<const std::vector<CompiledDelete>> DeleteRequests::Active(const std::string& tenant) const {
+  static const auto kNone = std::make_shared<const std::vector<CompiledDelete>>();
+  if (empty()) return kNone;
+  std::lock_guard<std::mutex> lk(mu_);
+  auto it = cache_.find(tenant);
+  if (it != cache_.end()) return it->second;
+  auto rs = Select("WHERE tenant = ?", tenant, 0);
+  auto out = std::make_shared<std::vector<CompiledDelete>>();
+  if (rs.ok()) {
+    for (const auto& r : *rs) {
+      auto c = Compile(r);
+      if (c.ok()) out->push_back(std::move(*c));
+    }
+  }
+  cache_[tenant] = out;
+  return out;
+}
+
+}  // namespace skald::retention
