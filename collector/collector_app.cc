@@ -2,6 +2,8 @@
 // and the data path: Shipper (discovery -> tail) with relabel + pipeline hooks -> clients.
 #include "collector/collector_app.h"
 
+#include <chrono>
+
 #include "collector/collector_config_loader.h"
 #include "collector/pipeline/pipeline.h"
 #include "collector/scrape_hooks.h"
@@ -44,7 +46,12 @@ Status CollectorApp::Start(bool mark_ready) {
   shipper_ = std::make_unique<Shipper>(cfg_, factory, sopts);
   SKALD_RETURN_IF_ERROR(shipper_->Start());
   RegisterTargetsHandler(http_->server(), *shipper_);
-  http_->AddExposition([metrics] { return metrics->Exposition(); });
+  http_->AddExposition([metrics] {
+    // max_idle_duration: idle series go at scrape time (the metrics stage stamps the steady clock).
+    metrics->Expire(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch()).count());
+    return metrics->Exposition();
+  });
   if (!cfg_.server.disable) SKALD_RETURN_IF_ERROR(http_->Start());
   if (mark_ready) http_->SetReady(true);
   SKALD_LOG(info, "skald-collector started",

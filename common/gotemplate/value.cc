@@ -23,10 +23,11 @@ bool Value::Truthy() const {
 
 namespace {
 
-// Go's %v for float64: shortest digits, exponent form when exp < -4 || exp >= 21.
+// Go's %v for float64 (strconv 'g' with the shortest digits): exponent form when the decimal
+// exponent is < -4 or >= 6 (shortest precision decides as precision 6), so 1e6 prints "1e+06".
 void AppendGoFloat(double v, std::string* out) {
   double a = std::fabs(v);
-  if (a == 0 || std::isnan(v) || std::isinf(v) || (a >= 1e-4 && a < 1e21)) {
+  if (a == 0 || std::isnan(v) || std::isinf(v) || (a >= 1e-4 && a < 1e6)) {
     out->append(FormatGoFloat(v));
     return;
   }

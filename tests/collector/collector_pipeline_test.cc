@@ -192,3 +192,33 @@ TEST_CASE("collector: dropped lines are counted in logentry_dropped_lines_total 
   CHECK(rx.got()[0].line == "keep 1");
   app.Stop();
 }
+
+TEST_CASE("collector: metrics stage series leave /metrics after max_idle_duration") {
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  CollectorApp app(Config(d, rx.url(),
+                          "    - metrics:\n"
+                          "        seen_lines:\n"
+                          "          type: Counter\n"
+                          "          description: lines seen\n"
+                          "          max_idle_duration: 1s\n"
+                          "          config: {match_all: true, action: inc}\n"),
+                   {}, &reg);
+  REQUIRE(app.Start().ok());
+  Append(d.path + "/m.log", "one\ntwo\n");
+  REQUIRE(WaitFor([&] { return rx.got().size() == 2; }));
+  httplib::Client http("127.0.0.1", app.port());
+  auto scrape = [&] {
+    auto res = http.Get("/metrics");
+    return res ? res->body : std::string();
+  };
+  std::string body = scrape();
+  INFO(body);
+  CHECK(body.find("promtail_custom_seen_lines{") != std::string::npos);
+  std::this_thread::sleep_for(1300ms);
+  body = scrape();
+  INFO(body);
+  CHECK(body.find("promtail_custom_seen_lines{") == std::string::npos);
+  app.Stop();
+}

@@ -82,6 +82,9 @@ TEST_CASE("template renders fields, pipelines and functions") {
       {"{{ add 1 2 .n }}", "10"},
       {"{{ sub .n 2 }} {{ mul 2 3 4 }} {{ div 7 2 }} {{ mod 7 2 }}", "5 24 3 1"},
       {"{{ addf 1.5 2 }} {{ divf 1 4 }} {{ mulf 1.5 2 }} {{ subf 1 0.25 }}", "3.5 0.25 3 0.75"},
+      // Go's %v for floats: exponent form from 1e6 up and below 1e-4.
+      {"{{ mulf 1000 1000 }} {{ mulf 123456.5 1 }} {{ mulf 1234567 1 }} {{ divf 1 100000 }} {{ divf 1 10000 }}",
+       "1e+06 123456.5 1.234567e+06 1e-05 0.0001"},
       {"{{ with .method }}[{{ . }}]{{ end }}{{ with .empty }}x{{ else }}none{{ end }}", "[GET]none"},
       {"{{ $m := .method }}{{ $m }}-{{ $m | ToLower }}", "GET-get"},
       {"{{ with .method }}{{ $.status }}/{{ . }}{{ end }}", "500/GET"},
