@@ -337,7 +337,7 @@ void Shipper::RunHooks(File& f, int stream, std::string_view msg, int64_t ts, in
   }
   struct Ctx { Shipper* self; File* f; int stream; int64_t end; } ctx{this, &f, stream, end};
   EmitFn emit = [c = &ctx](const LabelSet& l, LogEntry& out) {  // one pointer: no allocation
-    c->self->Deliver(*c->f, c->stream, &l, out.line, out.ts_ns, c->end);
+    c->self->Deliver(*c->f, c->stream, &l, out.line, out.ts_ns, c->end, &out.metadata);
   };
   if (f.proc) {
     f.proc->Process(f.out[stream].shared, ts, msg, emit);
@@ -354,7 +354,7 @@ void Shipper::TickFile(File& f, int64_t now, bool force) {
   if (!f.proc || !f.active || !*f.active) return;
   struct Ctx { Shipper* self; File* f; int64_t end; } ctx{this, &f, (*f.active)->processed_end()};
   f.proc->Tick(now, force, [c = &ctx](const LabelSet& l, LogEntry& out) {
-    c->self->Deliver(*c->f, 0, &l, out.line, out.ts_ns, c->end);
+    c->self->Deliver(*c->f, 0, &l, out.line, out.ts_ns, c->end, &out.metadata);
   });
 }
 
@@ -363,7 +363,7 @@ void Shipper::TickProcessors(int64_t now, bool force) {
 }
 
 void Shipper::Deliver(File& f, int stream, const LabelSet* labels, std::string_view line, int64_t ts,
-                      int64_t end) {
+                      int64_t end, const std::vector<Label>* metadata) {
   const File::Out& o = f.out[stream];
   std::shared_ptr<tail::AckCursor>& cur = *f.active;
   cur->Emitted(end);
@@ -383,7 +383,7 @@ void Shipper::Deliver(File& f, int stream, const LabelSet* labels, std::string_v
     }
     keys = &it->second.keys;
   }
-  for (size_t i = 0; i < clients_.size(); ++i) clients_[i]->Push((*keys)[i], ts, line, ack);
+  for (size_t i = 0; i < clients_.size(); ++i) clients_[i]->Push((*keys)[i], ts, line, ack, metadata);
 }
 
 void Shipper::CommitPositions() {

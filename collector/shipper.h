@@ -92,7 +92,7 @@ class Shipper {
   void TickFile(File& f, int64_t now, bool force);
   // Hands one entry to every client; `labels` null means the stream's own (relabeled) labels.
   void Deliver(File& f, int stream, const LabelSet* labels, std::string_view line, int64_t ts,
-               int64_t end_offset);
+               int64_t end_offset, const std::vector<Label>* metadata = nullptr);
   void OpenFile(File& f, int64_t now);
   void CommitPositions();
   bool ClientsHaveCapacity() const;

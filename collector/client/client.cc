@@ -76,7 +76,8 @@ StreamKey Client::KeyFor(const LabelSet& labels) const {
   return key;
 }
 
-void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, const tail::AckRef& ack) {
+void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, const tail::AckRef& ack,
+                  const std::vector<Label>* metadata) {
   std::lock_guard<std::mutex> l(mu_);
   Batch* b = &current_[key.tenant];
   if (b->entries > 0 && b->bytes + line.size() > static_cast<size_t>(cfg_.batchsize)) {
@@ -88,6 +89,7 @@ void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, co
   if (s.labels.empty()) s.labels = key.labels;
   s.entries.push_back({ts_ns, static_cast<uint32_t>(s.arena.size()), static_cast<uint32_t>(line.size())});
   s.arena.append(line);
+  if (metadata != nullptr && !metadata->empty()) s.entries.back().meta_len = AppendMetadataRecords(*metadata, &s.arena);
   b->bytes += line.size();
   ++b->entries;
   if (ack.cursor) {

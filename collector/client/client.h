@@ -46,7 +46,9 @@ class Client {
   void Stop(int64_t drain_ns = 5'000'000'000LL);
 
   StreamKey KeyFor(const LabelSet& labels) const;
-  void Push(const StreamKey& key, int64_t ts_ns, std::string_view line, const tail::AckRef& ack);
+  // `metadata`: the entry's structured metadata (null or empty = none).
+  void Push(const StreamKey& key, int64_t ts_ns, std::string_view line, const tail::AckRef& ack,
+            const std::vector<Label>* metadata = nullptr);
   // False while batched + queued bytes exceed the in-flight budget (3 × batchsize): the caller
   // should stop reading, leaving the data in the source files.
   bool HasCapacity() const { return inflight_bytes_.load(std::memory_order_relaxed) < budget_; }

@@ -32,9 +32,25 @@ size_t EntryLen(const EncEntry& e) {
   size_t tl = TimestampLen(Split(e.ts_ns));
   size_t n = 1 + VarintLen(tl) + tl;
   if (e.len > 0) n += 1 + VarintLen(e.len) + e.len;
-  return n;
+  return n + e.meta_len;
 }
 }  // namespace
+
+uint32_t AppendMetadataRecords(const std::vector<Label>& metadata, std::string* arena) {
+  const size_t start = arena->size();
+  for (const Label& l : metadata) {
+    size_t pair = 1 + VarintLen(l.name.size()) + l.name.size() + 1 + VarintLen(l.value.size()) + l.value.size();
+    PutTag(arena, 3, 2);
+    PutVarint(arena, pair);
+    PutTag(arena, 1, 2);
+    PutVarint(arena, l.name.size());
+    arena->append(l.name);
+    PutTag(arena, 2, 2);
+    PutVarint(arena, l.value.size());
+    arena->append(l.value);
+  }
+  return static_cast<uint32_t>(arena->size() - start);
+}
 
 void EncodePushRequest(const std::vector<const EncStream*>& streams, std::string* out) {
   out->clear();
@@ -63,6 +79,7 @@ void EncodePushRequest(const std::vector<const EncStream*>& streams, std::string
         PutVarint(out, e.len);
         out->append(s->arena.data() + e.off, e.len);
       }
+      if (e.meta_len > 0) out->append(s->arena.data() + e.off + e.len, e.meta_len);
     }
   }
 }

@@ -24,6 +24,7 @@ namespace {
 struct Pushed {
   std::string tenant, labels, line;
   std::chrono::steady_clock::time_point at;
+  std::string metadata;   // `name=value,...` of the entry's structured metadata
 };
 
 // Records every pushed entry with its X-Scope-OrgID header and decoded stream labels.
@@ -39,8 +40,11 @@ class Receiver {
       }
       std::lock_guard<std::mutex> l(mu_);
       for (const auto& s : req.streams())
-        for (const auto& e : s.entries())
-          got_.push_back({r.get_header_value("X-Scope-OrgID"), s.labels(), e.line(), std::chrono::steady_clock::now()});
+        for (const auto& e : s.entries()) {
+          std::string md;
+          for (const auto& m : e.structuredmetadata()) md += (md.empty() ? "" : ",") + m.name() + "=" + m.value();
+          got_.push_back({r.get_header_value("X-Scope-OrgID"), s.labels(), e.line(), std::chrono::steady_clock::now(), md});
+        }
       res.status = 204;
     });
     port_ = srv_.bind_to_any_port("127.0.0.1");
@@ -220,5 +224,27 @@ TEST_CASE("collector: metrics stage series leave /metrics after max_idle_duratio
   body = scrape();
   INFO(body);
   CHECK(body.find("promtail_custom_seen_lines{") == std::string::npos);
+  app.Stop();
+}
+
+TEST_CASE("collector: the structured_metadata stage's values reach the push as structured metadata") {
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  CollectorApp app(Config(d, rx.url(),
+                          "    - logfmt: {mapping: {trace_id: trace, level: level}}\n"
+                          "    - labels: {level: level}\n"
+                          "    - structured_metadata: {trace_id: trace_id}\n"),
+                   {}, &reg);
+  REQUIRE(app.Start().ok());
+  Append(d.path + "/m.log", "level=info trace=t-1 msg=a\nlevel=warn msg=b\n");
+  REQUIRE(WaitFor([&] { return rx.got().size() == 2; }));
+  auto got = rx.got();
+  std::sort(got.begin(), got.end(), [](const Pushed& a, const Pushed& b) { return a.line < b.line; });
+  CHECK(got[0].line == "level=info trace=t-1 msg=a");
+  CHECK(got[0].metadata == "trace_id=t-1");
+  CHECK(got[0].labels.find("level=\"info\"") != std::string::npos);
+  CHECK(got[0].labels.find("trace_id") == std::string::npos);
+  CHECK(got[1].metadata.empty());
   app.Stop();
 }
