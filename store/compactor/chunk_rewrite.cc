@@ -42,6 +42,18 @@ Status ReadEntries(const chunk::ChunkFiles& files, const chunk::ChunkRef& ref, s
 std::vector<chunk::BlockPtr> BuildBlocks(std::vector<OwnedEntry>* entries, int64_t block_size, int level) {
   std::stable_sort(entries->begin(), entries->end(),
                    [](const OwnedEntry& a, const OwnedEntry& b) { return a.ts_ns < b.ts_ns; });
+  // Exact (ts, line) copies from different chunks (a retried push) are shown once by reads; one
+  // block must not hold both, or per-block counts (StoreReader::Runs) would count them twice.
+  size_t n = 0;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    bool dup = false;
+    for (size_t k = n; k-- > 0 && (*entries)[k].ts_ns == (*entries)[i].ts_ns && !dup;)
+      dup = (*entries)[k].line == (*entries)[i].line;
+    if (dup) continue;
+    if (n != i) (*entries)[n] = std::move((*entries)[i]);
+    ++n;
+  }
+  entries->resize(n);
   std::vector<chunk::BlockPtr> out;
   std::vector<chunk::EntryRef> cur;
   int64_t bytes = 0;

@@ -48,19 +48,24 @@ Result<CompactorRunStats> Compactor::RunOnce() {
   std::lock_guard<std::mutex> lk(run_mu_);
   CompactorRunStats s;
   int64_t now = Now();
+  // Phases are independent transactions: one that fails (say, a corrupt chunk a delete request
+  // must rewrite) is logged and retried next pass without holding back the others, so expired
+  // data still goes and unreferenced files are still swept.
   Status st;
+  auto phase = [&](const char* name, Status ps) {
+    if (ps.ok()) return;
+    SKALD_LOG(error, "compactor phase failed; will retry next interval", {{"phase", name}, {"err", ps.message()}});
+    if (st.ok()) st = ps.Annotate(std::string("compactor ") + name);
+  };
   if (o_.cfg.retention_enabled) {
-    st = MarkExpired(now, &s);
-    if (st.ok()) st = ProcessDeletes(now, &s);
+    phase("retention", MarkExpired(now, &s));
+    phase("deletes", ProcessDeletes(now, &s));
   }
-  if (st.ok()) st = CompactDays(now, &s);
-  if (st.ok()) st = Sweep(now, &s);
+  phase("compaction", CompactDays(now, &s));
+  phase("sweep", Sweep(now, &s));
   auto& m = CompactorMetrics::Get();
   m.runs.WithLabelValues({st.ok() ? "success" : "failure"}).Inc();
-  if (!st.ok()) {
-    SKALD_LOG(error, "compactor pass failed; will retry next interval", {{"err", st.message()}});
-    return st;
-  }
+  if (!st.ok()) return st;
   m.last_success.Set(static_cast<double>(Now()) / 1e9);
   if (s.expired_chunks + s.requests_processed + s.days_compacted + s.files_marked + s.files_deleted > 0) {
     SKALD_LOG(info, "compactor pass done",

@@ -77,6 +77,8 @@ class Compactor {
                         CompactorRunStats* s);
   Status CompactDays(int64_t now, CompactorRunStats* s);
   bool DayNeedsRewrite(const std::vector<const index::ChunkRow*>& rows);
+  // End of the merge group starting at rs[i] (rs: one stream's chunks sorted by min_ts).
+  size_t GroupEnd(const std::vector<const index::ChunkRow*>& rs, size_t i) const;
   Status RewriteDay(const std::string& dir, const std::vector<const index::ChunkRow*>& rows, CompactorRunStats* s);
   Result<chunk::ChunkRef> WriteGroup(SegmentWriter& w, uint64_t fp, const std::vector<const index::ChunkRow*>& group);
   Status Sweep(int64_t now, CompactorRunStats* s);

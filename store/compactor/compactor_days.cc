@@ -3,6 +3,7 @@
 // index row has pointed into for retention_delete_delay.
 #include "store/compactor/compactor.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -37,24 +38,43 @@ Status Compactor::CompactDays(int64_t now, CompactorRunStats* s) {
   return Status::Ok();
 }
 
+size_t Compactor::GroupEnd(const std::vector<const index::ChunkRow*>& rs, size_t i) const {
+  size_t j = i;
+  int64_t len = 0, raw = 0;
+  while (j < rs.size() && (j == i || (len + static_cast<int64_t>(rs[j]->ref.length) <= o_.target_size &&
+                                      raw + rs[j]->ref.line_bytes <= 16 * o_.target_size))) {
+    len += static_cast<int64_t>(rs[j]->ref.length), raw += rs[j]->ref.line_bytes;
+    ++j;
+  }
+  return j;
+}
+
 bool Compactor::DayNeedsRewrite(const std::vector<const index::ChunkRow*>& rows) {
   std::map<std::string, int64_t> live;
   std::map<uint64_t, std::pair<size_t, int64_t>> per_stream;   // chunks, bytes
+  std::map<uint64_t, std::vector<const index::ChunkRow*>> stream_rows;
   int64_t total = 0;
   for (const auto* r : rows) {
     live[r->ref.file] += static_cast<int64_t>(r->ref.length);
     auto& ps = per_stream[r->stream_id];
     ps.first++;
     ps.second += static_cast<int64_t>(r->ref.length);
+    stream_rows[r->stream_id].push_back(r);
     total += static_cast<int64_t>(r->ref.length);
   }
   for (const auto& [file, bytes] : live) {
     auto size = fs_->FileSize(fs::JoinPath(o_.files->root(), file));
     if (size.ok() && static_cast<int64_t>(*size) - static_cast<int64_t>(chunk::kFileHeaderSize) > 2 * bytes) return true;
   }
-  for (const auto& [sid, ps] : per_stream)
-    if (ps.first >= kSmallChunksPerStream && ps.second / static_cast<int64_t>(ps.first) < o_.target_size / kSmallChunkDivisor)
-      return true;
+  for (const auto& [sid, ps] : per_stream) {
+    if (ps.first < kSmallChunksPerStream || ps.second / static_cast<int64_t>(ps.first) >= o_.target_size / kSmallChunkDivisor)
+      continue;
+    auto& rs = stream_rows[sid];   // small chunks: worth it only if merging would leave fewer
+    std::sort(rs.begin(), rs.end(), [](const auto* a, const auto* b) { return a->ref.min_ts < b->ref.min_ts; });
+    size_t groups = 0;
+    for (size_t i = 0; i < rs.size(); i = GroupEnd(rs, i)) ++groups;
+    if (groups < rs.size()) return true;
+  }
   int64_t needed = total / static_cast<int64_t>(o_.roll_size) + 1;
   return static_cast<int64_t>(live.size()) > needed + 1;
 }
@@ -90,13 +110,8 @@ Status Compactor::RewriteDay(const std::string& dir, const std::vector<const ind
     uint64_t fp = o_.index->GetStream(sid, &rec) ? rec.fingerprint : 0;
     std::sort(rs.begin(), rs.end(), [](const auto* a, const auto* b) { return a->ref.min_ts < b->ref.min_ts; });
     for (size_t i = 0; i < rs.size();) {
-      size_t j = i;
-      int64_t len = 0, raw = 0;
-      while (j < rs.size() && (j == i || (len + static_cast<int64_t>(rs[j]->ref.length) <= o_.target_size &&
-                                          raw + rs[j]->ref.line_bytes <= 16 * o_.target_size))) {
-        len += static_cast<int64_t>(rs[j]->ref.length), raw += rs[j]->ref.line_bytes;
-        old_ids.push_back(rs[j++]->id);
-      }
+      size_t j = GroupEnd(rs, i);
+      for (size_t k = i; k < j; ++k) old_ids.push_back(rs[k]->id);
       auto ref = WriteGroup(w, fp, std::vector<const index::ChunkRow*>(rs.begin() + static_cast<ptrdiff_t>(i),
                                                                       rs.begin() + static_cast<ptrdiff_t>(j)));
       if (!ref.ok()) return ref.status();

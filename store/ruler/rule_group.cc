@@ -111,14 +111,18 @@ void RuleGroup::Eval(int64_t now_ns, const EvalDeps& deps) {
   }
 }
 
+// As Prometheus' CopyState: rules pair up by name and static labels (each old rule once, in
+// order), so editing an expr, `for` or an annotation keeps pending timers and firing alerts.
 void RuleGroup::RestoreFrom(const RuleGroup& old) {
+  std::vector<bool> used(old.rules_.size(), false);
   for (auto& r : rules_) {
     if (!r->alerting) continue;
-    for (const auto& o : old.rules_) {
-      if (o->alerting && o->desc == r->desc) {
-        r->alerting->RestoreFrom(*o->alerting);
-        break;
-      }
+    for (size_t i = 0; i < old.rules_.size(); ++i) {
+      const auto& o = old.rules_[i];
+      if (used[i] || !o->alerting || o->desc.alert != r->desc.alert || o->desc.labels != r->desc.labels) continue;
+      r->alerting->RestoreFrom(*o->alerting);
+      used[i] = true;
+      break;
     }
   }
 }

@@ -52,7 +52,8 @@ class RuleGroup {
   RuleGroup(std::string tenant, std::string ns, RuleGroupDesc desc, int64_t default_interval_ns);
 
   void Eval(int64_t now_ns, const EvalDeps& deps);
-  // Moves alert state from an older version: rules with the same definition keep their alerts.
+  // Moves alert state from an older version: alerting rules with the same name and labels keep
+  // their alerts (Prometheus' CopyState), whatever else changed.
   void RestoreFrom(const RuleGroup& old);
 
   const std::string& tenant() const { return tenant_; }

@@ -119,3 +119,32 @@ TEST_CASE("alerting rule: state survives a reload of the same rule") {
   fresh.RestoreFrom(old);
   CHECK(StateAt(fresh, Api(11), 60) == AlertState::kFiring);
 }
+
+#include "store/ruler/rule_group.h"
+
+// Prometheus' CopyState pairs rules by name and labels: editing the expr or an annotation must
+// not send a firing alert back to pending (nor restart its `for`).
+TEST_CASE("alerting rule: an edited rule with the same name and labels keeps its state on reload") {
+  RuleGroupDesc gd;
+  gd.name = "g";
+  gd.rules = {Rule(60)};
+  RuleGroup old("fake", "ns", gd, 60 * kS);
+  EvalDeps deps;
+  deps.query = [](const std::string&, const std::string&, int64_t) -> Result<std::vector<RuleSample>> { return Api(11); };
+  old.Eval(0, deps);
+  old.Eval(60 * kS, deps);
+  REQUIRE(old.Snapshot()[0].state == AlertState::kFiring);
+  for (auto edit : {+[](RuleDesc& d) { d.annotations[0].second = "edited"; },
+                    +[](RuleDesc& d) { d.expr = "rate({job=\"docker\"}[1m]) > 5"; }}) {
+    RuleGroupDesc ed = gd;
+    edit(ed.rules[0]);
+    RuleGroup fresh("fake", "ns", ed, 60 * kS);
+    fresh.RestoreFrom(old);
+    CHECK(fresh.Snapshot()[0].state == AlertState::kFiring);
+  }
+  RuleGroupDesc relabeled = gd;                  // other labels: a different rule, starts afresh
+  relabeled.rules[0].labels[0].second = "critical";
+  RuleGroup other("fake", "ns", relabeled, 60 * kS);
+  other.RestoreFrom(old);
+  CHECK(other.Snapshot()[0].state == AlertState::kInactive);
+}
