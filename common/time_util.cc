@@ -149,6 +149,7 @@ Result<int64_t> ParseLokiTime(std::string_view s) {
   if (s.find('.') != std::string_view::npos) {
     double f = 0;
     if (ParseFloatStrict(s, &f) && std::isfinite(f)) {
+      if (std::fabs(f) >= 9.2e9) return f < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
       double whole = 0;
       double frac = std::modf(f, &whole);
       frac = std::round(frac * 1000) / 1000;
@@ -163,7 +164,9 @@ Result<int64_t> ParseLokiTime(std::string_view s) {
     int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data() + (s[0] == '+' ? 1 : 0), s.data() + s.size(), v);
     if (ec == std::errc() && p == s.data() + s.size()) {
-      if (s.size() <= 10) return v * kNsPerSec;
+      int64_t ns = 0;   // seconds past 2262 saturate rather than overflow
+      if (s.size() <= 10 && __builtin_mul_overflow(v, kNsPerSec, &ns)) return std::numeric_limits<int64_t>::max();
+      if (s.size() <= 10) return ns;
       return v;
     }
   }
@@ -248,7 +251,11 @@ Result<int64_t> ParseRFC3339(std::string_view s) {
     return bad;
   }
   int64_t secs = DaysFromCivilDate(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - offset;
-  return secs * kNsPerSec + nanos;
+  // Years before 1678 or after 2262 do not fit in int64 nanoseconds: saturate instead of overflowing.
+  int64_t ns = 0;
+  if (__builtin_mul_overflow(secs, kNsPerSec, &ns) || __builtin_add_overflow(ns, nanos, &ns))
+    return secs < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+  return ns;
 }
 
 std::string FormatRFC3339Nano(int64_t unix_ns) {

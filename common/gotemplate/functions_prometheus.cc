@@ -2,6 +2,7 @@
 // match, stripPort) for the ruler's annotations; same output formats as Prometheus' templates.
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include <re2/re2.h>
 
@@ -54,7 +55,8 @@ Status HumanizeDuration(const Args& a, const TemplateData&, Value* out) {
   if (std::fabs(v) >= 1) {
     std::string sign = v < 0 ? "-" : "";
     v = std::fabs(v);
-    int64_t d = static_cast<int64_t>(v);
+    // Beyond int64 seconds (~292 billion years) the cast would be UB: saturate.
+    int64_t d = v >= 9.2e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(v);
     int64_t sec = d % 60, min = (d / 60) % 60, hours = (d / 3600) % 24, days = d / 86400;
     auto n = [](int64_t x) { return std::to_string(x); };
     if (days != 0) { *out = Value::Str(sign + n(days) + "d " + n(hours) + "h " + n(min) + "m " + n(sec) + "s"); }

@@ -99,7 +99,8 @@ std::string GoSprintf(std::string_view f, const std::vector<Value>& args, size_t
       else if (c != '#') break;
     }
     auto num = [&](int* dst) {
-      while (i < f.size() && f[i] >= '0' && f[i] <= '9') *dst = std::max(*dst, 0) * 10 + (f[i++] - '0');
+      // Capped while reading: a long digit run would overflow int before the 10000 clamp below.
+      while (i < f.size() && f[i] >= '0' && f[i] <= '9') *dst = std::min(std::max(*dst, 0) * 10 + (f[i++] - '0'), 100000);
       if (*dst > 10000) *dst = 10000;
     };
     num(&sp.width);

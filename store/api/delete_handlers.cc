@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
 
 #include "common/logger.h"
 #include "common/time_util.h"
@@ -103,7 +104,10 @@ Result<int64_t> ParseDeleteTime(const std::string& v) {
   for (char c : v) digits = digits && c >= '0' && c <= '9';
   if (digits) {
     if (v.size() != 10) return Status::Invalid("want unix seconds (10 digits)");
-    return static_cast<int64_t>(std::stoll(v)) * 1000000000LL;
+    // Past 2262 (9223372036 s) nanoseconds do not fit: saturate, so the range checks answer as Loki's.
+    const int64_t secs = std::stoll(v);
+    constexpr int64_t kMaxSecs = std::numeric_limits<int64_t>::max() / 1000000000LL;
+    return secs > kMaxSecs ? std::numeric_limits<int64_t>::max() : secs * 1000000000LL;
   }
   return ParseRFC3339(v);
 }

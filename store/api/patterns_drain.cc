@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace skald::api {
 namespace {
@@ -57,6 +58,15 @@ std::string Render(const std::vector<std::string>& tokens) {
     prev_var = t == kVar;
   }
   return s + sep;
+}
+
+// Floor of ts_ns to a multiple of step; near INT64_MIN, where that floor is not representable, the
+// lowest representable multiple (plain subtraction would overflow).
+int64_t BucketStart(int64_t ts_ns, int64_t step) {
+  int64_t rem = ts_ns % step;
+  if (rem < 0) rem += step;
+  if (ts_ns < std::numeric_limits<int64_t>::min() + rem) return ts_ns / step * step;
+  return ts_ns - rem;
 }
 
 }  // namespace
@@ -121,10 +131,7 @@ void PatternMiner::Add(std::string_view line, int64_t ts_ns) {
     for (size_t i = 0; i < tokens.size(); i++)
       if (best->tokens[i] != tokens[i]) best->tokens[i] = std::string(kVar);
   }
-  const int64_t step = std::max<int64_t>(o_.step_ns, 1);
-  int64_t bucket = ts_ns / step * step;
-  if (ts_ns < 0 && ts_ns % step != 0) bucket -= step;
-  best->samples[bucket]++;
+  best->samples[BucketStart(ts_ns, std::max<int64_t>(o_.step_ns, 1))]++;
   best->total++;
 }
 

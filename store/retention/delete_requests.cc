@@ -105,6 +105,12 @@ Status DeleteRequests::Init(const std::string& path) {
 Result<CompiledDelete> DeleteRequests::Compile(const DeleteRequest& r) {
   auto expr = logql::ParseLogSelector(r.query);
   if (!expr.ok()) return expr.status();
+  // As Loki: a stream selector with optional line filters. Any other stage (a parser, a label
+  // filter, line_format...) could widen or reshape what matches; refuse it rather than guess.
+  for (const logql::Stage& st : (*expr)->stages)
+    if (!std::holds_alternative<logql::LineFilterStage>(st))
+      return Status::Invalid("invalid delete request query \"" + r.query +
+                             "\": only line filters (|=, !=, |~, !~) may follow the stream selector");
   auto p = logql::log::BuildPipeline(**expr);
   if (!p.ok()) return p.status();
   return CompiledDelete{r, (*expr)->matchers, std::move(*p)};

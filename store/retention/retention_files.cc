@@ -13,7 +13,9 @@
 namespace skald::retention {
 namespace {
 
+// A missing key's node has no mark (Mark() would throw InvalidNode): callers check presence first.
 std::string Where(const std::string& name, const YAML::Node& n) {
+  if (!n) return name;
   return name + ":" + std::to_string(n.Mark().line + 1);
 }
 
@@ -68,6 +70,8 @@ Result<std::vector<StreamRule>> TenantStreams(const std::string& name, const YAM
   std::vector<StreamRule> out;
   for (const auto& item : list) {
     SKALD_RETURN_IF_ERROR(CheckKeys(name, item, {"selector", "priority", "period"}));
+    for (const char* key : {"selector", "period"})
+      if (!item[key]) return Status::Invalid(Where(name, item) + ": retention_stream: missing key \"" + key + "\"");
     auto ms = Selector(name, item["selector"], "selector");
     if (!ms.ok()) return ms.status();
     auto d = Duration(name, item["period"], "period");

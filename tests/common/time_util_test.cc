@@ -99,6 +99,31 @@ TEST_CASE("ParseLokiTime: Loki's start/end/time parameter rules") {
   }
 }
 
+// Regression (fuzz_api_delete_time): times past 2262 or before 1678 overflowed int64 nanoseconds
+// (UBSan: signed integer overflow); they now saturate.
+TEST_CASE("ParseRFC3339 and ParseLokiTime saturate times beyond int64 nanoseconds") {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  struct Case { const char* in; int64_t want; } rfc[] = {
+      {"2262-04-11T23:47:16.854775807Z", kMax}, {"2262-04-11T23:47:16.854775808Z", kMax},
+      {"2262-04-11T23:47:16Z", 9223372036 * kS}, {"2270-01-01T00:00:00Z", kMax},
+      {"9999-12-31T23:59:59.999999999-23:59", kMax}, {"1677-09-21T00:12:44Z", -9223372036 * kS},
+      {"1600-01-01T00:00:00Z", kMin}, {"0000-01-01T00:00:00+23:59", kMin}};
+  for (const auto& c : rfc) {
+    INFO(c.in);
+    auto r = ParseRFC3339(c.in);
+    REQUIRE(r.ok());
+    CHECK(*r == c.want);
+  }
+  Case loki[] = {{"9999999999", kMax}, {"9223372036", 9223372036 * kS}, {"-999999999", -999999999 * kS},
+                 {"1000000000000000000000.5", kMax}, {"-99999999999.5", kMin}, {"9999999999.5", kMax}};
+  for (const auto& c : loki) {
+    INFO(c.in);
+    auto r = ParseLokiTime(c.in);
+    REQUIRE(r.ok());
+    CHECK(*r == c.want);
+  }
+}
+
 TEST_CASE("ParseSecondsOrDuration: step parameter") {
   CHECK(*ParseSecondsOrDuration("15") == 15 * kS);
   CHECK(*ParseSecondsOrDuration("0.5") == 500 * kNsPerMs);

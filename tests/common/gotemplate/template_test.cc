@@ -209,3 +209,18 @@ TEST_CASE("Promtail's Hash/Sha2Hash and sprig's maxf/minf") {
     CHECK(Run(c.tmpl, d) == c.want);
   }
 }
+
+// Regression (fuzz_ruler_prom_template): a printf width or precision with many digits overflowed int
+// while being read (UBSan); both are capped at 10000 as before.
+TEST_CASE("printf widths and precisions with many digits are capped, not overflowed") {
+  MapData d;
+  struct Case { const char* tmpl; size_t size; const char* tail; };
+  for (const Case& c : {Case{"{{ printf \"%28000000000d\" 7 }}", 10000, " 7"},
+                        Case{"{{ printf \"%-99999999999999s|\" \"a\" }}", 10001, " |"},
+                        Case{"{{ printf \"%.99999999999s\" \"abc\" }}", 3, "abc"}}) {
+    INFO(c.tmpl);
+    std::string out = Run(c.tmpl, d);
+    CHECK(out.size() == c.size);
+    CHECK(out.ends_with(c.tail));
+  }
+}

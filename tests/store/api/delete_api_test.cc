@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "store/api/delete_handlers.h"
@@ -68,7 +69,12 @@ TEST_CASE("delete API: create validates like Loki") {
                         Case{"query=%7Ba%3D%22b%22%7D&start=123", 400, "invalid start time"},
                         Case{"query=%7Ba%3D%22b%22%7D&start=1699990000&end=1800000000", 400, "deletes in the future"},
                         Case{"query=%7Ba%3D%22b%22%7D&start=1699999999&end=1699990000", 400, "start time can't be greater"},
+                        Case{"query=%7Ba%3D%22b%22%7D&start=9999999999", 400, "start time can't be greater"},
+                        Case{"query=%7Ba%3D%22b%22%7D&start=1699990000&end=9999999999", 400, "deletes in the future"},
                         Case{"query=rate(%7Ba%3D%22b%22%7D%5B1m%5D)&start=1699990000", 400, "invalid query"},
+                        // Only line filters may follow the selector: `| line_format "x"` would match every line.
+                        Case{"query=%7Ba%3D%22b%22%7D%20%7C%20line_format%20%22x%22&start=1699990000", 400, "only line filters"},
+                        Case{"query=%7Ba%3D%22b%22%7D%20%7C%20json%20%7C%20level%3D%22x%22&start=1699990000", 400, "only line filters"},
                         Case{"query=%7Ba%3D%22b%22%7D%20%7C%3D%20%22x%22&start=2023-11-14T00:00:00Z", 204, ""}}) {
     auto res = rig.Call("POST", c.q);
     REQUIRE(res);
@@ -79,6 +85,21 @@ TEST_CASE("delete API: create validates like Loki") {
   }
   CHECK(rig.Call("POST", "start=1", "")->status == 401);
   CHECK(rig.Call("POST", "query=%7Ba%3D%22b%22%7D&start=1699990000", "a|b")->status == 400);
+}
+
+// Regression (fuzz_api_delete_time): 10-digit seconds past 2262 overflowed int64 nanoseconds (UBSan).
+TEST_CASE("delete API: ParseDeleteTime saturates seconds beyond int64 nanoseconds") {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  struct Case { const char* v; bool ok; int64_t want; };
+  for (const Case& c : {Case{"1699990000", true, 1699990000LL * 1000000000LL},
+                        Case{"9223372036", true, 9223372036LL * 1000000000LL}, Case{"9223372037", true, kMax},
+                        Case{"9999999999", true, kMax}, Case{"123", false, 0},
+                        Case{"2023-11-14T00:00:00Z", true, 1699920000LL * 1000000000LL}}) {
+    auto r = api::ParseDeleteTime(c.v);
+    INFO(c.v);
+    REQUIRE(r.ok() == c.ok);
+    if (c.ok) CHECK(*r == c.want);
+  }
 }
 
 TEST_CASE("delete API: list, cancel, tenants") {

@@ -3,6 +3,7 @@
 #include <catch.hpp>
 #include <simdjson.h>
 
+#include <limits>
 #include <map>
 
 #include "store/api/patterns_drain.h"
@@ -51,6 +52,25 @@ TEST_CASE("patterns: level detection") {
                              L{"loglevel=info x", ""}}) {
     INFO(line);
     CHECK(DetectLevel(line) == level);
+  }
+}
+
+// Regression (fuzz_api_patterns_drain): a timestamp near INT64_MIN made the negative-floor step
+// `bucket -= step` overflow (UBSan: signed integer overflow in PatternMiner::Add).
+TEST_CASE("patterns: sample buckets floor any timestamp without overflow") {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kStep = 10 * kSec;
+  struct B { int64_t ts; int64_t want; };
+  for (auto [ts, want] : {B{15 * kSec, 10 * kSec}, B{20 * kSec, 20 * kSec}, B{-1, -kStep}, B{-kStep, -kStep},
+                          B{-kStep - 1, -2 * kStep}, B{kMax, kMax / kStep * kStep},
+                          B{kMin, kMin / kStep * kStep}, B{kMin + 5, kMin / kStep * kStep},
+                          B{kMin / kStep * kStep - 1, kMin / kStep * kStep}}) {
+    PatternMiner m({kStep});
+    m.Add("GET /index.html 200", ts);
+    auto ps = m.Patterns();
+    INFO(ts);
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].samples == std::map<int64_t, int64_t>{{want, 1}});
   }
 }
 

@@ -101,6 +101,21 @@ TEST_CASE("retention file errors name file and line") {
   CHECK(g.status().message() == "cfg.yaml: limits_config.retention_stream[0].period: retention period must be >= 24h was 1h");
 }
 
+// Regression (fuzz_retention_rules): a retention_stream entry without `period` or `selector` threw
+// YAML::InvalidNode out of the parser (file:line of a missing node), terminating the store.
+TEST_CASE("runtime overrides: retention_stream entries missing a key are errors, not exceptions") {
+  struct Case { const char* entry; const char* want; };
+  for (const Case& c : {Case{"    - selector: '{a=\"b\"}'\n      priority: 1\n", "rt.yaml:4: retention_stream: missing key \"period\""},
+                        Case{"    - period: 48h\n", "rt.yaml:4: retention_stream: missing key \"selector\""},
+                        Case{"    - {}\n", "missing key \"selector\""}}) {
+    std::string text = std::string("overrides:\n  t1:\n    retention_stream:\n") + c.entry;
+    auto o = ParseRuntimeOverrides("rt.yaml", text);   // threw before the fix; Catch2 fails on that
+    REQUIRE_FALSE(o.ok());
+    INFO(o.status().message());
+    CHECK(o.status().message().find(c.want) != std::string::npos);
+  }
+}
+
 TEST_CASE("runtime overrides reload on change without restart; a bad edit keeps the old policy") {
   testing::TempDir dir;
   std::string rt = dir / "runtime.yaml";

@@ -46,6 +46,22 @@ TEST_CASE("ruler templates: Prometheus variables and functions") {
   }
 }
 
+// Regression (fuzz_ruler_prom_template): humanizeDuration of a value beyond int64 seconds cast the
+// float to int64 (UBSan: outside the range of representable values); it now saturates.
+TEST_CASE("ruler templates: humanizeDuration of huge values saturates") {
+  LabelSet labels({{"job", "x"}, {"service", "api"}});
+  struct Case { double value; const char* want; };
+  for (const Case& c : {Case{1e300, "106751991167300d 15h 30m 7s"}, Case{-3.2e301, "-106751991167300d 15h 30m 7s"},
+                        Case{9.3e18, "106751991167300d 15h 30m 7s"}, Case{86400, "1d 0h 0m 0s"}}) {
+    INFO(c.value);
+    auto t = PromTemplate::Parse("{{ humanizeDuration $value }}");
+    REQUIRE(t.ok());
+    std::string out;
+    REQUIRE(t->Expand(TemplateContext{&labels, c.value, nullptr, ""}, &out).ok());
+    CHECK(out == c.want);
+  }
+}
+
 TEST_CASE("ruler templates: parse errors are reported") {
   CHECK(!PromTemplate::Parse("{{ nosuchfunc $value }}").ok());
   CHECK(!PromTemplate::Parse("{{ $labels.x ").ok());
