@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -41,6 +43,23 @@ inline long CurrentRssKb() {
     std::fclose(f);
   }
   return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// Runs fn `reps` times; the best wall and CPU seconds (each minimum on its own).
+struct Best {
+  double wall = 1e9, cpu = 1e9;
+};
+template <typename F>
+Best BestOf(int reps, F&& fn) {
+  Best b;
+  for (int r = 0; r < reps; ++r) {
+    double c0 = CpuSeconds();
+    auto w0 = std::chrono::steady_clock::now();
+    fn();
+    b.wall = std::min(b.wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
+    b.cpu = std::min(b.cpu, CpuSeconds() - c0);
+  }
+  return b;
 }
 
 // Sum of regular file sizes under dir (0 when missing).

@@ -62,15 +62,9 @@ void Time(query::Engine& eng, const std::string& q, int64_t start, int64_t end, 
   req.start_ns = start;
   req.end_ns = end;
   req.step_ns = step;
-  double best_wall = 1e9, best_cpu = 1e9;
   Result<query::QueryResult> res = Status::Internal("not run");
-  for (int r = 0; r < reps; ++r) {
-    double c0 = CpuSeconds();
-    auto w0 = std::chrono::steady_clock::now();
-    res = eng.Exec(req);
-    best_wall = std::min(best_wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
-    best_cpu = std::min(best_cpu, CpuSeconds() - c0);
-  }
+  const skald::bench::Best best = skald::bench::BestOf(reps, [&] { res = eng.Exec(req); });
+  const double best_wall = best.wall, best_cpu = best.cpu;
   if (!res.ok()) {
     std::printf("%-80s error: %s\n", q.c_str(), res.status().message().c_str());
     return;

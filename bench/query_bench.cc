@@ -69,15 +69,9 @@ double Time(query::Engine& eng, const Stored& s, const std::string& q, int reps,
   req.start_ns = s.start;
   req.end_ns = s.end;
   req.limit = limit;
-  double wall = 1e9, cpu = 1e9;
   Result<query::QueryResult> res = Status::Internal("not run");
-  for (int r = 0; r < reps; ++r) {
-    double c0 = CpuSeconds();
-    auto w0 = std::chrono::steady_clock::now();
-    res = eng.Exec(req);
-    wall = std::min(wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
-    cpu = std::min(cpu, CpuSeconds() - c0);
-  }
+  const skald::bench::Best best = skald::bench::BestOf(reps, [&] { res = eng.Exec(req); });
+  const double wall = best.wall, cpu = best.cpu;
   if (!res.ok()) return std::printf("%s: error %s\n", q.c_str(), res.status().message().c_str()), 0;
   size_t n = 0;
   for (const auto& st : res->streams) n += st.entries.size();

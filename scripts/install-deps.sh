@@ -13,25 +13,12 @@ PKGS=(
   prometheus prometheus-alertmanager
 )
 
+# shellcheck source=lib/apt.sh
+. "$(dirname "$0")/lib/apt.sh"
+apt_install_missing install-deps "${PKGS[@]}"
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-missing=()
-for p in "${PKGS[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-deps: all ${#PKGS[@]} packages present"
-else
-
-  echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
 
 # Node.js + npm come with the base image (nodesource build, which conflicts with Debian's npm);
 # install Debian's only where no node exists at all.

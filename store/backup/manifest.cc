@@ -11,12 +11,6 @@
 namespace skald::backup {
 namespace {
 
-std::string Hex8(uint32_t v) {
-  char b[9];
-  std::snprintf(b, sizeof b, "%08x", v);
-  return b;
-}
-
 bool SafePath(const std::string& p) {
   if (p.empty() || p.front() == '/' || p.find('\n') != std::string::npos) return false;
   std::stringstream ss(p);
@@ -46,14 +40,20 @@ Status ParseFileLine(const std::string& rest, int lineno, ManifestFile* f) {
 
 }  // namespace
 
+std::string CrcHex(uint32_t v) {
+  char b[9];
+  std::snprintf(b, sizeof b, "%08x", v);
+  return b;
+}
+
 std::string EncodeManifest(const Manifest& m) {
   std::string out = "skald-snapshot " + std::to_string(m.version) + "\n";
   out += "store_version " + m.store_version + "\n";
   out += "created_unix_ns " + std::to_string(m.created_unix_ns) + "\n";
   out += "source_dir " + m.source_dir + "\n";
   for (const auto& f : m.files)
-    out += "file " + std::to_string(f.size) + " " + Hex8(f.crc32c) + " " + f.path + "\n";
-  out += "end " + Hex8(fs::Crc32c(out)) + "\n";
+    out += "file " + std::to_string(f.size) + " " + CrcHex(f.crc32c) + " " + f.path + "\n";
+  out += "end " + CrcHex(fs::Crc32c(out)) + "\n";
   return out;
 }
 
@@ -82,7 +82,7 @@ Result<Manifest> ParseManifest(const std::string& text) {
       SKALD_RETURN_IF_ERROR(ParseFileLine(rest, lineno, &f));
       m.files.push_back(std::move(f));
     } else if (key == "end") {
-      if (rest != Hex8(fs::Crc32c(std::string_view(text).substr(0, pos)))) return Bad(lineno, "checksum mismatch");
+      if (rest != CrcHex(fs::Crc32c(std::string_view(text).substr(0, pos)))) return Bad(lineno, "checksum mismatch");
       body_end = nl + 1;
       break;
     } else {
@@ -125,7 +125,7 @@ std::vector<std::string> VerifyManifestFiles(const std::string& dir, const Manif
     } else if (size != f.size) {
       problems.push_back(f.path + ": size " + std::to_string(size) + ", MANIFEST says " + std::to_string(f.size));
     } else if (crc != f.crc32c) {
-      problems.push_back(f.path + ": crc32c " + Hex8(crc) + ", MANIFEST says " + Hex8(f.crc32c));
+      problems.push_back(f.path + ": crc32c " + CrcHex(crc) + ", MANIFEST says " + CrcHex(f.crc32c));
     }
   }
   return problems;

@@ -27,6 +27,9 @@ struct Manifest {
   std::vector<ManifestFile> files;
 };
 
+// A CRC-32C as the MANIFEST writes it: 8 lowercase hex digits.
+std::string CrcHex(uint32_t v);
+
 std::string EncodeManifest(const Manifest& m);
 // Rejects unknown versions, malformed lines, unsafe paths (absolute, `..`) and a bad trailer CRC.
 Result<Manifest> ParseManifest(const std::string& text);

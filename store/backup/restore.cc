@@ -11,12 +11,6 @@
 namespace skald::backup {
 namespace {
 
-std::string Hex(uint32_t v) {
-  char b[9];
-  std::snprintf(b, sizeof b, "%08x", v);
-  return b;
-}
-
 Status CopyAll(const std::string& from, const std::string& to, const Manifest& m, RestoreReport* rep) {
   std::set<std::string> dirs{to, Join(to, "chunks"), Join(to, "wal")};
   for (const auto& d : dirs) SKALD_RETURN_IF_ERROR(MkdirParent(Join(d, "x")));
@@ -33,7 +27,7 @@ Status CopyAll(const std::string& from, const std::string& to, const Manifest& m
     auto copied = CopyPrefix(Join(from, f.path), dst, f.size);
     if (!copied.ok()) return copied.status();
     if (*copied != f.crc32c) {
-      return Status::Corruption(f.path + ": crc32c " + Hex(*copied) + ", MANIFEST says " + Hex(f.crc32c));
+      return Status::Corruption(f.path + ": crc32c " + CrcHex(*copied) + ", MANIFEST says " + CrcHex(f.crc32c));
     }
     dirs.insert(std::filesystem::path(dst).parent_path().string());
     rep->files++;
