@@ -23,20 +23,6 @@ std::string Config(const std::string& data, int port) {
          "\ncommon:\n  path_prefix: " + data + "\n";
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-int RunTool(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> argv{BinPath("skald-store")};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Process p(argv, log);
-  return p.Wait();
-}
-
 // 3 streams x 4000 lines with quotes, tabs, unicode and (on stream 2) structured metadata.
 void Seed(int port, int64_t base) {
   httplib::Client cli("127.0.0.1", port);
@@ -86,7 +72,7 @@ TEST_CASE("export: more than 5000 lines, plain and lz4, and import reproduces th
     return RunTool(args, d + "/tool.log");
   };
   REQUIRE(exp(pa, d + "/a.jsonl", {}) == 0);
-  const std::string a_text = ReadText(d + "/a.jsonl");
+  const std::string a_text = ReadFile(d + "/a.jsonl");
   CHECK(Lines(a_text) == 12000);
   CHECK(a_text.find(R"("metadata":{"trace_id":"t3999"})") != std::string::npos);
   CHECK(a_text.find(R"(\"q\" \t é ✓)") != std::string::npos);
@@ -95,7 +81,7 @@ TEST_CASE("export: more than 5000 lines, plain and lz4, and import reproduces th
   REQUIRE(RunTool({"export", "-server", "http://127.0.0.1:" + std::to_string(pa), "-org-id", "team-a", "-query",
                    R"({job="exp", s="1"} |~ "n=[0-9]*7 ")", "-start", start, "-end", end, "-out", d + "/f.jsonl"},
                   d + "/tool.log") == 0);
-  CHECK(Lines(ReadText(d + "/f.jsonl")) == 400);
+  CHECK(Lines(ReadFile(d + "/f.jsonl")) == 400);
   CHECK(RunTool({"export", "-server", "http://127.0.0.1:" + std::to_string(pa), "-query", R"({job="exp"})", "-out",
                  d + "/none.jsonl"}, d + "/tool.log") == 1);
 
@@ -119,12 +105,12 @@ TEST_CASE("export: more than 5000 lines, plain and lz4, and import reproduces th
     }
   }
   REQUIRE(exp(pa, d + "/a.lz4", {"-lz4"}) == 0);
-  CHECK(ReadText(d + "/a.lz4").size() < a_text.size() / 3);
+  CHECK(ReadFile(d + "/a.lz4").size() < a_text.size() / 3);
   REQUIRE(RunTool({"import", "-server", "http://127.0.0.1:" + std::to_string(pb), "-org-id", "team-a", "-in",
                    d + "/a.lz4", "-batch-kb", "256"}, d + "/tool.log") == 0);
   REQUIRE(exp(pb, d + "/b.jsonl", {}) == 0);
-  CHECK(ReadText(d + "/b.jsonl") == a_text);
-  INFO(ReadText(d + "/tool.log"));
+  CHECK(ReadFile(d + "/b.jsonl") == a_text);
+  INFO(ReadFile(d + "/tool.log"));
   a.Kill(SIGTERM);
   b.Kill(SIGTERM);
   CHECK(a.Wait() == 0);
@@ -151,7 +137,7 @@ TEST_CASE("export: more than 5000 lines, plain and lz4, and import reproduces th
   REQUIRE(WaitReady(pa, 15000));
   WriteFile(d + "/tool.log", "");
   CHECK(exp(pa, d + "/broken.jsonl", {}) == 1);
-  std::string log = ReadText(d + "/tool.log");
+  std::string log = ReadFile(d + "/tool.log");
   INFO(log);
   CHECK(log.find("export failed: the export failed part way") != std::string::npos);
   CHECK(log.find("crc mismatch") != std::string::npos);

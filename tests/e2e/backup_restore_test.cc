@@ -37,20 +37,6 @@ std::string Config(const std::string& data, int port) {
          "  max_chunk_age: 2s\n  wal:\n    segment_size: 64KB\n";
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-int RunTool(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> argv{BinPath("skald-store")};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Process p(argv, log);
-  return p.Wait();
-}
-
 // Pushes batches of 2 streams x 25 lines `id=<n>` until stopped; records acknowledged ids.
 void PushLoop(int port, int64_t base, std::atomic<bool>& stop, std::atomic<int>& next, std::set<int>& acked,
               std::mutex& mu) {
@@ -130,14 +116,14 @@ TEST_CASE("backup: online snapshot under ingestion restores every acknowledged l
   std::this_thread::sleep_for(std::chrono::milliseconds(300));    // pushes keep going after it
   stop = true;
   pusher.join();
-  INFO(ReadText(d + "/tool.log"));
+  INFO(ReadFile(d + "/tool.log"));
   REQUIRE(rc == 0);
   REQUIRE(before.size() > 500);
   store.Kill(SIGTERM);
   REQUIRE(store.Wait() == 0);
 
   REQUIRE(RunTool({"check", "-path", d + "/snap"}, d + "/check.log") == 0);
-  CHECK(ReadText(d + "/check.log").find(", 0 problems") != std::string::npos);
+  CHECK(ReadFile(d + "/check.log").find(", 0 problems") != std::string::npos);
   REQUIRE(RunTool({"restore", "-from", d + "/snap", "-to", d + "/restored"}, d + "/tool.log") == 0);
   CHECK(RunTool({"restore", "-from", d + "/snap", "-to", d + "/restored"}, d + "/tool.log") == 1);
 
@@ -174,7 +160,7 @@ TEST_CASE("backup: online snapshot under ingestion restores every acknowledged l
     f.put(c);
   }
   CHECK(RunTool({"check", "-path", d + "/snap"}, d + "/check2.log") == 1);
-  std::string out = ReadText(d + "/check2.log");
+  std::string out = ReadFile(d + "/check2.log");
   INFO(out);
   CHECK(out.find("chunks/" + file + " offset " + std::to_string(offset)) != std::string::npos);
   CHECK(out.find("MANIFEST: chunks/" + file + ": crc32c") != std::string::npos);

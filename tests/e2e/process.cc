@@ -137,6 +137,13 @@ RunResult Run(std::vector<std::string> argv, int timeout_ms) {
   return r;
 }
 
+int RunTool(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> argv{BinPath("skald-store")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Process p(argv, log);
+  return p.Wait();
+}
+
 bool WaitReady(int port, int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {

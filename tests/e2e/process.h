@@ -50,6 +50,9 @@ struct RunResult {
   std::string out, err;
 };
 RunResult Run(std::vector<std::string> argv, int timeout_ms = 20000);
+// Runs skald-store <args...> (a maintenance subcommand) to completion, output appended to `log`;
+// returns its exit status.
+int RunTool(const std::vector<std::string>& args, const std::string& log);
 
 // Polls GET /ready on 127.0.0.1:port until 200 or timeout.
 bool WaitReady(int port, int timeout_ms);
