@@ -77,11 +77,11 @@ int main(int argc, char** argv) {
   // glibc gives every pushing thread its own malloc arena; with 16+ HTTP workers that is what
   // pushed peak RSS past 120 MB with two pushers. Two arenas match the 2-core target machine.
   mallopt(M_ARENA_MAX, 2);
-  // Maintenance subcommands (backup, restore, check, export, import) parse their own flags.
-  if (argc > 1 && skald::backup::IsToolCommand(argv[1])) return skald::backup::RunToolCommand(argc - 1, argv + 1);
   // Request bodies and decoded batches are ~1 MiB: a fixed mmap threshold hands them back to the
   // kernel on free instead of letting glibc's dynamic threshold keep them in fragmented heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // Maintenance subcommands (backup, restore, check, export, import) parse their own flags.
+  if (argc > 1 && skald::backup::IsToolCommand(argv[1])) return skald::backup::RunToolCommand(argc - 1, argv + 1);
   Options o;
   skald::FlagSet flags("skald-store");
   flags.String("config.file", &o.config_file, "configuration file to load (Loki YAML)");
