@@ -96,10 +96,13 @@ Result<std::vector<RawStream>> DecodeProtobufPush(std::string_view body, int64_t
   if (static_cast<int64_t>(ulen) > max_bytes) return TooLarge(static_cast<int64_t>(ulen), max_bytes);
   std::string raw;
   if (!snappy::Uncompress(body.data(), body.size(), &raw)) return Status::Invalid("snappy: corrupt input");
-  logproto::PushRequest req;
-  if (!req.ParseFromString(raw)) return Status::Invalid("proto: cannot parse invalid wire-format data");
+  // Parsed on an arena: entry and timestamp messages cost a bump allocation each and are freed
+  // at once, instead of two mallocs and frees per entry (the lines are moved out either way).
+  google::protobuf::Arena arena;
+  auto* req = google::protobuf::Arena::CreateMessage<logproto::PushRequest>(&arena);
+  if (!req->ParseFromString(raw)) return Status::Invalid("proto: cannot parse invalid wire-format data");
   StreamCollector col;
-  for (auto& s : *req.mutable_streams()) {
+  for (auto& s : *req->mutable_streams()) {
     std::vector<LogEntry> entries;
     entries.reserve(s.entries_size());
     for (auto& e : *s.mutable_entries()) {
