@@ -32,9 +32,7 @@ skald::Result<skald::CollectorConfig> Load(const Options& o, std::vector<std::st
 int Health(const Options& o) {
   auto cfg = Load(o, nullptr);
   skald::CollectorConfig c = cfg.ok() ? *cfg : skald::CollectorConfig{};
-  std::string host = c.server.http_listen_address;
-  if (host.empty() || host == "0.0.0.0" || host == "::") host = "127.0.0.1";
-  return skald::HttpGetStatus(host, c.server.http_listen_port, "/ready", 5000) == 200 ? 0 : 1;
+  return skald::ReadyProbeExitCode(c.server.http_listen_address, c.server.http_listen_port);
 }
 
 int Run(const Options& o) {
@@ -44,15 +42,7 @@ int Run(const Options& o) {
     std::fprintf(stderr, "error loading config: %s\n", cfg.status().message().c_str());
     return 1;
   }
-  skald::log::Level level;
-  std::string level_name = o.log_level.empty() ? cfg->server.log_level : o.log_level;
-  if (!skald::log::ParseLevel(level_name, &level)) {
-    std::fprintf(stderr, "invalid -log.level \"%s\" (want debug, info, warn or error)\n",
-                 level_name.c_str());
-    return 1;
-  }
-  skald::log::SetLevel(level);
-  cfg->server.log_level = level_name;
+  if (!skald::log::ApplyLevelFlag(o.log_level, &cfg->server.log_level)) return 1;
   for (const std::string& w : warnings) SKALD_LOG(warn, w);
   if (o.print_config) std::fputs(skald::CollectorConfigToYaml(*cfg).c_str(), stderr);
   if (o.check_syntax) {
@@ -99,12 +89,7 @@ int main(int argc, char** argv) {
   flags.Bool("stdin", &o.stdin_input, "read lines from stdin (with -dry-run: print each final entry)");
   flags.Bool("version", &o.version, "print the version and exit");
   flags.Bool("health", &o.health, "GET /ready on the configured port; exit 0 when ready");
-  skald::Status st = flags.Parse(argc, argv);
-  if (!st.ok() || flags.help_requested()) {
-    if (!st.ok()) std::fprintf(stderr, "%s\n", st.message().c_str());
-    std::fputs(flags.Usage().c_str(), stderr);
-    return st.ok() ? 0 : 2;
-  }
+  if (int rc = flags.ParseOrUsage(argc, argv); rc >= 0) return rc;
   if (o.version) {
     std::printf("skald-collector, version %s (compatible with %s)\n", skald::kVersion,
                 skald::kCompatibleWith);

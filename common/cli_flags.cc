@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace skald {
 
@@ -90,6 +91,13 @@ Status FlagSet::Parse(int argc, const char* const* argv) {
   }
   for (; i < argc; ++i) args_.emplace_back(argv[i]);
   return Status::Ok();
+}
+
+int FlagSet::UsageExit(const Status& st, const std::string& usage_tail) const {
+  if (st.ok() && !help_) return -1;
+  if (!st.ok()) std::fprintf(stderr, "%s\n", st.message().c_str());
+  std::fputs((Usage() + usage_tail).c_str(), stderr);
+  return st.ok() ? 0 : 2;
 }
 
 std::string FlagSet::Usage() const {

@@ -25,6 +25,15 @@ class FlagSet {
   const std::vector<std::string>& args() const { return args_; }  // after the flags
   std::string Usage() const;
 
+  // For a main(): after a failed parse (or check) `st`, prints the error and Usage() + usage_tail
+  // to stderr; after -h just the usage. Returns the exit code (bad flags 2, help 0), or -1 to go on.
+  int UsageExit(const Status& st, const std::string& usage_tail = "") const;
+  // Parse + UsageExit.
+  int ParseOrUsage(int argc, const char* const* argv, const std::string& usage_tail = "") {
+    Status st = Parse(argc, argv);
+    return UsageExit(st, usage_tail);
+  }
+
  private:
   enum class Kind { kBool, kString, kInt };
   struct Flag {

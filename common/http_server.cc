@@ -113,6 +113,11 @@ void HttpServer::SetConfigText(std::string yaml) {
   config_text_ = std::move(yaml);
 }
 
+int ReadyProbeExitCode(std::string listen_address, int port) {
+  if (listen_address.empty() || listen_address == "0.0.0.0" || listen_address == "::") listen_address = "127.0.0.1";
+  return HttpGetStatus(listen_address, port, "/ready", 5000) == 200 ? 0 : 1;
+}
+
 int HttpGetStatus(const std::string& host, int port, const std::string& path, int timeout_ms,
                   std::string* body) {
   httplib::Client cli(host, port);

@@ -72,4 +72,8 @@ class HttpServer {
 int HttpGetStatus(const std::string& host, int port, const std::string& path, int timeout_ms,
                   std::string* body = nullptr);
 
+// The binaries' -health: GET /ready on the configured listen address (a wildcard address or ""
+// means loopback); 0 when it answers 200, else 1 (a container healthcheck's exit code).
+int ReadyProbeExitCode(std::string listen_address, int port);
+
 }  // namespace skald

@@ -32,6 +32,18 @@ void SetLevel(Level level) { g_level.store(int(level), std::memory_order_relaxed
 Level GetLevel() { return Level(g_level.load(std::memory_order_relaxed)); }
 bool Enabled(Level level) { return int(level) >= g_level.load(std::memory_order_relaxed); }
 
+bool ApplyLevelFlag(const std::string& flag, std::string* config_level) {
+  const std::string name = flag.empty() ? *config_level : flag;
+  Level level;
+  if (!ParseLevel(name, &level)) {
+    std::fprintf(stderr, "invalid -log.level \"%s\" (want debug, info, warn or error)\n", name.c_str());
+    return false;
+  }
+  SetLevel(level);
+  *config_level = name;
+  return true;
+}
+
 bool ParseLevel(std::string_view name, Level* out) {
   static const std::pair<std::string_view, Level> kNames[] = {
       {"debug", Level::kDebug}, {"info", Level::kInfo}, {"warn", Level::kWarn},

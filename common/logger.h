@@ -41,6 +41,10 @@ bool Enabled(Level level);
 // "debug" | "info" | "warn" | "error" → Level; false for anything else.
 bool ParseLevel(std::string_view name, Level* out);
 std::string_view LevelName(Level level);
+// The -log.level flag over the config's server.log_level: sets the level from `flag` when given,
+// else from *config_level, and writes the chosen name back to *config_level. On an unknown name
+// prints the binaries' usage error to stderr and returns false.
+bool ApplyLevelFlag(const std::string& flag, std::string* config_level);
 
 // Writes one line. `file` is __FILE__ (only its basename is printed).
 void Write(Level level, const char* file, int line, std::string_view msg,

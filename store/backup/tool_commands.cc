@@ -23,12 +23,7 @@ int ParseFlags(FlagSet& flags, int argc, const char* const* argv, const std::vec
     for (const auto& name : required)
       if (values.at(name)->empty()) st = Status::Invalid("flag -" + name + " is required");
   }
-  if (!st.ok() || flags.help_requested()) {
-    if (!st.ok()) std::fprintf(stderr, "%s\n", st.message().c_str());
-    std::fputs(flags.Usage().c_str(), stderr);
-    return st.ok() ? 0 : 2;
-  }
-  return -1;
+  return flags.UsageExit(st);
 }
 
 int Fail(const char* what, const Status& st) {
