@@ -148,6 +148,11 @@ Key Unused(std::string name) {
   return k;
 }
 
+Schema WithUnused(Schema keys, std::initializer_list<const char*> unused) {
+  for (const char* u : unused) keys.push_back(Unused(u));
+  return keys;
+}
+
 Key UnusedValue(std::string name, Binder bind) {
   Key k = Value(std::move(name), std::move(bind));
   k.warn_unused = true;

@@ -56,6 +56,9 @@ Key List(std::string name, std::function<Schema(size_t)> item_schema);
 Key Unused(std::string name);
 // A key whose value is kept (for /config) but has no effect in skald: bound, and warned about.
 Key UnusedValue(std::string name, Binder bind);
+// `keys` plus an Unused key for each name: a section's known keys and the ones skald accepts
+// and ignores (Loki/Promtail keys with no meaning here).
+Schema WithUnused(Schema keys, std::initializer_list<const char*> unused);
 
 // Typed binders. Durations accept Go ("1h30m", "1.5s") and Prometheus ("30d", "1w") syntax.
 Binder BindString(std::string* out);

@@ -21,11 +21,7 @@ using config::Key;
 using config::Schema;
 using config::Section;
 using config::Value;
-
-Schema With(Schema keys, std::initializer_list<const char*> unused) {
-  for (const char* u : unused) keys.push_back(config::Unused(u));
-  return keys;
-}
+constexpr auto With = config::WithUnused;
 
 Schema ServerKeys(ServerConfig* s) {
   return With({Value("http_listen_address", BindString(&s->http_listen_address)),
