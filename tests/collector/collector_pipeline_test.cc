@@ -15,6 +15,7 @@
 #include "collector/collector_app.h"
 #include "collector/collector_config_loader.h"
 #include "push.pb.h"
+#include "tests/test_support.h"
 
 using namespace skald;
 using namespace std::chrono_literals;
@@ -62,22 +63,13 @@ class Receiver {
   std::vector<Pushed> got_;
 };
 
-struct Dir {
-  std::string path;
-  Dir() { char t[] = "/tmp/skald-collector-pl-XXXXXX"; path = ::mkdtemp(t); }
-  ~Dir() { std::filesystem::remove_all(path); }
+struct Dir : test_support::ScratchDir {
+  Dir() : ScratchDir("skald-collector-pl") {}
 };
 
-void Append(const std::string& p, const std::string& s) { std::ofstream(p, std::ios::app) << s; }
+using test_support::WaitFor;
+constexpr auto Append = test_support::AppendText;
 
-template <typename F> bool WaitFor(F f, std::chrono::milliseconds limit = 10s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return f();
-}
 
 // A collector config tailing <dir>/*.log with `stages` (a YAML list, indented 4 spaces).
 CollectorConfig Config(const Dir& d, const std::string& url, const std::string& stages,

@@ -15,27 +15,19 @@
 #include "collector/shipper.h"
 #include "collector/tail/positions.h"
 #include "tests/e2e/docker_harness.h"
+#include "tests/test_support.h"
 
 using namespace skald;
 using namespace std::chrono_literals;
 
 namespace {
-struct Dir {
-  std::string path;
-  Dir() { char t[] = "/tmp/skald-shipper-XXXXXX"; path = ::mkdtemp(t); }
-  ~Dir() { std::filesystem::remove_all(path); }
+struct Dir : test_support::ScratchDir {
+  Dir() : ScratchDir("skald-shipper") {}
 };
 
-void Append(const std::string& p, const std::string& s) { std::ofstream(p, std::ios::app) << s; }
+using test_support::WaitFor;
+constexpr auto Append = test_support::AppendText;
 
-template <typename F> bool WaitFor(F f, std::chrono::milliseconds limit = 10s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return f();
-}
 
 CollectorConfig FileConfig(const std::string& dir, const std::string& url, const std::string& glob) {
   CollectorConfig cfg;

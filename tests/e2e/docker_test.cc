@@ -18,6 +18,7 @@
 
 #include "collector/shipper.h"
 #include "tests/e2e/docker_harness.h"
+#include "tests/test_support.h"
 
 using namespace skald;
 using namespace std::chrono_literals;
@@ -27,12 +28,7 @@ using e2e::Got;
 using Receiver = e2e::PushReceiver;
 
 template <typename F> bool WaitFor(F f, std::chrono::milliseconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return f();
+  return test_support::WaitFor(f, limit, 50ms);
 }
 
 // Distinct numbers n seen in lines "<prefix>n..." and the count of duplicates.
