@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "collector/pipeline/md5.h"
+#include "common/digest.h"
 #include "collector/pipeline/stages/config.h"
 
 namespace skald::pipeline {

@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "common/gotemplate/function_args.h"
-#include "common/gotemplate/sha3.h"
+#include "common/digest.h"
 #include "common/gotemplate/string_util.h"
 
 namespace skald::gotemplate::internal {

@@ -29,6 +29,5 @@ std::string QueryEscape(std::string_view s);
 bool QueryUnescape(std::string_view s, std::string* out);
 std::string Base64Encode(std::string_view s);
 bool Base64Decode(std::string_view s, std::string* out);
-std::string Sha256Hex(std::string_view s);
 
 }  // namespace skald::gotemplate::internal

@@ -3,7 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "collector/pipeline/md5.h"
+#include "common/digest.h"
 #include "collector/pipeline/relabel.h"
 
 using namespace skald;
