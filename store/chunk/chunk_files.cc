@@ -86,19 +86,7 @@ Result<ChunkFiles::OpenFile*> ChunkFiles::FileFor(const std::string& tenant, int
 Result<ChunkRef> ChunkFiles::Append(const std::string& tenant, uint64_t fingerprint,
                                     const std::vector<BlockPtr>& blocks) {
   ChunkHeader h;
-  h.fingerprint = fingerprint;
-  h.min_ts = blocks.empty() ? 0 : blocks.front()->meta.min_ts;
-  h.max_ts = blocks.empty() ? 0 : blocks.front()->meta.max_ts;
-  std::string buf;
-  for (const auto& b : blocks) {
-    h.blocks.push_back(b->meta);
-    h.min_ts = std::min(h.min_ts, b->meta.min_ts);
-    h.max_ts = std::max(h.max_ts, b->meta.max_ts);
-    h.entries += b->meta.entries;
-    h.line_bytes += b->meta.line_bytes;
-  }
-  EncodeChunkHeader(h, &buf);
-  for (const auto& b : blocks) buf.append(b->data);
+  const std::string buf = EncodeChunk(fingerprint, blocks, &h);
   std::lock_guard<std::mutex> lk(mu_);
   auto f = FileFor(tenant, h.min_ts, buf.size());
   if (!f.ok()) return f.status();

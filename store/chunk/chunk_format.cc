@@ -2,6 +2,7 @@
 // or flipped header is caught before any block offset is trusted.
 #include "store/chunk/chunk_format.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "store/fs/coding.h"
@@ -13,6 +14,24 @@ using fs::DecodeFixed32;
 using fs::DecodeFixed64;
 using fs::PutFixed32;
 using fs::PutFixed64;
+
+std::string EncodeChunk(uint64_t fingerprint, const std::vector<BlockPtr>& blocks, ChunkHeader* h) {
+  *h = ChunkHeader{};
+  h->fingerprint = fingerprint;
+  h->min_ts = blocks.empty() ? 0 : blocks.front()->meta.min_ts;
+  h->max_ts = blocks.empty() ? 0 : blocks.front()->meta.max_ts;
+  for (const auto& b : blocks) {
+    h->blocks.push_back(b->meta);
+    h->min_ts = std::min(h->min_ts, b->meta.min_ts);
+    h->max_ts = std::max(h->max_ts, b->meta.max_ts);
+    h->entries += b->meta.entries;
+    h->line_bytes += b->meta.line_bytes;
+  }
+  std::string buf;
+  EncodeChunkHeader(*h, &buf);
+  for (const auto& b : blocks) buf.append(b->data);
+  return buf;
+}
 
 void EncodeChunkHeader(const ChunkHeader& h, std::string* out) {
   size_t start = out->size();

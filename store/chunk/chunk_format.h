@@ -43,6 +43,9 @@ struct ChunkRef {
 };
 
 void EncodeChunkHeader(const ChunkHeader& h, std::string* out);
+// One whole chunk of `blocks` (in order): fills *h (metas, min/max ts, totals; 0/0 when empty) and
+// returns header + block bytes, ready to append to a segment file.
+std::string EncodeChunk(uint64_t fingerprint, const std::vector<BlockPtr>& blocks, ChunkHeader* h);
 // Parses the fixed part; sets *nblocks so the caller can read the metas.
 Status DecodeChunkFixed(std::string_view in, ChunkHeader* h, uint32_t* nblocks);
 // Parses fixed part + metas + CRC (in must hold EncodedSize() bytes).

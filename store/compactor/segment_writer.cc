@@ -56,19 +56,7 @@ Status SegmentWriter::Roll() {
 
 Result<chunk::ChunkRef> SegmentWriter::Append(uint64_t fingerprint, const std::vector<chunk::BlockPtr>& blocks) {
   chunk::ChunkHeader h;
-  h.fingerprint = fingerprint;
-  h.min_ts = INT64_MAX;
-  h.max_ts = INT64_MIN;
-  for (const auto& b : blocks) {
-    h.blocks.push_back(b->meta);
-    h.min_ts = std::min(h.min_ts, b->meta.min_ts);
-    h.max_ts = std::max(h.max_ts, b->meta.max_ts);
-    h.entries += b->meta.entries;
-    h.line_bytes += b->meta.line_bytes;
-  }
-  std::string buf;
-  chunk::EncodeChunkHeader(h, &buf);
-  for (const auto& b : blocks) buf.append(b->data);
+  const std::string buf = chunk::EncodeChunk(fingerprint, blocks, &h);
   if (files_.empty() || files_.back().file->Size() + buf.size() > roll_size_) SKALD_RETURN_IF_ERROR(Roll());
   Temp& t = files_.back();
   chunk::ChunkRef ref{t.rel, t.file->Size(), buf.size(), h.min_ts, h.max_ts,
