@@ -33,34 +33,7 @@ bool TryRewrite(std::string_view act, size_t* i, std::string_view from, std::str
   return true;
 }
 
-// Go's %v of a float64 (strconv 'g', shortest): exponent form when exp < -4 or exp >= 6.
-// A bare {{ $value }} prints through this (the shared engine's float printing differs).
-std::string GoFloatV(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  std::string sci(buf, r.ptr);
-  int exp = std::atoi(sci.c_str() + sci.find('e') + 1);
-  if (v != 0 && (exp < -4 || exp >= 6)) return sci;
-  r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
-  return std::string(buf, r.ptr);
-}
-
-// `{{ $value }}` / `{{- .Value -}}` alone: the value as Go's %v text.
-bool IsBareValue(std::string_view act) {
-  size_t b = act.find_first_not_of(" \t\n-"), e = act.find_last_not_of(" \t\n-");
-  if (b == std::string_view::npos) return false;
-  std::string_view core = act.substr(b, e - b + 1);
-  return core == "$value" || core == ".Value";
-}
-
 std::string RewriteAction(std::string_view act) {
-  if (IsBareValue(act)) {
-    std::string out(act);
-    size_t at = out.find(out.find("$value") != std::string::npos ? "$value" : ".Value");
-    return out.replace(at, 6, "$.__value_text__");
-  }
   static const std::pair<std::string_view, std::string_view> kRules[] = {
       {"$labels.", "$."},           {".Labels.", "$."},
       {"$externalLabels.", "$.__ext__"}, {".ExternalLabels.", "$.__ext__"},
@@ -92,11 +65,9 @@ class RuleData : public gotemplate::TemplateData {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof(buf), c.value);
     value_.assign(buf, r.ptr);
-    value_text_ = GoFloatV(c.value);
   }
   std::optional<std::string_view> Label(std::string_view name) const override {
     if (name == kValueKey) return std::string_view(value_);
-    if (name == "__value_text__") return std::string_view(value_text_);
     if (name == kUrlKey) return std::string_view(c_.external_url);
     if (name.starts_with(kExtPrefix)) {
       name.remove_prefix(kExtPrefix.size());
@@ -112,7 +83,7 @@ class RuleData : public gotemplate::TemplateData {
 
  private:
   const TemplateContext& c_;
-  std::string value_, value_text_;
+  std::string value_;   // shortest round-trip text: (float64 ...) gets c.value back exactly
 };
 
 }  // namespace

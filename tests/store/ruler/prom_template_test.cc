@@ -2,6 +2,8 @@
 // .Value, external labels, humanize*, printf, pipelines, and string literals left alone.
 #include <catch.hpp>
 
+#include <limits>
+
 #include "store/ruler/prom_template.h"
 
 using namespace skald;
@@ -20,6 +22,9 @@ TEST_CASE("ruler templates: Prometheus variables and functions") {
        "api is logging errors at 12.5 errors/sec"},
       {"{{ .Labels.job }}/{{ .Value }}", 3, "docker/3"},
       {"{{ $value }}", 1e6, "1e+06"},
+      {"{{ $value }}", 0.00001, "1e-05"},
+      {"{{ $value }}", std::numeric_limits<double>::quiet_NaN(), "NaN"},
+      {"{{ $value }}", -std::numeric_limits<double>::infinity(), "-Inf"},
       {"{{ humanize $value }}", 1234567, "1.235M"},
       {"{{ $value | humanize }}", 0.00123, "1.23m"},
       {"{{ humanize1024 $value }}", 2048, "2ki"},
