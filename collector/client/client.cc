@@ -73,6 +73,7 @@ StreamKey Client::KeyFor(const LabelSet& labels) const {
     merged.push_back(l);
   }
   key.labels = LabelSet(std::move(merged)).ToString();  // later (entry) labels win over external
+  key.hash = std::hash<std::string_view>()(key.labels);
   return key;
 }
 
@@ -84,18 +85,19 @@ void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, co
     CutLocked(key.tenant);
     b = &current_[key.tenant];
   }
-  if (b->entries == 0) { b->tenant = key.tenant; b->created_ns = MonoNowNs(); }
-  EncStream& s = b->streams[key.labels];
-  if (s.labels.empty()) s.labels = key.labels;
-  s.entries.push_back({ts_ns, static_cast<uint32_t>(s.arena.size()), static_cast<uint32_t>(line.size())});
-  s.arena.append(line);
-  if (metadata != nullptr && !metadata->empty()) s.entries.back().meta_len = AppendMetadataRecords(*metadata, &s.arena);
+  if (b->entries == 0) {
+    b->tenant = key.tenant;
+    b->created_ns = MonoNowNs();
+    // Untouched pages of the reservation cost no RSS; capped for very large batchsize settings.
+    b->enc.Reserve(std::min<size_t>(static_cast<size_t>(cfg_.batchsize), 8 << 20) + line.size() + 4096);
+  }
+  b->enc.Append(b->enc.StreamFor(key.hash, key.labels), ts_ns, line, metadata);
   b->bytes += line.size();
   ++b->entries;
   if (ack.cursor) {
     auto it = b->acks.rbegin();
-    for (; it != b->acks.rend() && it->first != ack.cursor; ++it) {}
-    if (it == b->acks.rend()) b->acks.emplace_back(ack.cursor, ack.offset);
+    for (; it != b->acks.rend() && it->first.get() != ack.cursor; ++it) {}
+    if (it == b->acks.rend()) b->acks.emplace_back(ack.cursor->shared_from_this(), ack.offset);
     else it->second = std::max(it->second, ack.offset);
   }
   inflight_bytes_.fetch_add(static_cast<int64_t>(line.size()), std::memory_order_relaxed);
@@ -139,9 +141,7 @@ void Client::AckBatch(const Batch& b) {
 }
 
 void Client::SendBatch(Batch& b) {
-  std::vector<const EncStream*> streams;
-  for (const auto& [_, s] : b.streams) streams.push_back(&s);
-  EncodePushRequest(streams, &body_);
+  b.enc.Encode(&body_);
   compressed_.clear();
   snappy::Compress(body_.data(), body_.size(), &compressed_);
   int64_t backoff = cfg_.backoff.min_period_ns;

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,10 +26,12 @@ namespace skald::client {
 
 inline constexpr const char* kUserAgent = "skald-collector/0.1.0";
 
-// Where an entry goes: tenant plus final label text (external labels merged, __tenant_id__ removed).
+// Where an entry goes: tenant plus final label text (external labels merged, __tenant_id__ removed)
+// and that text's hash, computed once here instead of on every pushed line.
 struct StreamKey {
   std::string tenant;
   std::string labels;
+  uint64_t hash = 0;
 };
 
 // Thread-safe: Push/HasCapacity from the tail thread, sending on the client's own thread.
@@ -62,7 +63,7 @@ class Client {
  private:
   struct Batch {
     std::string tenant;
-    std::map<std::string, EncStream> streams;
+    PushBatch enc;
     std::vector<std::pair<std::shared_ptr<tail::AckCursor>, int64_t>> acks;
     size_t bytes = 0, entries = 0;
     int64_t created_ns = 0;

@@ -1,37 +1,59 @@
-// Hand-rolled protobuf encoder for logproto.PushRequest (wire-identical to push.proto): the client's
-// batches are encoded straight from their arenas with no per-entry message objects.
+// A client batch in wire-ready form (PushBatch: one arena for every line, entries chained per
+// stream) and its hand-rolled protobuf encoder for logproto.PushRequest (wire-identical to
+// push.proto): no per-entry message objects and no per-stream buffers on the hot path.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/labels.h"
 
 namespace skald::client {
 
-struct EncEntry {
-  int64_t ts_ns;
-  uint32_t off;  // into the stream's arena
-  uint32_t len;
-  // Encoded structured-metadata records (EntryAdapter field 3) stored in the arena right after
-  // the line: arena[off + len, off + len + meta_len).
-  uint32_t meta_len = 0;
-};
-
-// One stream of a batch: its label text (`{a="b"}`), entries in push order, and their bytes.
-struct EncStream {
-  std::string labels;
-  std::string arena;
-  std::vector<EncEntry> entries;
-};
-
 // Appends each label as an EntryAdapter.structuredMetadata record (LabelPairAdapter, field 3) to
-// `arena`; returns the bytes appended (EncEntry::meta_len).
+// `arena`; returns the bytes appended.
 uint32_t AppendMetadataRecords(const std::vector<Label>& metadata, std::string* arena);
 
-// Appends the serialized PushRequest{streams} to `out` (cleared first).
-void EncodePushRequest(const std::vector<const EncStream*>& streams, std::string* out);
+// Entries and streams of one push request. Streams are encoded in first-appended order.
+class PushBatch {
+ public:
+  // Index of the stream with label text `labels` (`{a="b"}`), created on first use. `hash` is any
+  // hash of `labels` (computed once per stream key by the caller); collisions are resolved here.
+  uint32_t StreamFor(uint64_t hash, std::string_view labels);
+  // Sizes the line arena up front (a batch's size is known: batchsize), so it is never regrown.
+  void Reserve(size_t arena_bytes) { arena_.reserve(arena_bytes); }
+  // Appends one entry (and its structured metadata, null or empty = none) to stream `s`.
+  void Append(uint32_t s, int64_t ts_ns, std::string_view line, const std::vector<Label>* metadata);
+
+  size_t streams() const { return streams_.size(); }
+  size_t entries() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+
+  // Writes the serialized PushRequest{streams} to `out` (replacing its contents).
+  void Encode(std::string* out) const;
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Entry {
+    int64_t ts_ns;
+    uint32_t off;       // into arena_: the line, then meta_len bytes of encoded metadata records
+    uint32_t len;
+    uint32_t meta_len;
+    uint32_t next;      // the stream's next entry, or kNone
+  };
+  struct Stream {
+    std::string labels;
+    uint32_t first = kNone, last = kNone;
+  };
+  size_t StreamBodyLen(const Stream& s) const;
+
+  std::string arena_;
+  std::vector<Entry> entries_;
+  std::vector<Stream> streams_;
+  std::unordered_map<uint64_t, uint32_t> index_;  // hash (probed on collision) → streams_ index
+};
 
 }  // namespace skald::client

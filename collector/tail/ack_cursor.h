@@ -12,8 +12,8 @@
 namespace skald::tail {
 
 // Thread-safe: the tail thread calls Emitted/Processed, client threads call Ack. With zero clients
-// (e.g. a dry run) everything processed counts as acknowledged.
-class AckCursor {
+// (e.g. a dry run) everything processed counts as acknowledged. Always owned by a shared_ptr.
+class AckCursor : public std::enable_shared_from_this<AckCursor> {
  public:
   AckCursor(std::string path, FileId id, int64_t start, int n_clients);
 
@@ -40,9 +40,12 @@ class AckCursor {
   mutable std::atomic<int64_t> committed_;  // never moves backwards
 };
 
-// What travels with an entry to the clients so they can acknowledge it.
+// What travels with an entry to the clients so they can acknowledge it. Non-owning (no atomic
+// reference count per line): a batch takes shared ownership of each cursor it meets.
 struct AckRef {
-  std::shared_ptr<AckCursor> cursor;
+  AckRef() = default;
+  AckRef(const std::shared_ptr<AckCursor>& c, int64_t off) : cursor(c.get()), offset(off) {}
+  AckCursor* cursor = nullptr;
   int64_t offset = 0;
 };
 

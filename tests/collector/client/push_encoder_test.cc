@@ -1,5 +1,6 @@
 // The hand-rolled PushRequest encoder against protobuf's own parser: lines, timestamps (incl.
-// negative and zero parts) and structured metadata records decode to what was encoded.
+// negative and zero parts), structured metadata records, interleaved streams and hash collisions
+// decode to what was appended.
 #include <catch.hpp>
 
 #include "collector/client/push_encoder.h"
@@ -8,25 +9,27 @@
 using namespace skald;
 using namespace skald::client;
 
-TEST_CASE("push encoder: entries with and without structured metadata decode with protobuf") {
-  EncStream s;
-  s.labels = "{job=\"x\"}";
-  auto add = [&](int64_t ts, const std::string& line, const std::vector<Label>& md) {
-    EncEntry e{ts, static_cast<uint32_t>(s.arena.size()), static_cast<uint32_t>(line.size())};
-    s.arena.append(line);
-    e.meta_len = AppendMetadataRecords(md, &s.arena);
-    s.entries.push_back(e);
-  };
-  add(1700000000123456789LL, "first", {{"trace_id", "abc"}, {"pod", "p-1"}});
-  add(1700000001000000000LL, "", {});
-  add(-1500000000LL, "before epoch", {{"empty", ""}});
-  std::string out;
-  EncodePushRequest({&s}, &out);
+namespace {
+logproto::PushRequest Decode(const PushBatch& b) {
+  std::string out = "stale bytes are replaced";
+  b.Encode(&out);
   logproto::PushRequest req;
   REQUIRE(req.ParseFromString(out));
+  return req;
+}
+}  // namespace
+
+TEST_CASE("push encoder: entries with and without structured metadata decode with protobuf") {
+  const std::vector<Label> md = {{"trace_id", "abc"}, {"pod", "p-1"}}, empty_value = {{"empty", ""}};
+  PushBatch b;
+  const uint32_t s = b.StreamFor(7, "{job=\"x\"}");
+  b.Append(s, 1700000000123456789LL, "first", &md);
+  b.Append(s, 1700000001000000000LL, "", nullptr);
+  b.Append(s, -1500000000LL, "before epoch", &empty_value);
+  logproto::PushRequest req = Decode(b);
   REQUIRE(req.streams_size() == 1);
   const auto& st = req.streams(0);
-  CHECK(st.labels() == s.labels);
+  CHECK(st.labels() == "{job=\"x\"}");
   REQUIRE(st.entries_size() == 3);
   CHECK(st.entries(0).line() == "first");
   CHECK(st.entries(0).timestamp().seconds() == 1700000000);
@@ -42,4 +45,41 @@ TEST_CASE("push encoder: entries with and without structured metadata decode wit
   CHECK(st.entries(2).timestamp().nanos() == 500000000);
   REQUIRE(st.entries(2).structuredmetadata_size() == 1);
   CHECK(st.entries(2).structuredmetadata(0).value().empty());
+}
+
+TEST_CASE("push encoder: interleaved streams keep per-stream order, colliding hashes stay apart") {
+  PushBatch b;
+  // Same hash for two different label texts (a 64-bit collision) and a third stream.
+  const uint32_t a = b.StreamFor(42, "{app=\"a\"}");
+  const uint32_t c = b.StreamFor(42, "{app=\"c\"}");
+  const uint32_t d = b.StreamFor(43, "{app=\"d\"}");
+  REQUIRE(a != c);
+  REQUIRE(b.StreamFor(42, "{app=\"c\"}") == c);
+  REQUIRE(b.StreamFor(42, "{app=\"a\"}") == a);
+  REQUIRE(b.StreamFor(43, "{app=\"d\"}") == d);
+  for (int i = 0; i < 30; ++i) {
+    const uint32_t s = i % 3 == 0 ? a : i % 3 == 1 ? c : d;
+    b.Append(s, 1000 + i, "line " + std::to_string(i), nullptr);
+  }
+  REQUIRE(b.streams() == 3);
+  REQUIRE(b.entries() == 30);
+  logproto::PushRequest req = Decode(b);
+  REQUIRE(req.streams_size() == 3);
+  const char* labels[] = {"{app=\"a\"}", "{app=\"c\"}", "{app=\"d\"}"};
+  for (int k = 0; k < 3; ++k) {
+    const auto& st = req.streams(k);
+    CHECK(st.labels() == labels[k]);  // first-appended order
+    REQUIRE(st.entries_size() == 10);
+    for (int j = 0; j < 10; ++j) {
+      CHECK(st.entries(j).line() == "line " + std::to_string(3 * j + k));
+      CHECK(st.entries(j).timestamp().nanos() == 1000 + 3 * j + k);
+    }
+  }
+}
+
+TEST_CASE("push encoder: an empty batch encodes to an empty request") {
+  PushBatch b;
+  CHECK(b.empty());
+  logproto::PushRequest req = Decode(b);
+  CHECK(req.streams_size() == 0);
 }
