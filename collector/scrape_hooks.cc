@@ -1,5 +1,5 @@
 // Relabel + pipeline hooks for the Shipper: each tailed target gets its own Pipeline (run on the
-// Shipper's tail thread, no locking); reserved labels other than __tenant_id__ are not sent.
+// Shipper's tail thread, no locking); the Shipper drops reserved labels other than __tenant_id__.
 #include "collector/scrape_hooks.h"
 
 #include <utility>
@@ -11,19 +11,6 @@
 
 namespace skald {
 namespace {
-
-// After the stages: "__"-prefixed labels are dropped except __tenant_id__, which the client turns
-// into X-Scope-OrgID (and strips). Returns null when nothing has to go (the common case, no copy).
-const LabelSet* FinalLabels(const LabelSet& ls, LabelSet* scratch) {
-  bool reserved = false;
-  for (const Label& l : ls) reserved = reserved || (l.name.starts_with("__") && l.name != pipeline::kTenantLabel);
-  if (!reserved) return &ls;
-  std::vector<Label> keep;
-  for (const Label& l : ls)
-    if (!l.name.starts_with("__") || l.name == pipeline::kTenantLabel) keep.push_back(l);
-  *scratch = LabelSet(std::move(keep));
-  return scratch;
-}
 
 class PipelineProcessor : public TargetProcessor {
  public:
@@ -39,17 +26,10 @@ class PipelineProcessor : public TargetProcessor {
     }
     // No buffering stage: one reused entry, so its strings and vectors keep their capacity.
     pipeline::Entry& e = scratch_entry_;
-    e.labels = *labels;
-    e.extracted.Clear();
-    e.extracted.SetBase(labels);
-    e.ts_ns = ts_ns;
-    e.line.assign(line);
-    e.metadata.clear();
-    e.dropped = false;
-    e.drop_reason.clear();
+    e.Reset(labels, ts_ns, line);
     if (!p_.Process(e)) return;
     LogEntry le{e.ts_ns, std::move(e.line), std::move(e.metadata)};
-    emit(*FinalLabels(e.labels, &scratch_), le);
+    emit(e.labels, le);
     e.line = std::move(le.line);
   }
   void Tick(int64_t now_ns, bool force, const EmitFn& emit) override {
@@ -65,13 +45,12 @@ class PipelineProcessor : public TargetProcessor {
     for (pipeline::Entry& pe : out_) {
       if (pe.dropped) continue;
       LogEntry le{pe.ts_ns, std::move(pe.line), std::move(pe.metadata)};
-      emit(*FinalLabels(pe.labels, &scratch_), le);
+      emit(pe.labels, le);
     }
   }
   pipeline::Pipeline p_;
   std::vector<pipeline::Entry> out_;
   pipeline::Entry scratch_entry_;
-  LabelSet scratch_;
 };
 
 }  // namespace

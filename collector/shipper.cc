@@ -62,6 +62,18 @@ uint64_t FastHash(const LabelSet& ls) {
   return h ^ (h >> 29);
 }
 
+constexpr size_t kMaxCachedKeys = 512;
+
+// After the stages: "__"-prefixed labels are dropped except __tenant_id__, which the clients turn
+// into X-Scope-OrgID (and strip).
+LabelSet FinalLabels(const LabelSet& ls) {
+  std::vector<Label> keep;
+  keep.reserve(ls.size());
+  for (const Label& l : ls)
+    if (!l.name.starts_with("__") || l.name == "__tenant_id__") keep.push_back(l);
+  return LabelSet(std::move(keep));
+}
+
 bool DropReserved(LabelSet& ls) {
   std::vector<Label> keep;
   for (const Label& l : ls) {
@@ -87,13 +99,15 @@ struct Shipper::File {
     std::shared_ptr<const LabelSet> shared;  // the same labels, handed to the processor per entry
     std::vector<client::StreamKey> keys;
   } out[2];
-  // Client keys of the label sets a processor emitted other than the stream's own, by fingerprint
-  // (pipelines emit a handful of distinct sets, e.g. one per level); cleared when it grows large.
+  // Client keys of the label sets a processor emitted other than the stream's own (pipelines emit
+  // a few distinct sets per target: one per level × status, say). By the edits made to a stream's
+  // labels (the common case; `labels` then holds the edits) or else by the whole label set; each
+  // map is cleared when it grows past kMaxCachedKeys entries (under 1 KB each).
   struct Keys {
-    LabelSet labels;
+    std::vector<Label> labels;
     std::vector<client::StreamKey> keys;
   };
-  std::unordered_map<uint64_t, Keys> key_cache;
+  std::unordered_map<uint64_t, Keys> edit_cache[2], key_cache;
   bool opened = false, removed = false;
   int64_t next_open_ns = 0, removed_ns = 0;
   std::atomic<int64_t> size{0}, position{0};
@@ -323,6 +337,7 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
     o.keys.clear();
     for (auto& c : clients_) o.keys.push_back(c->KeyFor(o.labels));
     o.shared = std::make_shared<const LabelSet>(o.labels);
+    f.edit_cache[stream].clear();  // its keys were made from the previous labels
     o.ready = true;
   }
   if (o.keep) RunHooks(f, stream, msg, ts, end);
@@ -336,7 +351,7 @@ void Shipper::RunHooks(File& f, int stream, std::string_view msg, int64_t ts, in
     f.proc_built = true;
   }
   struct Ctx { Shipper* self; File* f; int stream; int64_t end; } ctx{this, &f, stream, end};
-  EmitFn emit = [c = &ctx](const LabelSet& l, LogEntry& out) {  // one pointer: no allocation
+  EmitFn emit = [c = &ctx](const EditedLabels& l, LogEntry& out) {  // one pointer: no allocation
     c->self->Deliver(*c->f, c->stream, &l, out.line, out.ts_ns, c->end, &out.metadata);
   };
   if (f.proc) {
@@ -353,7 +368,7 @@ void Shipper::RunHooks(File& f, int stream, std::string_view msg, int64_t ts, in
 void Shipper::TickFile(File& f, int64_t now, bool force) {
   if (!f.proc || !f.active || !*f.active) return;
   struct Ctx { Shipper* self; File* f; int64_t end; } ctx{this, &f, (*f.active)->processed_end()};
-  f.proc->Tick(now, force, [c = &ctx](const LabelSet& l, LogEntry& out) {
+  f.proc->Tick(now, force, [c = &ctx](const EditedLabels& l, LogEntry& out) {
     c->self->Deliver(*c->f, 0, &l, out.line, out.ts_ns, c->end, &out.metadata);
   });
 }
@@ -362,28 +377,34 @@ void Shipper::TickProcessors(int64_t now, bool force) {
   for (auto& [_, f] : files_) TickFile(*f, now, force);
 }
 
-void Shipper::Deliver(File& f, int stream, const LabelSet* labels, std::string_view line, int64_t ts,
+void Shipper::Deliver(File& f, int stream, const EditedLabels* labels, std::string_view line, int64_t ts,
                       int64_t end, const std::vector<Label>* metadata) {
-  const File::Out& o = f.out[stream];
-  std::shared_ptr<tail::AckCursor>& cur = *f.active;
+  const std::shared_ptr<tail::AckCursor>& cur = *f.active;
   cur->Emitted(end);
-  tail::AckRef ack{cur, end};
-  const std::vector<client::StreamKey>* keys = &o.keys;
-  if (labels != nullptr && !(o.ready && *labels == o.labels)) {
-    constexpr size_t kMaxCachedKeys = 64;
-    const uint64_t fp = FastHash(*labels);
-    auto it = f.key_cache.find(fp);
-    if (it == f.key_cache.end() || !(it->second.labels == *labels)) {
-      if (f.key_cache.size() >= kMaxCachedKeys) f.key_cache.clear();
-      File::Keys& k = f.key_cache[fp];
-      k.labels = *labels;
-      k.keys.clear();
-      for (auto& c : clients_) k.keys.push_back(c->KeyFor(*labels));
-      it = f.key_cache.find(fp);
-    }
-    keys = &it->second.keys;
-  }
-  for (size_t i = 0; i < clients_.size(); ++i) clients_[i]->Push((*keys)[i], ts, line, ack, metadata);
+  const tail::AckRef ack{cur, end};
+  const std::vector<client::StreamKey>& keys = labels ? KeysFor(f, stream, *labels) : f.out[stream].keys;
+  for (size_t i = 0; i < clients_.size(); ++i) clients_[i]->Push(keys[i], ts, line, ack, metadata);
+}
+
+const std::vector<client::StreamKey>& Shipper::KeysFor(File& f, int stream, const EditedLabels& labels) {
+  const File::Out& o = f.out[stream];
+  const bool own_base = o.ready && labels.base().get() == o.shared.get();
+  if (own_base && labels.edit_count() == 0) return o.keys;
+  std::unordered_map<uint64_t, File::Keys>& cache = own_base ? f.edit_cache[stream] : f.key_cache;
+  const uint64_t h = own_base ? labels.EditsHash() : FastHash(labels.set());
+  auto it = cache.find(h);
+  if (it != cache.end() &&
+      (own_base ? labels.SameEdits(it->second.labels) : it->second.labels == labels.set().labels()))
+    return it->second.keys;
+  if (!own_base && o.ready && labels.set() == o.labels) return o.keys;
+  if (cache.size() >= kMaxCachedKeys) cache.clear();
+  File::Keys& k = cache[h];  // a hash collision replaces the older entry
+  if (own_base) k.labels.assign(labels.edits_begin(), labels.edits_end());
+  else k.labels = labels.set().labels();
+  const LabelSet final_labels = FinalLabels(labels.set());
+  k.keys.clear();
+  for (auto& c : clients_) k.keys.push_back(c->KeyFor(final_labels));
+  return k.keys;
 }
 
 void Shipper::CommitPositions() {

@@ -18,6 +18,7 @@
 #include "collector/tail/change_waiter.h"
 #include "collector/tail/line_limits.h"
 #include "collector/tail/positions.h"
+#include "common/label_edits.h"
 #include "common/log_entry.h"
 #include "common/metrics.h"
 #include "common/status.h"
@@ -26,8 +27,10 @@ namespace httplib { class Server; }
 
 namespace skald {
 
-// Emits one entry downstream (towards the clients) with its final labels.
-using EmitFn = std::function<void(const LabelSet& labels, LogEntry& entry)>;
+// Emits one entry downstream (towards the clients) with its labels: normally the stream's labels
+// handed to Process (as the base) plus the edits stages made. The Shipper drops reserved `__`
+// labels other than __tenant_id__ before the clients see them.
+using EmitFn = std::function<void(const EditedLabels& labels, LogEntry& entry)>;
 
 // One target's own stage chain (Promtail runs one pipeline per target, so stateful stages such as
 // multiline or limit by_label never mix lines of different files/containers). Tail thread only.
@@ -91,8 +94,10 @@ class Shipper {
   void TickProcessors(int64_t now, bool force);
   void TickFile(File& f, int64_t now, bool force);
   // Hands one entry to every client; `labels` null means the stream's own (relabeled) labels.
-  void Deliver(File& f, int stream, const LabelSet* labels, std::string_view line, int64_t ts,
+  void Deliver(File& f, int stream, const EditedLabels* labels, std::string_view line, int64_t ts,
                int64_t end_offset, const std::vector<Label>* metadata = nullptr);
+  // The clients' stream keys for labels a processor emitted (cached per target).
+  const std::vector<client::StreamKey>& KeysFor(File& f, int stream, const EditedLabels& labels);
   void OpenFile(File& f, int64_t now);
   void CommitPositions();
   bool ClientsHaveCapacity() const;

@@ -284,7 +284,7 @@ void LabelSet::Set(std::string_view name, std::string_view value) {
     if (found) labels_.erase(it);
     return;
   }
-  if (found) it->value = std::string(value);
+  if (found) it->value.assign(value);  // keeps the string's capacity
   else labels_.insert(it, Label{std::string(name), std::string(value)});
 }
 

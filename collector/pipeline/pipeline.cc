@@ -31,9 +31,7 @@ Entry Pipeline::MakeEntry(LabelSet labels, int64_t ts_ns, std::string line) {
 
 Entry Pipeline::MakeEntry(std::shared_ptr<const LabelSet> labels, int64_t ts_ns, std::string line) {
   Entry e;
-  e.labels = *labels;
-  e.extracted.SetBase(std::move(labels));
-  e.ts_ns = ts_ns;
+  e.Reset(labels, ts_ns, {});
   e.line = std::move(line);
   return e;
 }

@@ -73,13 +73,7 @@ Result<ThroughputResult> MeasurePipeline(const ScrapeConfig& sc, const std::stri
       pipeline->Process(Pipeline::MakeEntry(ls, d.ts_ns, d.line), out);
       r.kept += out.size();
     } else {  // as the collector runs it: one reused entry per target (see scrape_hooks.cc)
-      e.labels = *ls;
-      e.extracted.Clear();
-      e.extracted.SetBase(ls);
-      e.ts_ns = d.ts_ns;
-      e.line.assign(d.line);
-      e.metadata.clear();
-      e.dropped = false;
+      e.Reset(ls, d.ts_ns, d.line);
       r.kept += pipeline->Process(e) ? 1 : 0;
     }
     ++r.lines;

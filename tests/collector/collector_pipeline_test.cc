@@ -163,6 +163,37 @@ TEST_CASE("collector: the tenant stage routes entries with X-Scope-OrgID and str
   app.Stop();
 }
 
+TEST_CASE("collector: labels set per line reach their own streams - reserved labels from stages are not sent") {
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  // 600 lines over 550 distinct label sets: more than the per-target key cache holds (512).
+  CollectorApp app(Config(d, rx.url(),
+                          "    - regex: {expression: 'id=(?P<id>\\d+) lvl=(?P<lvl>\\w+)'}\n"
+                          "    - labels: {id: , lvl: }\n"
+                          "    - static_labels: {__hidden: x}\n"),
+                   {}, &reg);
+  REQUIRE(app.Start().ok());
+  std::string text;
+  for (int i = 0; i < 600; ++i)
+    text += "n=" + std::to_string(i) + " id=" + std::to_string(i % 550) + " lvl=" + (i % 3 ? "info" : "warn") + "\n";
+  text += "no labels from this one\n";
+  Append(d.path + "/l.log", text);
+  REQUIRE(WaitFor([&] { return rx.got().size() == 601; }));
+  for (const Pushed& p : rx.got()) {
+    INFO(p.line << " " << p.labels);
+    CHECK(p.labels.find("__hidden") == std::string::npos);
+    if (p.line == "no labels from this one") {
+      CHECK(p.labels == "{filename=\"" + d.path + "/l.log\", job=\"varlogs\"}");
+      continue;
+    }
+    const int i = std::stoi(p.line.substr(2));
+    CHECK(p.labels == "{filename=\"" + d.path + "/l.log\", id=\"" + std::to_string(i % 550) +
+                          "\", job=\"varlogs\", lvl=\"" + (i % 3 ? "info" : "warn") + "\"}");
+  }
+  app.Stop();
+}
+
 TEST_CASE("collector: dropped lines are counted in logentry_dropped_lines_total on /metrics") {
   Receiver rx;
   Dir d;

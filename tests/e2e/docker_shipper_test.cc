@@ -119,9 +119,9 @@ TEST_CASE("shipper: the process hook seam drops and duplicates - positions still
       if (e.line.rfind("twice", 0) == 0) {
         LabelSet other = ls;
         other.Set("copy", "2");
-        emit(other, e);
+        emit(EditedLabels(other), e);
       }
-      emit(ls, e);
+      emit(EditedLabels(ls), e);
     };
     return h;
   };

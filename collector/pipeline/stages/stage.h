@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/label_edits.h"
 #include "common/labels.h"
 #include "common/status.h"
 
@@ -49,9 +50,10 @@ class Extracted {
     if (base_ && base_->Has(k)) kv_.push_back({std::string(k), std::string(), true});
   }
   void SetBase(std::shared_ptr<const LabelSet> base) { base_ = std::move(base); }
-  void Clear() {
+  // Empties the map and seeds it with `base` (no reference-count traffic when the base is the same).
+  void Reset(const std::shared_ptr<const LabelSet>& base) {
     kv_.clear();
-    base_.reset();
+    if (base_ != base) base_ = base;
   }
   // Calls fn(key, value) for every visible key: own values first, then unshadowed base labels.
   template <typename F>
@@ -78,13 +80,25 @@ class Extracted {
 // One log entry travelling through the stages. `dropped` ends its journey; `drop_reason` names why
 // (Promtail's `reason` label on logentry_dropped_lines_total).
 struct Entry {
-  LabelSet labels;
+  EditedLabels labels;  // the stream's labels plus what stages set or removed
   Extracted extracted;
   int64_t ts_ns = 0;
   std::string line;
   std::vector<Label> metadata;  // structured metadata
   bool dropped = false;
   std::string drop_reason;
+
+  // Starts over with a line of the stream `stream_labels` (which also seed the extracted map, as
+  // in Promtail); strings and vectors keep their capacity, so a reused Entry allocates little.
+  void Reset(const std::shared_ptr<const LabelSet>& stream_labels, int64_t ts, std::string_view text) {
+    labels.Reset(stream_labels);
+    extracted.Reset(stream_labels);
+    ts_ns = ts;
+    line.assign(text);
+    metadata.clear();
+    dropped = false;
+    drop_reason.clear();
+  }
 };
 
 // The label Promtail reserves for the tenant a client pushes to (set by the `tenant` stage).

@@ -1,0 +1,67 @@
+// EditedLabels: edits recorded by name over a shared base; the full set is materialized lazily.
+#include "common/label_edits.h"
+
+#include <functional>
+
+namespace skald {
+
+EditedLabels& EditedLabels::operator=(LabelSet labels) {
+  Reset(std::make_shared<const LabelSet>(std::move(labels)));
+  return *this;
+}
+
+void EditedLabels::Reset(const std::shared_ptr<const LabelSet>& base) {
+  if (base_ != base) base_ = base;  // a reused entry: no reference-count traffic
+  n_edits_ = 0;
+  set_valid_ = false;
+}
+
+std::optional<std::string_view> EditedLabels::Get(std::string_view name) const {
+  for (size_t i = 0; i < n_edits_; ++i) {
+    if (edits_[i].name == name) {
+      if (edits_[i].value.empty()) return std::nullopt;
+      return std::string_view(edits_[i].value);
+    }
+  }
+  return base_ ? base_->Get(name) : std::nullopt;
+}
+
+void EditedLabels::Set(std::string_view name, std::string_view value) {
+  size_t i = 0;
+  while (i < n_edits_ && edits_[i].name != name) ++i;
+  if (i == n_edits_) {
+    if (n_edits_ == edits_.size()) edits_.emplace_back();
+    edits_[i].name.assign(name);
+    ++n_edits_;
+  }
+  edits_[i].value.assign(value);
+  if (set_valid_) set_.Set(name, value);
+}
+
+const LabelSet& EditedLabels::set() const {
+  if (set_valid_) return set_;
+  if (base_) set_ = *base_;
+  else set_ = LabelSet();
+  for (size_t i = 0; i < n_edits_; ++i) set_.Set(edits_[i].name, edits_[i].value);
+  set_valid_ = true;
+  return set_;
+}
+
+uint64_t EditedLabels::EditsHash() const {
+  std::hash<std::string_view> hs;
+  uint64_t h = n_edits_;
+  for (size_t i = 0; i < n_edits_; ++i) {
+    h = (h ^ hs(edits_[i].name)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ hs(edits_[i].value)) * 0x9E3779B97F4A7C15ULL;
+  }
+  return h ^ (h >> 29);
+}
+
+bool EditedLabels::SameEdits(const std::vector<Label>& edits) const {
+  if (edits.size() != n_edits_) return false;
+  for (size_t i = 0; i < n_edits_; ++i)
+    if (edits[i].name != edits_[i].name || edits[i].value != edits_[i].value) return false;
+  return true;
+}
+
+}  // namespace skald

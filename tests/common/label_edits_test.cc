@@ -1,0 +1,68 @@
+// EditedLabels: edits over a shared base read, materialize and compare like the LabelSet they stand
+// for; equal edits hash equal; a reset reuses the edit slots without leaking old edits.
+#include <catch.hpp>
+
+#include "common/label_edits.h"
+
+using namespace skald;
+
+namespace {
+LabelSet L(std::vector<Label> v) { return LabelSet(std::move(v)); }
+}  // namespace
+
+TEST_CASE("edited labels: set, overwrite and remove over a shared base") {
+  auto base = std::make_shared<const LabelSet>(L({{"job", "api"}, {"stream", "stdout"}}));
+  EditedLabels e;
+  e.Reset(base);
+  CHECK(e.edit_count() == 0);
+  CHECK(e == *base);
+  e.Set("level", "ERROR");
+  e.Set("stream", "stderr");
+  e.Set("level", "WARN");  // one edit per name: the last value wins
+  e.Erase("job");
+  CHECK(e.edit_count() == 3);
+  CHECK(e.Get("level") == std::optional<std::string_view>("WARN"));
+  CHECK(e.Get("stream") == std::optional<std::string_view>("stderr"));
+  CHECK_FALSE(e.Has("job"));
+  CHECK(e.ToString() == R"({level="WARN", stream="stderr"})");
+  CHECK(*base == L({{"job", "api"}, {"stream", "stdout"}}));  // the base is never modified
+  e.Set("job", "web");  // after materializing: the cached set follows further edits
+  CHECK(e.set() == L({{"job", "web"}, {"level", "WARN"}, {"stream", "stderr"}}));
+  e.Reset(base);
+  CHECK(e.edit_count() == 0);
+  CHECK(e.set() == *base);
+  e.Set("a", "1");
+  CHECK(e.set() == L({{"a", "1"}, {"job", "api"}, {"stream", "stdout"}}));
+}
+
+TEST_CASE("edited labels: equal edits hash and compare equal, different ones do not") {
+  auto base = std::make_shared<const LabelSet>(L({{"job", "api"}}));
+  EditedLabels a, b;
+  a.Reset(base);
+  b.Reset(base);
+  a.Set("level", "INFO");
+  a.Set("status", "200");
+  b.Set("level", "INFO");
+  b.Set("status", "200");
+  CHECK(a.EditsHash() == b.EditsHash());
+  std::vector<Label> copy(a.edits_begin(), a.edits_end());
+  CHECK(b.SameEdits(copy));
+  b.Set("status", "500");
+  CHECK_FALSE(b.SameEdits(copy));
+  CHECK(a.EditsHash() != b.EditsHash());
+  b.Reset(base);
+  CHECK_FALSE(b.SameEdits(copy));
+  CHECK(b.SameEdits({}));
+}
+
+TEST_CASE("edited labels: built from a whole label set, and with no base") {
+  EditedLabels e(L({{"x", "1"}}));
+  CHECK(e == L({{"x", "1"}}));
+  e = L({{"y", "2"}});
+  CHECK(e.ToString() == R"({y="2"})");
+  EditedLabels none;
+  CHECK(none.set().empty());
+  none.Set("z", "3");
+  CHECK(none.Get("z") == std::optional<std::string_view>("3"));
+  CHECK(none.size() == 1);
+}
