@@ -30,11 +30,23 @@ Result<int64_t> ParseSecondsOrDuration(std::string_view s);
 // at most 10 digits, integer nanoseconds above that, else RFC3339Nano / RFC3339. Returns unix ns.
 Result<int64_t> ParseLokiTime(std::string_view s);
 
-// RFC3339 / RFC3339Nano ("2024-01-02T03:04:05.123Z", "...+02:00") → unix ns.
+// RFC3339 / RFC3339Nano ("2024-01-02T03:04:05.123Z", "...+02:00") → unix ns, accepting exactly
+// what Go's time.Parse(time.RFC3339Nano, s) accepts: uppercase `T` and `Z` only, a one- or two-digit
+// hour, a fraction after '.' or ',' of any length (digits past the ninth ignored), offsets ±hh:mm up
+// to 24:60. Errors read like Go's. Instants beyond int64 nanoseconds (after 2262-04-11, before
+// 1677-09-21) saturate to INT64_MAX / INT64_MIN: right for query bounds, wrong for stored data.
 Result<int64_t> ParseRFC3339(std::string_view s);
+// As ParseRFC3339, but an instant beyond int64 nanoseconds is an InvalidArgument error naming the
+// range: for timestamps that are stored (push entries), where a clamped time would be a false one.
+Result<int64_t> ParseRFC3339InRange(std::string_view s);
 
 // Go's t.UTC().Format(time.RFC3339Nano): fraction trimmed of trailing zeros, "Z" suffix.
 std::string FormatRFC3339Nano(int64_t unix_ns);
+// Go's t.UTC().Format(time.RFC3339): `2006-01-02T15:04:05Z`, the fraction truncated (Loki's
+// validation messages).
+std::string FormatRFC3339(int64_t unix_ns);
+// Go's t.UTC().String(): `2006-01-02 15:04:05.999999999 +0000 UTC`, fraction trimmed.
+std::string FormatGoTime(int64_t unix_ns);
 
 // Go's time.Duration.String(): "1h30m0s", "1.5s", "300ms", "2µs", "0s", "-1.5h0m0s" style.
 std::string FormatDuration(int64_t ns);

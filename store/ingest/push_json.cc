@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/time_util.h"
 #include "store/ingest/push_decoder.h"
 #include "store/ingest/stream_collector.h"
-#include "store/ingest/time_text.h"
 
 namespace skald::ingest {
 
@@ -128,7 +128,7 @@ Status ParseLegacyStream(element s, StreamCollector* col) {
     for (element e : arr) {
       std::string_view ts, line;
       if (e["ts"].get_string().get(ts)) return Status::Invalid("entries: ts must be an RFC3339Nano string");
-      auto ns = ParseRFC3339Nano(ts);
+      auto ns = ParseRFC3339InRange(ts);   // a clamped year-9999 time would be stored as 2262
       if (!ns.ok()) return ns.status();
       if (e["line"].get_string().get(line)) line = "";
       entries.push_back(LogEntry{*ns, std::string(line), {}});

@@ -1,7 +1,7 @@
 // Loki's validation message texts (formatting only).
 #include "store/ingest/validation_messages.h"
 
-#include "store/ingest/time_text.h"
+#include "common/time_util.h"
 
 namespace skald::ingest {
 

@@ -143,6 +143,105 @@ TEST_CASE("FormatRFC3339Nano trims trailing zeros like Go") {
   }
 }
 
+// Go's time.Parse(time.RFC3339Nano, s) is the spec (Loki parses push `ts` and API times with it);
+// the values are what Go 1.21 returns. Lowercase t/z and leap seconds are RFC 3339 but not Go.
+TEST_CASE("ParseRFC3339 accepts exactly what Go's time.Parse(RFC3339Nano) accepts") {
+  constexpr int64_t k = 1700000000 * kS;   // 2023-11-14T22:13:20Z
+  struct Case { const char* in; int64_t want; } good[] = {
+      {"2023-11-14T22:13:20Z", k},
+      {"2023-11-14T22:13:20.5Z", k + 500 * kNsPerMs},
+      {"2023-11-14T22:13:20,5Z", k + 500 * kNsPerMs},                 // comma separator
+      {"2023-11-14T22:13:20.123456789Z", k + 123456789},
+      {"2023-11-14T22:13:20.1234567891Z", k + 123456789},            // digits past the ninth dropped
+      {"1970-01-01T00:00:00.000000001Z", 1},
+      {"2023-11-15T00:13:20+02:00", k},
+      {"2023-11-14T12:13:20-10:00", k},
+      {"2023-11-14T2:13:20Z", k - 20 * kH},                          // one-digit hour
+      {"2023-11-15T22:13:20+24:00", k},                              // Go allows 24h and 60m offsets
+      {"2023-11-14T21:13:20-00:60", k},
+      {"2024-02-29T00:00:00Z", 1709164800 * kS},
+      {"2000-02-29T12:00:00Z", 951825600 * kS}};
+  for (const auto& c : good) {
+    INFO(c.in);
+    auto r = ParseRFC3339(c.in);
+    REQUIRE(r.ok());
+    CHECK(*r == c.want);
+  }
+  struct Bad { const char* in; const char* want; } bad[] = {
+      {"", R"(cannot parse "" as "2006")"},
+      {"2023-11-14t22:13:20Z", R"(cannot parse "t22:13:20Z" as "T")"},
+      {"2023-11-14 22:13:20Z", R"(cannot parse " 22:13:20Z" as "T")"},
+      {"2023-11-14T22:13:20z", R"(cannot parse "z" as "Z07:00")"},
+      {"2023-11-14T22:13:20", R"(cannot parse "" as "Z07:00")"},
+      {"2023-11-14T22:13:20.Z", R"(cannot parse ".Z" as "Z07:00")"},
+      {"2023-11-14T22:13:20+0200", R"(cannot parse "+0200" as "Z07:00")"},
+      {"2023-11-14T22:13:20+2:00", R"(cannot parse "+2:00" as "Z07:00")"},
+      {"2023-1-14T22:13:20Z", R"(cannot parse "1-14T22:13:20Z" as "01")"},
+      {"+023-11-14T22:13:20Z", R"(cannot parse "+023-11-14T22:13:20Z" as "2006")"},
+      {"2023-11-14T123:13:20Z", R"(cannot parse "3:13:20Z" as ":")"},
+      {"2023-11-14T22:13:20Zjunk", R"(: extra text: "junk")"},
+      {"2023-13-14T22:13:20Z", ": month out of range"},
+      {"2023-00-14T22:13:20Z", ": month out of range"},
+      {"2023-02-29T00:00:00Z", ": day out of range"},
+      {"1900-02-29T00:00:00Z", ": day out of range"},
+      {"2023-04-31T00:00:00Z", ": day out of range"},
+      {"2023-11-14T24:00:00Z", ": hour out of range"},
+      {"2023-11-14T22:60:00Z", ": minute out of range"},
+      {"2016-12-31T23:59:60Z", ": second out of range"},
+      {"2023-11-14T22:13:20+25:00", ": time zone offset hour out of range"},
+      {"2023-11-14T22:13:20+01:61", ": time zone offset minute out of range"}};
+  for (const auto& c : bad) {
+    INFO(c.in);
+    auto r = ParseRFC3339(c.in);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kInvalidArgument);
+    CHECK(r.status().message().rfind("parsing time \"" + std::string(c.in) + "\"", 0) == 0);
+    CHECK(r.status().message().find(c.want) != std::string::npos);
+  }
+  CHECK(ParseRFC3339("2023-13-14T22:13:20Z").status().message() ==
+        R"(parsing time "2023-13-14T22:13:20Z": month out of range)");
+  CHECK(ParseRFC3339("2023-11-14 22:13:20Z").status().message() ==
+        R"(parsing time "2023-11-14 22:13:20Z" as "2006-01-02T15:04:05.999999999Z07:00": cannot parse " 22:13:20Z" as "T")");
+}
+
+// Push timestamps are stored: a year-9999 time must be refused, not clamped to 2262 (or wrapped).
+TEST_CASE("ParseRFC3339InRange refuses instants beyond int64 nanoseconds, ParseRFC3339 saturates them") {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  struct Case { const char* in; bool fits; int64_t saturated; } cases[] = {
+      {"2262-04-11T23:47:16.854775807Z", true, kMax},
+      {"2262-04-11T23:47:16.854775808Z", false, kMax},
+      {"2262-04-12T01:47:16+02:00", true, 9223372036 * kS},
+      {"2300-01-01T00:00:00Z", false, kMax},
+      {"9999-12-31T23:59:59.999999999Z", false, kMax},
+      {"1677-09-21T00:12:43.145224192Z", true, kMin},
+      {"1677-09-21T00:12:43.145224191Z", false, kMin},
+      {"1600-01-01T00:00:00Z", false, kMin},
+      {"0000-01-01T00:00:00Z", false, kMin}};
+  for (const auto& c : cases) {
+    INFO(c.in);
+    auto sat = ParseRFC3339(c.in);
+    REQUIRE(sat.ok());
+    CHECK(*sat == c.saturated);
+    auto strict = ParseRFC3339InRange(c.in);
+    CHECK(strict.ok() == c.fits);
+    if (c.fits) CHECK(*strict == *sat);
+    else CHECK(strict.status().message().find("out of range: timestamps must lie between 1677-09-21T00:12:43.145224192Z"
+                                              " and 2262-04-11T23:47:16.854775807Z") != std::string::npos);
+  }
+  CHECK(FormatRFC3339Nano(kMax) == "2262-04-11T23:47:16.854775807Z");
+  CHECK(FormatRFC3339Nano(kMin) == "1677-09-21T00:12:43.145224192Z");
+  CHECK_FALSE(ParseRFC3339InRange("2023-11-14T22:13:20").ok());   // syntax errors still win
+}
+
+TEST_CASE("FormatRFC3339 and FormatGoTime print Go's UTC layouts") {
+  CHECK(FormatRFC3339(0) == "1970-01-01T00:00:00Z");
+  CHECK(FormatRFC3339(1700000000999999999) == "2023-11-14T22:13:20Z");   // fraction truncated
+  CHECK(FormatRFC3339(-1) == "1969-12-31T23:59:59Z");
+  CHECK(FormatGoTime(1700000000000000000) == "2023-11-14 22:13:20 +0000 UTC");
+  CHECK(FormatGoTime(1700000000120000000) == "2023-11-14 22:13:20.12 +0000 UTC");
+  CHECK(FormatGoTime(1) == "1970-01-01 00:00:00.000000001 +0000 UTC");
+}
+
 TEST_CASE("ParseByteSize follows go-humanize ParseBytes") {
   struct Case { const char* in; int64_t want; } cases[] = {
       {"12MB", 12000000},  {"15MB", 15000000}, {"1MiB", 1 << 20}, {"256KB", 256000},

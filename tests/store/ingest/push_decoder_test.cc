@@ -2,6 +2,8 @@
 // stream merging, and the error text for each kind of bad body.
 #include <catch.hpp>
 
+#include <cstdint>
+
 #include "store/ingest/push_decoder.h"
 #include "tests/store/ingest/test_bodies.h"
 
@@ -82,6 +84,43 @@ TEST_CASE("legacy JSON on /api/prom/push") {
   REQUIRE((*r)[0].entries.size() == 2);
   CHECK((*r)[0].entries[0].ts_ns == 1704164645123456789);
   CHECK((*r)[0].entries[1].ts_ns == 1704164645000000000);
+}
+
+// Legacy `ts` is read with Go's time.Parse(RFC3339Nano) rules (common/time_util), and an instant
+// that int64 nanoseconds cannot hold is refused rather than clamped or wrapped into another year.
+TEST_CASE("legacy JSON ts: Go's RFC3339Nano grammar, out-of-range years refused") {
+  auto decode = [](const std::string& ts) {
+    PushBodyInfo info = Json();
+    info.legacy = true;
+    return DecodePushBody(R"({"streams":[{"labels":"{foo=\"bar\"}","entries":[{"ts":")" + ts +
+                              R"(","line":"x"}]}]})",
+                          info);
+  };
+  struct Good { const char* ts; int64_t ns; } good[] = {
+      {"2024-01-02T03:04:05,5Z", 1704164645500000000},
+      {"2024-01-02T3:04:05Z", 1704164645000000000},
+      {"2024-01-02T03:04:05.1234567891Z", 1704164645123456789},
+      {"2262-04-11T23:47:16.854775807Z", INT64_MAX}};
+  for (const auto& c : good) {
+    INFO(c.ts);
+    auto r = decode(c.ts);
+    REQUIRE(r.ok());
+    CHECK((*r)[0].entries[0].ts_ns == c.ns);
+  }
+  struct Bad { const char* ts; const char* msg; } bad[] = {
+      {"2300-01-01T00:00:00Z", "out of range: timestamps must lie between"},
+      {"9999-12-31T23:59:59.999999999Z", "out of range: timestamps must lie between"},
+      {"1600-01-01T00:00:00Z", "out of range: timestamps must lie between"},
+      {"2024-01-02t03:04:05Z", "cannot parse \"t03:04:05Z\" as \"T\""},
+      {"2024-02-30T03:04:05Z", "day out of range"}};
+  for (const auto& c : bad) {
+    INFO(c.ts);
+    auto r = decode(c.ts);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kInvalidArgument);
+    CHECK(r.status().message().rfind("parsing time \"" + std::string(c.ts) + "\"", 0) == 0);
+    CHECK(r.status().message().find(c.msg) != std::string::npos);
+  }
 }
 
 TEST_CASE("Content-Encoding gzip and deflate are unwrapped - snappy ignored - others rejected") {

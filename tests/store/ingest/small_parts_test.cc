@@ -1,32 +1,12 @@
-// Time text, tenant resolution, grouped errors and byte-size formatting.
+// Tenant resolution, grouped errors and byte-size formatting.
 #include <catch.hpp>
 
 #include "store/ingest/grouped_errors.h"
 #include "store/ingest/tenant.h"
-#include "store/ingest/time_text.h"
 #include "store/ingest/validation_messages.h"
 
 using namespace skald;
 using namespace skald::ingest;
-
-TEST_CASE("Go time text") {
-  CHECK(FormatRFC3339(0) == "1970-01-01T00:00:00Z");
-  CHECK(FormatRFC3339(1700000000999999999) == "2023-11-14T22:13:20Z");
-  CHECK(FormatRFC3339(-1) == "1969-12-31T23:59:59Z");
-  CHECK(FormatGoTime(1700000000000000000) == "2023-11-14 22:13:20 +0000 UTC");
-  CHECK(FormatGoTime(1700000000120000000) == "2023-11-14 22:13:20.12 +0000 UTC");
-  CHECK(FormatGoTime(1) == "1970-01-01 00:00:00.000000001 +0000 UTC");
-  struct Case { const char* in; int64_t ns; };
-  for (auto c : {Case{"2023-11-14T22:13:20Z", 1700000000000000000}, Case{"2023-11-14T22:13:20.5Z", 1700000000500000000},
-                 Case{"2023-11-15T00:13:20+02:00", 1700000000000000000}, Case{"1970-01-01T00:00:00.000000001Z", 1}}) {
-    auto r = ParseRFC3339Nano(c.in);
-    REQUIRE(r.ok());
-    CHECK(*r == c.ns);
-  }
-  for (const char* bad : {"", "2023-11-14", "2023-11-14T22:13:20", "2023-13-14T22:13:20Z", "2023-11-14T22:13:20.Z",
-                          "2023-11-14T22:13:20Zjunk"})
-    CHECK_FALSE(ParseRFC3339Nano(bad).ok());
-}
 
 TEST_CASE("push tenant resolution") {
   CHECK(*ResolvePushTenant(false, "") == "fake");
