@@ -80,12 +80,16 @@ Result<CompactorRunStats> Compactor::RunOnce() {
 void Compactor::Start() {
   if (loop_.joinable()) return;
   auto period = std::chrono::nanoseconds(std::max<int64_t>(o_.cfg.compaction_interval_ns, 10000000));
+  // As Loki: the first pass runs at once (on this thread, so start-up and readiness do not wait
+  // for it) and expired data already on disk goes without waiting a whole interval.
   loop_ = std::thread([this, period] {
     std::unique_lock<std::mutex> lk(loop_mu_);
-    while (!loop_cv_.wait_for(lk, period, [this] { return stop_; })) {
+    std::chrono::nanoseconds wait{0};
+    while (!loop_cv_.wait_for(lk, wait, [this] { return stop_; })) {
       lk.unlock();
       (void)RunOnce();
       lk.lock();
+      wait = period;
     }
   });
 }
@@ -135,16 +139,29 @@ Status Compactor::Swap(std::vector<std::unique_ptr<SegmentWriter>>& writers, con
 }
 
 Status Compactor::ProcessDeletes(int64_t now, CompactorRunStats* s) {
-  if (o_.deletes == nullptr || o_.deletes->empty()) return Status::Ok();
+  if (o_.deletes == nullptr || o_.deletes->empty()) {
+    CompactorMetrics::Get().delete_requests_filter_only.Set(0);
+    return Status::Ok();
+  }
   auto due = o_.deletes->Due(now, o_.cfg.delete_request_cancel_period_ns);
   if (!due.ok()) return due.status();
+  auto policy = o_.policy ? o_.policy() : nullptr;
   for (const auto& r : *due) {
+    // As Loki: lines leave the disk only in filter-and-delete mode; other requests stay "received"
+    // (filter-only keeps filtering them at query time) until the tenant's mode changes.
+    if (policy != nullptr && policy->DeletionModeFor(r.tenant) != retention::DeletionMode::kFilterAndDelete) {
+      s->requests_filter_only++;
+      continue;
+    }
     SKALD_RETURN_IF_ERROR(ProcessDelete(r, s));
     SKALD_RETURN_IF_ERROR(o_.deletes->MarkProcessed(r.id));
     s->requests_processed++;
     CompactorMetrics::Get().delete_requests.Inc();
     SKALD_LOG(info, "delete request processed", {{"request_id", r.id}, {"tenant", r.tenant}, {"query", r.query}});
   }
+  CompactorMetrics::Get().delete_requests_filter_only.Set(static_cast<double>(s->requests_filter_only));
+  if (s->requests_filter_only > 0)
+    SKALD_LOG(debug, "delete requests kept on disk by deletion_mode", {{"requests", s->requests_filter_only}});
   return Status::Ok();
 }
 

@@ -1,6 +1,6 @@
-// Compactor: every compaction_interval, marks expired chunks (retention), removes lines of due
-// delete requests, rewrites sealed days with dead bytes or many small chunks, and sweeps chunk
-// files that stayed dead for retention_delete_delay. Loki's mark-then-sweep, on local files.
+// Compactor: at start-up and every compaction_interval, marks expired chunks (retention), removes
+// lines of due delete requests, rewrites sealed days with dead bytes or many small chunks, and sweeps
+// chunk files that stayed dead for retention_delete_delay. Loki's mark-then-sweep, on local files.
 #pragma once
 
 #include <condition_variable>
@@ -45,6 +45,7 @@ struct CompactorOptions {
 
 struct CompactorRunStats {
   int64_t expired_chunks = 0, requests_processed = 0, deleted_lines = 0;
+  int64_t requests_filter_only = 0;                // due but kept: deletion_mode is not filter-and-delete
   int64_t days_compacted = 0, chunks_rewritten = 0;
   int64_t files_marked = 0, files_deleted = 0, bytes_reclaimed = 0;
 };
@@ -56,7 +57,8 @@ class Compactor {
 
   // One full pass (retention mark + deletes only with cfg.retention_enabled). Serialized.
   Result<CompactorRunStats> RunOnce();
-  // Runs RunOnce every cfg.compaction_interval on a background thread.
+  // Runs RunOnce on a background thread: once right away (Loki's start-up pass), then every
+  // cfg.compaction_interval. Returns at once.
   void Start();
   void Stop();
 

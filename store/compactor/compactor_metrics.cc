@@ -10,6 +10,9 @@ CompactorMetrics& CompactorMetrics::Get() {
         r.NewCounterVec("skald_compactor_runs_total", "Compactor passes, by result.", {"result"}),
         r.NewCounter("skald_compactor_expired_chunks_total", "Chunks removed from the index by retention."),
         r.NewCounter("skald_compactor_delete_requests_processed_total", "Delete requests applied to chunks."),
+        r.NewGauge("skald_compactor_delete_requests_filter_only",
+                   "Due delete requests left on disk because their tenant's deletion_mode is not "
+                   "filter-and-delete (queries still filter them unless disabled)."),
         r.NewCounter("skald_compactor_deleted_lines_total", "Lines physically removed by delete requests."),
         r.NewCounter("skald_compactor_days_compacted_total", "Tenant-days rewritten by compaction."),
         r.NewCounter("skald_compactor_chunks_rewritten_total", "Chunks written by compaction and deletion."),

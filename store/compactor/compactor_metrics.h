@@ -9,6 +9,7 @@ struct CompactorMetrics {
   metrics::CounterVec& runs;               // {result}
   metrics::Counter& expired_chunks;
   metrics::Counter& delete_requests;
+  metrics::Gauge& delete_requests_filter_only;   // due, kept by deletion_mode (never removed from disk)
   metrics::Counter& deleted_lines;
   metrics::Counter& days_compacted;
   metrics::Counter& chunks_rewritten;

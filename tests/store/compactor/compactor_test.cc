@@ -3,14 +3,17 @@
 // scattered files are rewritten into one file with every live line kept.
 #include <catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "common/metrics.h"
 #include "store/compactor/compactor.h"
 #include "tests/store/head/head_test_util.h"
+#include "tests/test_support.h"
 
 using namespace skald;
 using skald::testing::Pairs;
@@ -132,6 +135,35 @@ TEST_CASE("retention marks expired chunks, sweeps their files after the delay, d
   CHECK(testing::Read(*f.ing, "fake", app, Direction::kForward) == Lines(kNow - kDay, 5, "new"));
 }
 
+// Loki runs a compaction pass at start-up: a store restarted with expired data on disk must not
+// keep it for another compaction_interval (10m by default here, far beyond this test's patience).
+TEST_CASE("Start runs the first pass at once: expired data on disk is marked and swept") {
+  Fixture f(0);
+  f.policy = std::make_shared<const retention::RetentionPolicy>(30 * kDay, std::vector<retention::StreamRule>{},
+                                                                std::vector<retention::StreamRule>{},
+                                                                std::map<std::string, retention::TenantRetention>{});
+  LabelSet app = L(R"({app="a"})");
+  REQUIRE(testing::PushOne(*f.ing, "fake", app, Lines(kNow - 40 * kDay, 5, "expired")).ok());
+  REQUIRE(f.ing->FlushAll().ok());
+  REQUIRE(testing::PushOne(*f.ing, "fake", app, Lines(kNow - kDay, 5, "kept")).ok());
+  REQUIRE(f.ing->FlushAll().ok());
+  std::string old_file;
+  for (auto& e : std::filesystem::recursive_directory_iterator(f.dir / "data/chunks"))
+    if (e.is_regular_file() && e.path().parent_path().filename() == compactor::UtcDay(kNow - 40 * kDay)) old_file = e.path();
+  REQUIRE_FALSE(old_file.empty());
+  REQUIRE(f.Rows() == 2);
+
+  const auto started = std::chrono::steady_clock::now();
+  f.comp->Start();
+  const auto returned = std::chrono::steady_clock::now();
+  const bool swept = skald::test_support::WaitFor([&] { return !std::filesystem::exists(old_file); });
+  f.comp->Stop();
+  CHECK(returned - started < std::chrono::seconds(1));   // the pass runs on the compactor's thread
+  CHECK(swept);
+  CHECK(f.Rows() == 1);
+  CHECK(testing::Read(*f.ing, "fake", app, Direction::kForward) == Lines(kNow - kDay, 5, "kept"));
+}
+
 TEST_CASE("delete requests: processed after the cancel period, lines removed from disk, files bounded") {
   Fixture f(0);
   LabelSet a = L(R"({app="a"})"), b = L(R"({app="b"})");
@@ -165,6 +197,50 @@ TEST_CASE("delete requests: processed after the cancel period, lines removed fro
   f.ing.reset();
   f.Open();
   CHECK(f.All() == after);
+}
+
+// Loki's deletion_mode: only filter-and-delete removes lines from disk; filter-only (and disabled)
+// requests stay "received" however long they are due, until the tenant's mode changes.
+TEST_CASE("deletion_mode: due requests are applied to disk only in filter-and-delete mode") {
+  Fixture f(0);
+  LabelSet a = L(R"({app="a"})");
+  const int64_t day = kNow - 3 * kDay;
+  Pairs lines;
+  for (int i = 0; i < 10; ++i) lines.emplace_back(day + i * 1000, i % 2 ? "secret " + std::to_string(i) : "kept");
+  REQUIRE(testing::PushOne(*f.ing, "fake", a, lines).ok());
+  REQUIRE(f.ing->FlushAll().ok());
+  const auto before = f.All();
+  REQUIRE(f.deletes->Add("fake", R"({app="a"} |= "secret")", day, day + kHour, kNow).ok());
+  f.clock += kDay + 1;   // past the cancel period: due
+  using retention::DeletionMode;
+  auto policy = [](DeletionMode global, std::optional<DeletionMode> tenant) {
+    std::map<std::string, retention::TenantRetention> t;
+    t["fake"].deletion_mode = tenant;
+    return std::make_shared<const retention::RetentionPolicy>(0, std::vector<retention::StreamRule>{},
+                                                              std::vector<retention::StreamRule>{}, t, global);
+  };
+  struct Case { DeletionMode global; std::optional<DeletionMode> tenant; } kept[] = {
+      {DeletionMode::kFilterOnly, std::nullopt}, {DeletionMode::kDisabled, std::nullopt},
+      {DeletionMode::kFilterAndDelete, DeletionMode::kFilterOnly}};
+  for (const auto& c : kept) {
+    INFO("global " << retention::DeletionModeName(c.global));
+    f.policy = policy(c.global, c.tenant);
+    auto s = f.Run();
+    CHECK(s.requests_processed == 0);
+    CHECK(s.requests_filter_only == 1);
+    CHECK(f.deletes->List("fake")->at(0).status == "received");
+    CHECK(f.All() == before);                                    // read from the chunks: still on disk
+    CHECK(metrics::Registry::Default().Expose().find("skald_compactor_delete_requests_filter_only 1") != std::string::npos);
+  }
+  f.policy = policy(DeletionMode::kFilterOnly, DeletionMode::kFilterAndDelete);   // the tenant's override wins
+  auto s = f.Run();
+  CHECK(s.requests_processed == 1);
+  CHECK(s.deleted_lines == 5);
+  CHECK(f.deletes->List("fake")->at(0).status == "processed");
+  Pairs want;
+  for (const auto& p : lines)
+    if (p.second == "kept") want.push_back(p);
+  CHECK(f.All()[a.ToString()] == want);
 }
 
 TEST_CASE("compaction merges small chunks of sealed days, keeps every line, leaves today alone") {
