@@ -27,6 +27,7 @@ Status StoreApp::StartRetention() {
     if (!dr.ok()) return dr.status().Annotate("compactor.working_directory");
     delete_requests_ = std::move(*dr);
     dd.requests = delete_requests_.get();
+    dd.mode = [p = retention_policy_.get()](const std::string& t) { return p->Get()->DeletionModeFor(t); };
     retention::RetentionReaderOptions ro;
     ro.inner = ing;
     ro.policy = [p = retention_policy_.get()] { return p->Get(); };

@@ -4,6 +4,7 @@
 
 #include "common/config_yaml.h"
 #include "common/logger.h"
+#include "store/retention/deletion_mode.h"
 #include "store/store_config_loader.h"
 
 namespace skald {
@@ -78,6 +79,10 @@ Schema LimitsKeys(LimitsConfig* l) {
                      l->retention_stream.emplace_back();
                      return RetentionStreamKeys(&l->retention_stream.back());
                    }),
+      Value("deletion_mode", [l](const YAML::Node& n) -> Status {
+        SKALD_RETURN_IF_ERROR(BindString(&l->deletion_mode)(n));
+        return retention::ParseDeletionMode(l->deletion_mode).status();
+      }),
       Value("allow_structured_metadata", BindBool(&l->allow_structured_metadata)),
       Value("max_structured_metadata_size", BindBytes(&l->max_structured_metadata_size)),
       Value("max_structured_metadata_entries_count",
@@ -110,7 +115,7 @@ Schema LimitsKeys(LimitsConfig* l) {
                "ruler_remote_write_queue_batch_send_deadline", "ruler_remote_write_queue_min_backoff",
                "ruler_remote_write_queue_max_backoff", "ruler_remote_write_queue_retry_on_ratelimit",
                "ruler_remote_write_sigv4_config", "ruler_remote_evaluation_timeout",
-               "ruler_remote_evaluation_max_response_size", "deletion_mode",
+               "ruler_remote_evaluation_max_response_size",
                "per_tenant_override_config", "per_tenant_override_period", "shard_streams",
                "blocked_queries", "required_labels", "minimum_labels_number",
                "index_gateway_shard_size", "otlp_config", "max_global_streams_per_user_ratio",

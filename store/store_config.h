@@ -49,6 +49,7 @@ struct LimitsConfig {
   int64_t query_timeout_ns = 60LL * 1000000000LL;
   int64_t retention_period_ns = 0;                 // 0 = keep forever (744h in Loki when enabled)
   std::vector<RetentionStreamRule> retention_stream;
+  std::string deletion_mode = "filter-and-delete"; // disabled | filter-only | filter-and-delete
   bool allow_structured_metadata = true;
   int64_t max_structured_metadata_size = 64 * 1024;
   int max_structured_metadata_entries_count = 128;

@@ -60,6 +60,7 @@ void EmitLimits(YAML::Emitter& e, const LimitsConfig& l) {
     e << YAML::Key << "period" << YAML::Value << FormatPromDuration(r.period_ns) << YAML::EndMap;
   }
   e << YAML::EndSeq;
+  e << YAML::Key << "deletion_mode" << YAML::Value << l.deletion_mode;
   e << YAML::Key << "allow_structured_metadata" << YAML::Value << l.allow_structured_metadata;
   e << YAML::Key << "max_structured_metadata_size" << YAML::Value << l.max_structured_metadata_size;
   e << YAML::Key << "max_structured_metadata_entries_count" << YAML::Value

@@ -118,6 +118,8 @@ void RegisterDeleteRoutes(httplib::Server& server, DeleteDeps deps) {
     auto tenant = ReadTenant(req, deps.auth_enabled);
     if (!tenant.ok()) return WriteError(res, tenant.status());
     if (tenant->find('|') != std::string::npos) return Text(res, 400, "multiple org IDs present");
+    if (deps.mode && deps.mode(*tenant) == retention::DeletionMode::kDisabled)
+      return Text(res, 403, std::string(retention::kDeletionNotAvailable));
     if (req.method == "GET") return List(deps, *tenant, res);
     if (req.method == "DELETE") return Cancel(deps, *tenant, req, res);
     Create(deps, *tenant, req, res);

@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "store/retention/delete_requests.h"
+#include "store/retention/deletion_mode.h"
 
 namespace skald::api {
 
@@ -16,6 +18,9 @@ struct DeleteDeps {
   bool auth_enabled = true;
   int64_t cancel_period_ns = 24LL * 3600 * 1000000000LL;
   std::function<int64_t()> now_ns;                  // null = system clock
+  // The tenant's deletion_mode (limits_config / runtime overrides); null = filter-and-delete.
+  // kDisabled answers every delete route with Loki's 403 "deletion is not available for this tenant".
+  std::function<retention::DeletionMode(const std::string& tenant)> mode;
 };
 
 void RegisterDeleteRoutes(httplib::Server& server, DeleteDeps deps);

@@ -37,6 +37,9 @@ Result<std::unique_ptr<PolicySource>> PolicySource::Open(const StoreConfig& cfg)
                               cfg.config_file + ": limits_config.retention_stream");
   if (!g.ok()) return g.status();
   s->global_rules_ = std::move(*g);
+  auto mode = ParseDeletionMode(cfg.limits.deletion_mode);
+  if (!mode.ok()) return mode.status().Annotate(cfg.config_file + ": limits_config.deletion_mode");
+  s->deletion_mode_ = *mode;
   if (!cfg.compactor.retention_rules_file.empty()) {
     auto f = LoadRetentionRulesFile(cfg.compactor.retention_rules_file);
     if (!f.ok()) return f.status();
@@ -62,7 +65,7 @@ Status PolicySource::Build(const std::string& runtime_text) {
     tenants = std::move(*t);
   }
   auto p = std::make_shared<const RetentionPolicy>(limits_.retention_period_ns, global_rules_, file_rules_,
-                                                   std::move(tenants));
+                                                   std::move(tenants), deletion_mode_);
   std::lock_guard<std::mutex> lk(mu_);
   policy_ = std::move(p);
   last_text_ = runtime_text;

@@ -1,5 +1,6 @@
-// PolicySource: the current RetentionPolicy, built from limits_config, the rules file and the
-// runtime_config.file overrides, and rebuilt when the runtime file changes (polled, no restart).
+// PolicySource: the current RetentionPolicy (periods and deletion modes), built from limits_config,
+// the rules file and the runtime_config.file overrides, and rebuilt when the runtime file changes
+// (polled, no restart).
 #pragma once
 
 #include <condition_variable>
@@ -39,6 +40,7 @@ class PolicySource {
   LimitsConfig limits_;
   std::string runtime_file_;
   std::vector<StreamRule> global_rules_, file_rules_;
+  DeletionMode deletion_mode_ = DeletionMode::kFilterAndDelete;   // limits_config.deletion_mode
   mutable std::mutex mu_;
   std::shared_ptr<const RetentionPolicy> policy_;
   std::string last_text_;

@@ -102,6 +102,11 @@ Result<TenantRetention> TenantBlock(const std::string& name, const YAML::Node& b
     if (!rs.ok()) return rs.status();
     t.streams = std::move(*rs);
   }
+  if (const YAML::Node m = block["deletion_mode"]; m && !m.IsNull()) {   // empty: inherit
+    auto mode = ParseDeletionMode(m.IsScalar() ? m.Scalar() : std::string());
+    if (!mode.ok()) return Status::Invalid(Where(name, m) + ": deletion_mode: " + mode.status().message());
+    t.deletion_mode = *mode;
+  }
   return t;
 }
 

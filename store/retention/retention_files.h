@@ -16,8 +16,9 @@ namespace skald::retention {
 Result<std::vector<StreamRule>> ParseRetentionRules(const std::string& name, const std::string& text);
 Result<std::vector<StreamRule>> LoadRetentionRulesFile(const std::string& path);
 
-// `overrides: {<tenant>: {retention_period, retention_stream}}`; other per-tenant limits and other
-// top-level keys are left to their owners. An empty or missing `overrides` gives an empty map.
+// `overrides: {<tenant>: {retention_period, retention_stream, deletion_mode}}`; other per-tenant
+// limits and other top-level keys are left to their owners. An empty or missing `overrides` gives
+// an empty map.
 Result<std::map<std::string, TenantRetention>> ParseRuntimeOverrides(const std::string& name,
                                                                      const std::string& text);
 

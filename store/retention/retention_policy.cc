@@ -9,11 +9,12 @@ namespace skald::retention {
 
 RetentionPolicy::RetentionPolicy(int64_t global_period_ns, std::vector<StreamRule> global_streams,
                                  std::vector<StreamRule> file_rules,
-                                 std::map<std::string, TenantRetention> tenants)
+                                 std::map<std::string, TenantRetention> tenants, DeletionMode deletion_mode)
     : global_period_ns_(global_period_ns),
       global_streams_(std::move(global_streams)),
       file_rules_(std::move(file_rules)),
-      tenants_(std::move(tenants)) {}
+      tenants_(std::move(tenants)),
+      deletion_mode_(deletion_mode) {}
 
 const StreamRule* PickRule(const std::vector<StreamRule>& rules, const LabelSet& labels) {
   const StreamRule* best = nullptr;
@@ -58,6 +59,12 @@ bool RetentionPolicy::KeepsEverything() const {
     if (t.streams.has_value() && !none(*t.streams)) return false;
   }
   return true;
+}
+
+DeletionMode RetentionPolicy::DeletionModeFor(const std::string& tenant) const {
+  auto t = tenants_.find(tenant);
+  if (t != tenants_.end() && t->second.deletion_mode.has_value()) return *t->second.deletion_mode;
+  return deletion_mode_;
 }
 
 Status CheckRulePeriod(int64_t period_ns) {

@@ -11,6 +11,7 @@
 #include "common/labels.h"
 #include "common/matcher.h"
 #include "common/status.h"
+#include "store/retention/deletion_mode.h"
 #include "store/store_config.h"
 
 namespace skald::retention {
@@ -26,6 +27,7 @@ struct StreamRule {
 struct TenantRetention {
   std::optional<int64_t> period_ns;
   std::optional<std::vector<StreamRule>> streams;
+  std::optional<DeletionMode> deletion_mode;
 };
 
 // Immutable once built; share it through std::shared_ptr<const RetentionPolicy>.
@@ -33,7 +35,8 @@ class RetentionPolicy {
  public:
   RetentionPolicy() = default;
   RetentionPolicy(int64_t global_period_ns, std::vector<StreamRule> global_streams,
-                  std::vector<StreamRule> file_rules, std::map<std::string, TenantRetention> tenants);
+                  std::vector<StreamRule> file_rules, std::map<std::string, TenantRetention> tenants,
+                  DeletionMode deletion_mode = DeletionMode::kFilterAndDelete);
 
   // Period for a stream; 0 = keep forever (Loki: a zero period disables retention). Order:
   // 1. tenant retention_stream (highest priority; equal priority → shortest period),
@@ -44,6 +47,8 @@ class RetentionPolicy {
   int64_t CutoffFor(const std::string& tenant, const LabelSet& labels, int64_t now_ns) const;
   // True when no rule can expire anything (every period is 0).
   bool KeepsEverything() const;
+  // The tenant's deletion_mode override, else limits_config.deletion_mode.
+  DeletionMode DeletionModeFor(const std::string& tenant) const;
 
   const std::map<std::string, TenantRetention>& tenants() const { return tenants_; }
 
@@ -51,6 +56,7 @@ class RetentionPolicy {
   int64_t global_period_ns_ = 0;
   std::vector<StreamRule> global_streams_, file_rules_;
   std::map<std::string, TenantRetention> tenants_;
+  DeletionMode deletion_mode_ = DeletionMode::kFilterAndDelete;
 };
 
 // Picks among matching rules: highest priority, then shortest period (Loki's expiration checker).

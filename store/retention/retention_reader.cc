@@ -41,6 +41,11 @@ class FilterIterator : public EntryIterator {
 
 constexpr int64_t kExactSummaryEntries = 4096;
 
+// Loki filters a tenant's delete requests at query time unless its deletion_mode is disabled.
+bool FiltersDeletes(const std::shared_ptr<const RetentionPolicy>& p, const std::string& tenant) {
+  return p == nullptr || p->DeletionModeFor(tenant) != DeletionMode::kDisabled;
+}
+
 }  // namespace
 
 RetentionReader::RetentionReader(RetentionReaderOptions o) : o_(std::move(o)) {}
@@ -62,7 +67,8 @@ RetentionReader::View RetentionReader::ViewFor(const std::string& tenant, const 
   View v;
   auto p = o_.policy ? o_.policy() : nullptr;
   if (p != nullptr) v.cutoff = p->CutoffFor(tenant, labels, Now());
-  if (o_.deletes != nullptr && !o_.deletes->empty()) v.deletes = o_.deletes->Active(tenant);
+  if (o_.deletes != nullptr && !o_.deletes->empty() && FiltersDeletes(p, tenant))
+    v.deletes = o_.deletes->Active(tenant);
   return v;
 }
 
@@ -216,8 +222,9 @@ Result<IndexStats> RetentionReader::Stats(const std::string& tenant, const Match
 std::shared_ptr<void> RetentionReader::Subscribe(const std::string& tenant, TailFn fn) {
   DeleteRequests* dr = o_.deletes;
   if (dr == nullptr) return o_.inner->Subscribe(tenant, std::move(fn));
-  return o_.inner->Subscribe(tenant, [dr, tenant, fn = std::move(fn)](const LabelSet& ls, const LogEntry& e) {
-    if (!dr->empty()) {
+  return o_.inner->Subscribe(tenant, [dr, policy = o_.policy, tenant, fn = std::move(fn)](const LabelSet& ls,
+                                                                                        const LogEntry& e) {
+    if (!dr->empty() && FiltersDeletes(policy ? policy() : nullptr, tenant)) {
       auto active = dr->Active(tenant);
       LineDeleter d(*active, ls);
       if (!d.empty() && d.Deleted(e.ts_ns, e.line, &e.metadata)) return;

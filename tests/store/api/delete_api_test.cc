@@ -1,10 +1,13 @@
 // The log deletion API over a real socket: create (validation messages, 204 + request id), list
-// (Loki's JSON shape), cancel (204, 404 unknown, 400 past the cancel period), disabled, tenants.
+// (Loki's JSON shape), cancel (204, 404 unknown, 400 past the cancel period), disabled, tenants,
+// and deletion_mode: a disabled tenant gets Loki's 403 on every route.
 #include <catch.hpp>
 #include <httplib.h>
 
 #include <filesystem>
+#include <functional>
 #include <limits>
+#include <map>
 #include <thread>
 
 #include "store/api/delete_handlers.h"
@@ -24,7 +27,8 @@ struct Rig {
   int port = 0;
   int64_t now = kNow;
 
-  explicit Rig(bool enabled, bool auth = true) {
+  using ModeFn = std::function<retention::DeletionMode(const std::string&)>;
+  explicit Rig(bool enabled, bool auth = true, ModeFn mode = nullptr) {
     std::filesystem::create_directories(dir);
     api::DeleteDeps d;
     if (enabled) {
@@ -34,6 +38,7 @@ struct Rig {
       d.requests = reqs.get();
     }
     d.auth_enabled = auth;
+    d.mode = std::move(mode);
     d.cancel_period_ns = 3600 * kSec;
     d.now_ns = [this] { return now; };
     api::RegisterDeleteRoutes(server, d);
@@ -129,4 +134,31 @@ TEST_CASE("delete API: disabled without retention") {
   REQUIRE(res);
   CHECK(res->status == 400);
   CHECK(res->body == "Retention is not enabled");
+}
+
+TEST_CASE("delete API: deletion_mode disabled answers 403 on every route, for that tenant only") {
+  using retention::DeletionMode;
+  const std::map<std::string, DeletionMode> modes = {{"off", DeletionMode::kDisabled},
+                                                     {"filter", DeletionMode::kFilterOnly}};
+  Rig rig(true, true, [&modes](const std::string& t) {
+    auto it = modes.find(t);
+    return it == modes.end() ? DeletionMode::kFilterAndDelete : it->second;
+  });
+  const std::string create = "query=%7Ba%3D%22b%22%7D&start=1699990000";
+  for (const char* method : {"POST", "PUT", "GET", "DELETE"}) {
+    INFO(method);
+    auto res = rig.Call(method, std::string(method) == "DELETE" ? "request_id=00000001" : create, "off");
+    REQUIRE(res);
+    CHECK(res->status == 403);
+    CHECK(res->body == "deletion is not available for this tenant");
+  }
+  CHECK(rig.reqs->List("off")->empty());
+  CHECK(rig.Call("POST", create, "")->status == 401);          // the tenant is resolved first
+  for (const char* tenant : {"filter", "t1"}) {                 // filter-only and the default accept
+    INFO(tenant);
+    auto res = rig.Call("POST", create, tenant);
+    REQUIRE(res);
+    CHECK(res->status == 204);
+    CHECK(rig.Call("GET", "", tenant)->body.find("\"status\":\"received\"") != std::string::npos);
+  }
 }

@@ -116,7 +116,7 @@ TEST_CASE("runtime overrides: retention_stream entries missing a key are errors,
   }
 }
 
-TEST_CASE("runtime overrides reload on change without restart; a bad edit keeps the old policy") {
+TEST_CASE("runtime overrides reload on change without restart, a bad edit keeps the old policy") {
   testing::TempDir dir;
   std::string rt = dir / "runtime.yaml";
   Write(rt, "overrides:\n  t1:\n    retention_period: 7d\n");

@@ -67,7 +67,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("31-day-old data disappears under 30d; 89-day-old postgres data stays under 90d") {
+TEST_CASE("31-day-old data disappears under 30d, 89-day-old postgres data stays under 90d") {
   Fixture f;
   LabelSet graf = L(R"({service="grafana", level="INFO"})"), pg = L(R"({service="postgres", level="INFO"})");
   REQUIRE(testing::PushOne(*f.ing, "fake", graf, {{kNow - 31 * kDay, "old"}, {kNow - kDay, "new"}}).ok());
@@ -120,6 +120,35 @@ TEST_CASE("delete requests hide matching lines at once, in entries and summaries
   REQUIRE(f.deletes->Cancel("fake", r->id, kNow, kDay).ok());
   CHECK(f.Read(a) == lines);
   CHECK_FALSE(f.deletes->Add("fake", R"(sum(rate({a="b"}[1m])))", 0, 1, kNow).ok());
+}
+
+// Loki's query-time filter follows the tenant's deletion_mode: a disabled tenant's requests are not
+// applied (its delete API is closed too); filter-only and filter-and-delete both filter.
+TEST_CASE("deletion_mode: queries filter delete requests unless the tenant's mode is disabled") {
+  Fixture f;
+  LabelSet a = L(R"({service="api"})");
+  Pairs lines = {{kNow - kDay, "keep"}, {kNow - kDay + 1, "secret"}, {kNow - kDay + 2, "keep too"}};
+  REQUIRE(testing::PushOne(*f.ing, "fake", a, lines).ok());
+  REQUIRE(f.ing->FlushAll().ok());
+  REQUIRE(f.deletes->Add("fake", R"({service="api"} |= "secret")", kNow - 2 * kDay, kNow, kNow).ok());
+  auto policy = [](DeletionMode global, std::optional<DeletionMode> tenant) {
+    std::map<std::string, TenantRetention> t;
+    t["fake"].deletion_mode = tenant;
+    return std::make_shared<const RetentionPolicy>(0, std::vector<StreamRule>{}, std::vector<StreamRule>{}, t, global);
+  };
+  const Pairs filtered = {lines[0], lines[2]};
+  struct Case { DeletionMode global; std::optional<DeletionMode> tenant; bool filters; } cases[] = {
+      {DeletionMode::kFilterAndDelete, std::nullopt, true},
+      {DeletionMode::kFilterOnly, std::nullopt, true},
+      {DeletionMode::kDisabled, std::nullopt, false},
+      {DeletionMode::kFilterAndDelete, DeletionMode::kDisabled, false},
+      {DeletionMode::kDisabled, DeletionMode::kFilterOnly, true}};
+  for (const auto& c : cases) {
+    INFO("global " << DeletionModeName(c.global) << ", tenant " << (c.tenant ? DeletionModeName(*c.tenant) : "-"));
+    f.policy = policy(c.global, c.tenant);
+    CHECK(f.Read(a) == (c.filters ? filtered : lines));
+    CHECK(f.Count(a, 0, INT64_MAX) == (c.filters ? 2 : 3));
+  }
 }
 
 #include "store/query/engine.h"
