@@ -10,6 +10,7 @@ Result<Pipeline> Pipeline::Build(const YAML::Node& stages, const std::string& fi
   auto chain = StageChain::Build(stages, ctx);
   if (!chain.ok()) return chain.status();
   p.chain_ = std::move(*chain);
+  p.chain_.PropagateLiveness(KeySet{});  // nothing reads the extracted map after the pipeline
   p.dropped_lines_ = opts.dropped_lines;
   return p;
 }

@@ -1,5 +1,7 @@
 // `json` stage: parses the line (or an extracted `source`) as a JSON object and stores JMESPath
 // results in the extracted map. A non-JSON input leaves the entry untouched unless drop_malformed.
+#include <cctype>
+#include <cstring>
 #include <map>
 
 #include "collector/pipeline/stages/config.h"
@@ -21,8 +23,10 @@ class JsonStage : public Stage {
     }
     // Only an object can unmarshal into Promtail's map: skip the parse for anything else.
     size_t first = input->find_first_not_of(" \t\r\n");
+    const bool object = first != std::string::npos && (*input)[first] == '{';
+    if (object && skippable_ && OutcomeUnread(e, *input)) return;
     simdjson::dom::element root;
-    if (first == std::string::npos || (*input)[first] != '{' || ThreadJsonParser().parse(*input).get(root) != simdjson::SUCCESS ||
+    if (!object || ThreadJsonParser().parse(*input).get(root) != simdjson::SUCCESS ||
         root.type() != simdjson::dom::element_type::OBJECT) {
       SKALD_LOG(debug, "failed to unmarshal log line", {{"component", "stage"}, {"type", "json"}});
       if (drop_malformed_) {
@@ -38,9 +42,47 @@ class JsonStage : public Stage {
     }
   }
 
+  std::optional<KeySet> ReadsExtracted() const override {
+    return source_ ? KeySet{*source_} : KeySet{};
+  }
+  // The parse can be skipped for an input when no later stage could tell the difference: every
+  // key a later stage may read is a plain top-level field absent from the input text (no `"name"`,
+  // no escapes) and absent from the extracted map, so valid JSON would only erase what is not
+  // there and invalid JSON changes nothing (the seed's json stage on a JSON app log line).
+  void SetLiveAfter(const std::optional<KeySet>& live) override {
+    skippable_ = !drop_malformed_;
+    probes_.clear();
+    for (const auto& [name, expr] : texts_) {
+      if (live && !live->count(name)) continue;  // nobody reads it: whatever happens to it is fine
+      if (!IsPlainField(expr)) skippable_ = false;
+      probes_.push_back({name, "\"" + expr + "\""});
+    }
+  }
+
   std::optional<std::string> source_;
   bool drop_malformed_ = false;
   std::vector<std::pair<std::string, JmesPath>> exprs_;
+  std::vector<std::pair<std::string, std::string>> texts_;  // name → expression text
+
+ private:
+  static bool IsPlainField(std::string_view x) {  // a JMESPath unquoted identifier
+    if (x.empty() || !(std::isalpha(static_cast<unsigned char>(x[0])) || x[0] == '_')) return false;
+    for (char c : x)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
+  }
+  bool OutcomeUnread(const Entry& e, std::string_view in) const {
+    if (std::memchr(in.data(), '\\', in.size()) != nullptr) return false;
+    for (const auto& [name, quoted] : probes_)
+      if (::memmem(in.data(), in.size(), quoted.data(), quoted.size()) != nullptr || e.extracted.Get(name) != nullptr)
+        return false;
+    return true;
+  }
+  struct Probe {
+    std::string name, quoted;
+  };
+  bool skippable_ = false;
+  std::vector<Probe> probes_;
 };
 
 }  // namespace
@@ -63,7 +105,7 @@ Result<StagePtr> NewJsonStage(const YAML::Node& cfg, const StageContext& ctx) {
     if (!r.ok()) break;
     auto p = JmesPath::Compile(expr.empty() ? name : expr);
     if (!p.ok()) r.Fail("expressions", "could not compile JMES expression: " + p.status().message());
-    else st->exprs_.emplace_back(name, std::move(*p));
+    else st->exprs_.emplace_back(name, std::move(*p)), st->texts_.emplace_back(name, expr.empty() ? name : expr);
   }
   SKALD_RETURN_IF_ERROR(r.Done());
   return StagePtr(std::move(st));

@@ -22,6 +22,7 @@ class LabelFilterStage : public Stage {
       if (std::find(names_.begin(), names_.end(), l.name) == names_.end()) drop.push_back(l.name);
     for (const auto& n : drop) e.labels.Erase(n);
   }
+  std::optional<KeySet> ReadsExtracted() const override { return KeySet{}; }
 
  private:
   bool allow_;

@@ -25,6 +25,11 @@ class LabelsStage : public Stage {
  public:
   LabelsStage(bool metadata, Pairs m) : metadata_(metadata), map_(std::move(m)) {}
   std::string_view Name() const override { return metadata_ ? "structured_metadata" : "labels"; }
+  std::optional<KeySet> ReadsExtracted() const override {
+    KeySet k;
+    for (const auto& [label, source] : map_) k.insert(source);
+    return k;
+  }
   void Process(Entry& e) override {
     for (const auto& [label, source] : map_) {
       const std::string* v = e.extracted.Get(source);

@@ -11,6 +11,7 @@ class OutputStage : public Stage {
   void Process(Entry& e) override {
     if (const std::string* v = e.extracted.Get(source_)) e.line = *v;
   }
+  std::optional<KeySet> ReadsExtracted() const override { return KeySet{source_}; }
   std::string source_;
 };
 

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -106,6 +108,9 @@ inline constexpr std::string_view kTenantLabel = "__tenant_id__";
 
 class CustomMetrics;
 
+// A set of extracted-map keys (for the chain's liveness pass, see Stage::ReadsExtracted).
+using KeySet = std::set<std::string, std::less<>>;
+
 // What a stage may use when it is built: the config file (for file:line errors), the job name,
 // the registry for the `metrics` stage (may be null: metrics stages then keep private counters).
 struct StageContext {
@@ -128,6 +133,12 @@ class Stage {
   }
   // Emits held entries that are due at `now_ns` (all of them when `force`).
   virtual void Flush(int64_t /*now_ns*/, bool /*force*/, std::vector<Entry>& /*out*/) {}
+
+  // Extracted keys this stage may read; nullopt (the safe default) means any key.
+  virtual std::optional<KeySet> ReadsExtracted() const { return std::nullopt; }
+  // Told once, after the chain is built, which extracted keys a later stage may read (nullopt:
+  // any). A stage may then skip work whose only effect is on keys nobody reads.
+  virtual void SetLiveAfter(const std::optional<KeySet>& /*live*/) {}
 };
 
 using StagePtr = std::unique_ptr<Stage>;

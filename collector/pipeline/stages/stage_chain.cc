@@ -26,6 +26,16 @@ Result<StageChain> StageChain::Build(const YAML::Node& stages, const StageContex
   return chain;
 }
 
+void StageChain::PropagateLiveness(std::optional<KeySet> live) {
+  for (size_t i = stages_.size(); i-- > 0;) {
+    stages_[i]->SetLiveAfter(live);
+    if (!live) continue;  // once anything may be read, it stays so for the stages before
+    auto reads = stages_[i]->ReadsExtracted();
+    if (!reads) live.reset();
+    else live->insert(reads->begin(), reads->end());
+  }
+}
+
 bool StageChain::ProcessInPlace(Entry& e) {
   for (auto& s : stages_) {
     s->Process(e);

@@ -28,6 +28,10 @@ class StageChain {
   // Releases held entries that are due (all of them when `force`) and runs them on.
   void Flush(int64_t now_ns, bool force, std::vector<Entry>& out, const DropFn& on_drop = {});
 
+  // Tells every stage which extracted keys later stages may read; `live_at_end` is what may be read
+  // after the chain (nullopt: anything, as after a `match` body). Called once by Pipeline::Build.
+  void PropagateLiveness(std::optional<KeySet> live_at_end);
+
   bool buffers() const { return buffers_; }
   size_t size() const { return stages_.size(); }
   const Stage& stage(size_t i) const { return *stages_[i]; }

@@ -11,6 +11,7 @@ class StaticLabelsStage : public Stage {
   void Process(Entry& e) override {
     for (const auto& [k, v] : labels_) e.labels.Set(k, v);
   }
+  std::optional<KeySet> ReadsExtracted() const override { return KeySet{}; }
   std::vector<std::pair<std::string, std::string>> labels_;
 };
 

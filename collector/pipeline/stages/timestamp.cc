@@ -88,6 +88,7 @@ class TimeFormat {
 class TimestampStage : public Stage {
  public:
   std::string_view Name() const override { return "timestamp"; }
+  std::optional<KeySet> ReadsExtracted() const override { return KeySet{source_}; }
   void Process(Entry& e) override {
     const std::string* v = e.extracted.Get(source_);
     int64_t ns = 0;
