@@ -1,8 +1,11 @@
 // `regex` stage: matches the line (or an extracted `source`) and stores named groups in the
 // extracted map (Go's FindStringSubmatch: leftmost match, unmatched groups become "").
+#include <optional>
+
 #include "collector/pipeline/stages/config.h"
 #include "collector/pipeline/stages/factories.h"
 #include "collector/pipeline/stages/go_regexp.h"
+#include "collector/pipeline/stages/literal_regex.h"
 
 namespace skald::pipeline {
 namespace {
@@ -32,11 +35,19 @@ bool IsWholeGroup(std::string_view expr) {
 class RegexStage : public Stage {
  public:
   std::string_view Name() const override { return "regex"; }
+  // Reads the line, or only `source` when set (for the chain's liveness pass).
+  std::optional<KeySet> ReadsExtracted() const override { return source_ ? KeySet{*source_} : KeySet{}; }
   void Process(Entry& e) override {
     const std::string* input = &e.line;
     if (source_) {
       input = e.extracted.Get(*source_);
       if (!input) return;
+    }
+    if (scan_) {  // every group wraps the whole expression: each named value is the match
+      std::string_view m;
+      if (!scan_->Find(*input, &m)) return;
+      for (const auto& kv : names_) e.extracted.Set(kv.second, std::string(m));
+      return;
     }
     const int n = whole_ ? 1 : static_cast<int>(groups_.size());
     if (!re_->Match(*input, 0, input->size(), RE2::UNANCHORED, groups_.data(), n)) return;
@@ -51,6 +62,7 @@ class RegexStage : public Stage {
   std::vector<std::pair<int, std::string>> names_;
   std::vector<re2::StringPiece> groups_;
   bool whole_ = false;  // IsWholeGroup with one named group: group 0 is its value
+  std::optional<LiteralRegex> scan_;  // set when the expression is a plain scan (no RE2 per line)
 };
 
 }  // namespace
@@ -75,6 +87,7 @@ Result<StagePtr> NewRegexStage(const YAML::Node& cfg, const StageContext& ctx) {
       std::sort(st->names_.begin(), st->names_.end());
       st->groups_.resize(st->re_->NumberOfCapturingGroups() + 1);
       st->whole_ = st->names_.size() == 1 && st->names_[0].first == 1 && IsWholeGroup(*expr);
+      st->scan_ = LiteralRegex::Recognize(*expr);
     }
   }
   SKALD_RETURN_IF_ERROR(r.Done());

@@ -2,11 +2,15 @@
 // through here so the suppression stays in one place.
 #pragma once
 
+#if defined(__GNUC__) && !defined(__clang__)  // clang has neither warning (nor the false positive)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <simdjson.h>
 #pragma GCC diagnostic pop
+#else
+#include <simdjson.h>
+#endif
 
 namespace skald::pipeline {
 // One parser per thread for the stages (a pipeline per target would otherwise keep one per target);
