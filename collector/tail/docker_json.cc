@@ -1,4 +1,5 @@
-// json-file record decoding with simdjson On Demand, RFC 3339 timestamps and partial-line joining.
+// json-file record decoding with simdjson On Demand (timestamps via common/time_util's RFC 3339
+// parser) and partial-line joining.
 #include "collector/tail/docker_json.h"
 
 #include <simdjson.h>
@@ -6,58 +7,6 @@
 #include "common/time_util.h"
 
 namespace skald::tail {
-
-namespace {
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-}  // namespace
-
-Result<int64_t> ParseRfc3339Nano(std::string_view s) {
-  int y, mo, d, h, mi, sec;
-  if (!Digits(s, 0, 4, &y) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, &mo) || s[7] != '-' ||
-      !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !Digits(s, 11, 2, &h) || s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' ||
-      !Digits(s, 17, 2, &sec) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-      sec > 60) {
-    return Status::Invalid("bad RFC3339 timestamp: " + std::string(s));
-  }
-  size_t i = 19;
-  int64_t nanos = 0;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    int digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      if (digits < 9) { nanos = nanos * 10 + (s[i] - '0'); ++digits; }
-      ++i;
-    }
-    if (digits == 0) return Status::Invalid("bad RFC3339 fraction: " + std::string(s));
-    for (; digits < 9; ++digits) nanos *= 10;
-  }
-  int64_t offset_s = 0;
-  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
-    ++i;
-  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    int oh, om;
-    if (!Digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' || !Digits(s, i + 4, 2, &om)) {
-      return Status::Invalid("bad RFC3339 offset: " + std::string(s));
-    }
-    offset_s = (s[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-    i += 6;
-  } else {
-    return Status::Invalid("RFC3339 timestamp without zone: " + std::string(s));
-  }
-  if (i != s.size()) return Status::Invalid("trailing bytes in timestamp: " + std::string(s));
-  int64_t secs = DaysFromCivilDate(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_s;
-  return secs * 1000000000LL + nanos;
-}
 
 std::string_view DockerStreamName(DockerStream s) {
   return s == DockerStream::kStderr ? "stderr" : "stdout";
@@ -93,7 +42,7 @@ Result<bool> DockerJsonDecoder::Decode(std::string_view record, size_t readable,
     return Status::Corruption(std::string("json-file record: ") + e.what());
   }
   if (!have_log) return Status::Corruption("json-file record without \"log\"");
-  auto ts = ParseRfc3339Nano(time);
+  auto ts = ParseRFC3339InRange(time);  // Go's RFC3339Nano parse; no wrap-around past 2262
   if (!ts.ok()) return ts.status();
   const int si = stream == "stderr" ? 1 : 0;
   std::string& part = partial_[si];

@@ -11,9 +11,6 @@
 
 namespace skald::tail {
 
-// Parses RFC 3339 timestamps with optional fraction and `Z` or `±hh:mm` offset into unix ns.
-Result<int64_t> ParseRfc3339Nano(std::string_view s);
-
 enum class DockerStream : uint8_t { kStdout = 0, kStderr = 1 };
 std::string_view DockerStreamName(DockerStream s);
 
