@@ -1,6 +1,8 @@
 // Collector tail benchmark: pre-writes docker json-file logs (bench/workload.h's seeded mixed logs),
 // then tails them with the Shipper (docker decoding, batching, protobuf+snappy, HTTP) into a null
-// receiver in another process. Prints lines/s and MB/s per CPU-second and peak RSS.
+// receiver in another process. Prints lines/s and MB/s per CPU-second and peak RSS. With
+// `--pipeline <promtail.yaml> --compare N` it alternates N runs without and with the pipeline and
+// prints what the pipeline adds to the per-line cost.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -18,6 +20,7 @@
 
 #include <httplib.h>
 
+#include "bench/bench_util.h"
 #include "bench/workload.h"
 #include "collector/pipeline/stages/custom_metrics.h"
 #include "collector/scrape_hooks.h"
@@ -32,6 +35,7 @@ struct Args {
   uint64_t seed = 42;
   std::string dir = "/tmp/skald-bench-collector";
   std::string pipeline;  // a promtail config: its first scrape config's relabel + pipeline stages
+  int compare = 0;       // > 0: alternate this many runs without and with `pipeline`, print the ratio
 };
 
 void AppendJsonEscaped(std::string* out, std::string_view s) {
@@ -111,11 +115,6 @@ std::pair<pid_t, int> StartNullReceiver() {
   return {pid, port};
 }
 
-double CpuSeconds() {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -127,6 +126,7 @@ int main(int argc, char** argv) {
     else if (k == "--seed") a.seed = std::strtoull(argv[i + 1], nullptr, 10);
     else if (k == "--dir") a.dir = argv[i + 1];
     else if (k == "--pipeline") a.pipeline = argv[i + 1];
+    else if (k == "--compare") a.compare = std::atoi(argv[i + 1]);
   }
   uint64_t lines = 0, bytes = 0;
   size_t mb = 0; int files = 0; uint64_t seed = 0;
@@ -139,54 +139,77 @@ int main(int argc, char** argv) {
     m2 >> lines >> bytes;
   }
   auto [rx_pid, port] = StartNullReceiver();
-  const std::string positions = a.dir + "/positions.yaml";
-  std::filesystem::remove(positions);
-
-  CollectorConfig cfg;
-  cfg.positions.filename = positions;
-  ClientConfig c;
-  c.url = "http://127.0.0.1:" + std::to_string(port) + "/loki/api/v1/push";
-  cfg.clients.push_back(c);
-  ScrapeConfig sc;
-  sc.job_name = "bench";
-  sc.static_configs.push_back({{"localhost"}, {{"job", "bench"}, {"__path__", a.dir + "/*/*-json.log"}}});
-  sc.pipeline_stages = YAML::Load("[{docker: {}}]");
-  HooksFactory hooks;
-  if (!a.pipeline.empty()) {  // e.g. the seed's: docker_sd-like meta labels, its relabel and stages
-    YAML::Node seed = YAML::LoadFile(a.pipeline)["scrape_configs"][0];
-    sc.relabel_configs = seed["relabel_configs"];
-    for (const auto& st : seed["pipeline_stages"]) sc.pipeline_stages.push_back(st);
-    sc.static_configs[0].labels.insert(sc.static_configs[0].labels.end(), {
-        {"__meta_docker_container_name", "/shop-api-1"}, {"__meta_docker_container_id", std::string(64, 'f')},
-        {"__meta_docker_container_image", "shop/api:1.4"},
-        {"__meta_docker_container_label_com_docker_compose_service", "api"},
-        {"__meta_docker_container_label_com_docker_compose_project", "shop"}});
-    const std::string file = a.pipeline;
-    hooks = [file](const ScrapeConfig& s) { return MakeScrapeHooks(s, file, {}); };
+  struct Run { double wall = 0, cpu = 0; };
+  // One pass over every file from offset 0 with a fresh Shipper (and metrics registry).
+  auto run_once = [&](const std::string& pipeline) -> Run {
+    const std::string positions = a.dir + "/positions.yaml";
+    std::filesystem::remove(positions);
+    CollectorConfig cfg;
+    cfg.positions.filename = positions;
+    ClientConfig c;
+    c.url = "http://127.0.0.1:" + std::to_string(port) + "/loki/api/v1/push";
+    cfg.clients.push_back(c);
+    ScrapeConfig sc;
+    sc.job_name = "bench";
+    sc.static_configs.push_back({{"localhost"}, {{"job", "bench"}, {"__path__", a.dir + "/*/*-json.log"}}});
+    sc.pipeline_stages = YAML::Load("[{docker: {}}]");
+    HooksFactory hooks;
+    if (!pipeline.empty()) {  // e.g. the seed's: docker_sd-like meta labels, its relabel and stages
+      YAML::Node seed = YAML::LoadFile(pipeline)["scrape_configs"][0];
+      sc.relabel_configs = seed["relabel_configs"];
+      for (const auto& st : seed["pipeline_stages"]) sc.pipeline_stages.push_back(st);
+      sc.static_configs[0].labels.insert(sc.static_configs[0].labels.end(), {
+          {"__meta_docker_container_name", "/shop-api-1"}, {"__meta_docker_container_id", std::string(64, 'f')},
+          {"__meta_docker_container_image", "shop/api:1.4"},
+          {"__meta_docker_container_label_com_docker_compose_service", "api"},
+          {"__meta_docker_container_label_com_docker_compose_project", "shop"}});
+      hooks = [pipeline](const ScrapeConfig& s) { return MakeScrapeHooks(s, pipeline, {}); };
+    }
+    cfg.scrape_configs.push_back(sc);
+    metrics::Registry registry;
+    ShipperOptions opts;
+    opts.registry = &registry;
+    const double cpu0 = bench::CpuSeconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    Shipper shipper(cfg, hooks, opts);
+    if (Status st = shipper.Start(); !st.ok()) { std::fprintf(stderr, "start: %s\n", st.message().c_str()); std::exit(1); }
+    while (shipper.client(0).metrics().sent_entries() < lines) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (std::getenv("BENCH_TRACE"))
+        std::fprintf(stderr, "%.2fs %llu sent\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                     static_cast<unsigned long long>(shipper.client(0).metrics().sent_entries()));
+    }
+    Run r{std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), bench::CpuSeconds() - cpu0};
+    if (std::getenv("BENCH_METRICS")) std::fputs(registry.Expose().c_str(), stdout);
+    shipper.Stop();
+    return r;
+  };
+  std::printf("collector_tail_bench: %llu lines, %.1f MB json-file in %d files (seed %llu)\n",
+              static_cast<unsigned long long>(lines), bytes / 1e6, a.files, static_cast<unsigned long long>(a.seed));
+  auto report = [&](const char* what, const Run& r) {
+    std::printf("%s\n  wall %.2fs  cpu %.2fs  (%.0f ns per line)\n", what, r.wall, r.cpu, r.cpu * 1e9 / lines);
+    std::printf("  per CPU-second: %.0f lines/s  %.1f MB/s\n", lines / r.cpu, bytes / 1e6 / r.cpu);
+    std::printf("  wall clock:     %.0f lines/s  %.1f MB/s\n", lines / r.wall, bytes / 1e6 / r.wall);
+  };
+  if (a.compare > 0 && !a.pipeline.empty()) {
+    // Alternating runs without and with the pipeline; the cheapest of each (the machine is noisy).
+    Run base{1e9, 1e9}, piped{1e9, 1e9};
+    for (int i = 0; i < a.compare; ++i) {
+      Run b = run_once(""), p = run_once(a.pipeline);
+      if (b.cpu < base.cpu) base = b;
+      if (p.cpu < piped.cpu) piped = p;
+    }
+    report("docker json-file only (best of runs):", base);
+    report(("with " + a.pipeline + " (best of runs):").c_str(), piped);
+    std::printf("  the pipeline adds %.0f%% to the per-line CPU cost (%d alternating runs each)\n",
+                (piped.cpu / base.cpu - 1) * 100, a.compare);
+  } else {
+    report(a.pipeline.empty() ? "docker json-file only:" : ("with " + a.pipeline + ":").c_str(), run_once(a.pipeline));
   }
-  cfg.scrape_configs.push_back(sc);
-
-  const double cpu0 = CpuSeconds();
-  const auto t0 = std::chrono::steady_clock::now();
-  Shipper shipper(cfg, hooks);
-  if (Status st = shipper.Start(); !st.ok()) { std::fprintf(stderr, "start: %s\n", st.message().c_str()); return 1; }
-  while (shipper.client(0).metrics().sent_entries() < lines) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (std::getenv("BENCH_TRACE")) std::fprintf(stderr, "%.2f %llu\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), (unsigned long long)shipper.client(0).metrics().sent_entries());
-  }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu = CpuSeconds() - cpu0;
-  if (std::getenv("BENCH_METRICS")) std::fputs(metrics::Registry::Default().Expose().c_str(), stdout);
-  shipper.Stop();
   ::kill(rx_pid, SIGKILL);
   ::waitpid(rx_pid, nullptr, 0);
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("collector_tail_bench: %llu lines, %.1f MB json-file in %d files (seed %llu)\n",
-              static_cast<unsigned long long>(lines), bytes / 1e6, a.files, static_cast<unsigned long long>(a.seed));
-  std::printf("  wall %.2fs  cpu %.2fs\n", wall, cpu);
-  std::printf("  per CPU-second: %.0f lines/s  %.1f MB/s\n", lines / cpu, bytes / 1e6 / cpu);
-  std::printf("  wall clock:     %.0f lines/s  %.1f MB/s\n", lines / wall, bytes / 1e6 / wall);
   std::printf("  peak RSS: %.1f MB\n", ru.ru_maxrss / 1024.0);
   return 0;
 }
