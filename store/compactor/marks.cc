@@ -2,6 +2,8 @@
 // considered for deletion and removed after it is gone or found live again.
 #include "store/compactor/marks.h"
 
+#include "store/index/sqlite_open.h"
+
 namespace skald::compactor {
 namespace {
 
@@ -17,15 +19,7 @@ CREATE TABLE IF NOT EXISTS marks(file TEXT PRIMARY KEY, marked_ns INTEGER NOT NU
 
 Result<std::unique_ptr<Marks>> Marks::Open(const std::string& path) {
   std::unique_ptr<Marks> m(new Marks());
-  if (sqlite3_open_v2(path.c_str(), &m->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK)
-    return Status::IOError("compactor marks: open " + path + ": " + sqlite3_errmsg(m->db_));
-  char* err = nullptr;
-  if (sqlite3_exec(m->db_, kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown";
-    sqlite3_free(err);
-    return Status::IOError("compactor marks: " + path + ": " + msg);
-  }
+  SKALD_RETURN_IF_ERROR(index::OpenSqlite(path, true, kSchema, "compactor marks", &m->db_));
   return m;
 }
 

@@ -1,6 +1,7 @@
 // SQLite index: schema, prepared statements (cached per SQL text), one transaction per batch.
 // synchronous=NORMAL is enough because the WAL replays whatever a power cut takes from here.
 #include "store/index/index_db.h"
+#include "store/index/sqlite_open.h"
 
 #include <algorithm>
 
@@ -63,11 +64,7 @@ IndexDb::~IndexDb() {
 }
 
 Status IndexDb::Init(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK)
-    return SqlError(db_, "open " + path);
-  sqlite3_busy_timeout(db_, 5000);
-  SKALD_RETURN_IF_ERROR(Exec(kSchema));
+  SKALD_RETURN_IF_ERROR(OpenSqlite(path, false, kSchema, "index", &db_));
   return LoadCatalog();
 }
 

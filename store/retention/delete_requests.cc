@@ -7,6 +7,7 @@
 
 #include "common/logql/log/pipeline_builder.h"
 #include "common/logql/parser.h"
+#include "store/index/sqlite_open.h"
 
 namespace skald::retention {
 namespace {
@@ -87,16 +88,7 @@ DeleteRequests::~DeleteRequests() {
 }
 
 Status DeleteRequests::Init(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK)
-    return SqlError(db_, "open " + path);
-  sqlite3_busy_timeout(db_, 5000);
-  char* err = nullptr;
-  if (sqlite3_exec(db_, kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string m = err ? err : "unknown";
-    sqlite3_free(err);
-    return Status::IOError("delete requests: " + path + ": " + m);
-  }
+  SKALD_RETURN_IF_ERROR(index::OpenSqlite(path, true, kSchema, "delete requests", &db_));
   Stmt q(db_, "SELECT count(*) FROM delete_requests");
   if (sqlite3_step(q.s) == SQLITE_ROW) count_ = sqlite3_column_int64(q.s, 0);
   return Status::Ok();
