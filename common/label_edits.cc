@@ -1,7 +1,7 @@
 // EditedLabels: edits recorded by name over a shared base; the full set is materialized lazily.
 #include "common/label_edits.h"
 
-#include <functional>
+#include <cstring>
 
 namespace skald {
 
@@ -48,11 +48,21 @@ const LabelSet& EditedLabels::set() const {
 }
 
 uint64_t EditedLabels::EditsHash() const {
-  std::hash<std::string_view> hs;
+  // Lengths plus the first and last 8 bytes of each name and value: edits are short, and a cache
+  // keyed by this compares the edits in full on a hit, so a weak hash only costs a miss.
+  auto edge = [](const std::string& v, bool tail) {
+    uint64_t x = 0;
+    const size_t n = v.size() < 8 ? v.size() : 8;
+    if (n > 0) std::memcpy(&x, v.data() + (tail ? v.size() - n : 0), n);
+    return x;
+  };
   uint64_t h = n_edits_;
   for (size_t i = 0; i < n_edits_; ++i) {
-    h = (h ^ hs(edits_[i].name)) * 0x9E3779B97F4A7C15ULL;
-    h = (h ^ hs(edits_[i].value)) * 0x9E3779B97F4A7C15ULL;
+    const Label& e = edits_[i];
+    h = (h ^ (e.name.size() << 32 | e.value.size())) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ edge(e.name, false)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ edge(e.value, false)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ edge(e.value, true)) * 0x9E3779B97F4A7C15ULL;
   }
   return h ^ (h >> 29);
 }
