@@ -43,24 +43,30 @@ class RegexStage : public Stage {
       input = e.extracted.Get(*source_);
       if (!input) return;
     }
+    // The matches point into `input`, which may live in the extracted map (`source`): every value is
+    // copied out before the first Set, which can overwrite or move that string.
     if (scan_) {  // every group wraps the whole expression: each named value is the match
       std::string_view m;
       if (!scan_->Find(*input, &m)) return;
-      for (const auto& kv : names_) e.extracted.Set(kv.second, std::string(m));
+      const std::string v(m);
+      for (const auto& kv : names_) e.extracted.Set(kv.second, v);
       return;
     }
     const int n = whole_ ? 1 : static_cast<int>(groups_.size());
     if (!re_->Match(*input, 0, input->size(), RE2::UNANCHORED, groups_.data(), n)) return;
-    for (const auto& [idx, name] : names_) {
-      const auto& g = groups_[whole_ ? 0 : idx];
-      e.extracted.Set(name, g.data() ? std::string(g.data(), g.size()) : std::string());
+    values_.resize(names_.size());
+    for (size_t i = 0; i < names_.size(); ++i) {
+      const auto& g = groups_[whole_ ? 0 : names_[i].first];
+      values_[i].assign(g.data() ? g.data() : "", g.data() ? g.size() : 0);
     }
+    for (size_t i = 0; i < names_.size(); ++i) e.extracted.Set(names_[i].second, values_[i]);
   }
 
   std::optional<std::string> source_;
   RegexPtr re_;
   std::vector<std::pair<int, std::string>> names_;
   std::vector<re2::StringPiece> groups_;
+  std::vector<std::string> values_;  // group values copied out of the input (reused per line)
   bool whole_ = false;  // IsWholeGroup with one named group: group 0 is its value
   std::optional<LiteralRegex> scan_;  // set when the expression is a plain scan (no RE2 per line)
 };

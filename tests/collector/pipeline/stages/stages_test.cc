@@ -55,6 +55,28 @@ TEST_CASE("json stage: source, nested, malformed") {
   CHECK(arr.dropped);
 }
 
+TEST_CASE("regex stage: with a source, every group gets its value even when a group overwrites the source") {
+  // The matched text lives in the extracted map; storing the first group used to overwrite (or move)
+  // it before the next group was read. Go's strings cannot change under the match: all see "foo".
+  for (const char* expr : {"(?P<msg>(?P<b>foo|bar))", "(?P<msg>(?P<b>fo+|bar))", "(?P<a>(?P<b>foo|bar))",
+                           "(?P<a>(?P<b>fo+|bar))", "(?P<a>fo+)x*(?P<b>o*)"}) {
+    INFO(expr);
+    YAML::Node n = YAML::Load("[{json: {expressions: {msg: }}}, {regex: {source: msg}}]");
+    n[1]["regex"]["expression"] = expr;
+    auto chain = StageChain::Build(n, {"t.yaml", "j", nullptr});
+    REQUIRE(chain.ok());
+    Entry e = MakeEntry(R"({"msg":"xxfoo"})");
+    chain->ProcessInPlace(e);
+    if (std::string(expr).find("x*") != std::string::npos) {
+      CHECK(Ex(e, "a") == "foo");
+      CHECK(Ex(e, "b") == "");
+      continue;
+    }
+    CHECK(Ex(e, "b") == "foo");
+    CHECK(Ex(e, std::string(expr).find("<msg>") != std::string::npos ? "msg" : "a") == "foo");
+  }
+}
+
 TEST_CASE("regex stage: documented examples") {
   Entry e = RunOne(R"(- regex: {expression: "^(?s)(?P<time>\\S+?) (?P<stream>stdout|stderr) (?P<flags>\\S+?) (?P<content>.*)$"})",
                    "2019-01-01T01:00:00.000000001Z stderr P i'm a log message!");
