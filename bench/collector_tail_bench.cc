@@ -173,8 +173,19 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     Shipper shipper(cfg, hooks, opts);
     if (Status st = shipper.Start(); !st.ok()) { std::fprintf(stderr, "start: %s\n", st.message().c_str()); std::exit(1); }
+    uint64_t last_sent = 0;
+    auto last_change = std::chrono::steady_clock::now();
     while (shipper.client(0).metrics().sent_entries() < lines) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      const uint64_t sent = shipper.client(0).metrics().sent_entries();
+      if (sent != last_sent) {
+        last_sent = sent;
+        last_change = std::chrono::steady_clock::now();
+      } else if (std::chrono::steady_clock::now() - last_change > std::chrono::seconds(15)) {
+        std::fprintf(stderr, "no progress for 15 s at %llu of %llu lines (did the pipeline drop some?)\n",
+                     static_cast<unsigned long long>(sent), static_cast<unsigned long long>(lines));
+        break;  // figures stay per line read, i.e. per input line
+      }
       if (std::getenv("BENCH_TRACE"))
         std::fprintf(stderr, "%.2fs %llu sent\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                      static_cast<unsigned long long>(shipper.client(0).metrics().sent_entries()));

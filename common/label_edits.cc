@@ -30,7 +30,17 @@ void EditedLabels::Set(std::string_view name, std::string_view value) {
   size_t i = 0;
   while (i < n_edits_ && edits_[i].name != name) ++i;
   if (i == n_edits_) {
-    if (n_edits_ == edits_.size()) edits_.emplace_back();
+    if (n_edits_ == edits_.size()) {
+      // Growing may move the edits' strings, which `name`/`value` may point into (a value read
+      // back with Get): keep copies across the move.
+      const std::string n(name), v(value);
+      edits_.emplace_back();
+      edits_[i].name = n;
+      edits_[i].value = v;
+      ++n_edits_;
+      if (set_valid_) set_.Set(n, v);
+      return;
+    }
     edits_[i].name.assign(name);
     ++n_edits_;
   }

@@ -80,7 +80,7 @@ uint32_t PushBatch::StreamFor(uint64_t hash, std::string_view labels) {
 }
 
 void PushBatch::Append(uint32_t s, int64_t ts_ns, std::string_view line, const std::vector<Label>* metadata) {
-  Entry e{ts_ns, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(line.size()), 0, kNone};
+  Entry e{ts_ns, arena_.size(), static_cast<uint32_t>(line.size()), 0, kNone};
   arena_.append(line);
   if (metadata != nullptr && !metadata->empty()) e.meta_len = AppendMetadataRecords(*metadata, &arena_);
   const uint32_t idx = static_cast<uint32_t>(entries_.size());

@@ -39,7 +39,7 @@ class PushBatch {
   static constexpr uint32_t kNone = UINT32_MAX;
   struct Entry {
     int64_t ts_ns;
-    uint32_t off;       // into arena_: the line, then meta_len bytes of encoded metadata records
+    uint64_t off;       // into arena_: the line, then meta_len bytes of encoded metadata records
     uint32_t len;
     uint32_t meta_len;
     uint32_t next;      // the stream's next entry, or kNone

@@ -55,6 +55,22 @@ TEST_CASE("edited labels: equal edits hash and compare equal, different ones do 
   CHECK(b.SameEdits({}));
 }
 
+TEST_CASE("edited labels: a value read back with Get can be set under another name") {
+  EditedLabels e;
+  e.Reset(std::make_shared<const LabelSet>(L({{"job", "api"}})));
+  e.Set("k", "a value longer than the small-string buffer");
+  std::string prev = "k";
+  for (int i = 0; i < 20; ++i) {
+    std::string name = "k";
+    name += std::to_string(i);
+    e.Set(name, *e.Get(prev));
+    prev = name;
+  }
+  CHECK(e.Get("k19") == std::optional<std::string_view>("a value longer than the small-string buffer"));
+  e.Set("k", *e.Get("k"));  // onto itself
+  CHECK(e.Get("k") == std::optional<std::string_view>("a value longer than the small-string buffer"));
+}
+
 TEST_CASE("edited labels: built from a whole label set, and with no base") {
   EditedLabels e(L({{"x", "1"}}));
   CHECK(e == L({{"x", "1"}}));
