@@ -24,11 +24,6 @@ using namespace skald::e2e;
 
 namespace {
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Small chunks, blocks and WAL segments, so flushes, rolls and WAL truncation run during the test.
 std::string Config(const std::string& data, int port) {
   return "auth_enabled: false\nserver:\n  http_listen_port: " + std::to_string(port) +

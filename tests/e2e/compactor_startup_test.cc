@@ -42,8 +42,7 @@ TEST_CASE("e2e: a restarted store drops data that expired while it was down with
   TempDir dir("skald-compactor-start");
   const int port = FreePort();
   const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
-  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = NowNs();
   const int64_t old_ts = now - 40 * kDayNs, new_ts = now - 2 * kDayNs;
   const std::string old_dir = dir.path() + "/data/chunks/fake/" + skald::compactor::UtcDay(old_ts);
   const std::string new_dir = dir.path() + "/data/chunks/fake/" + skald::compactor::UtcDay(new_ts);

@@ -21,12 +21,6 @@ std::string Config(const std::string& dir, int port, bool retention) {
          "\n  retention_delete_delay: 0s\n  delete_request_cancel_period: 1s\n";
 }
 
-int Count(const std::string& body, const std::string& needle) {
-  int n = 0;
-  for (size_t p = body.find(needle); p != std::string::npos; p = body.find(needle, p + 1)) ++n;
-  return n;
-}
-
 std::string QueryAll(httplib::Client& cli, int64_t start_ns, int64_t end_ns) {
   httplib::Params p{{"query", R"({job="e2e-delete"})"}, {"start", std::to_string(start_ns)},
                     {"end", std::to_string(end_ns)}, {"limit", "1000"}};
@@ -43,8 +37,7 @@ TEST_CASE("e2e: delete API hides lines at once and the compactor removes them fr
   const int port = FreePort();
   const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
   WriteFile(cfg, Config(dir.path(), port, true));
-  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now_ns = NowNs();
   const int64_t base = now_ns - 3600LL * 1000000000LL;
   std::string body = R"({"streams":[{"stream":{"job":"e2e-delete"},"values":[)";
   for (int i = 0; i < 20; ++i)
@@ -58,7 +51,7 @@ TEST_CASE("e2e: delete API hides lines at once and the compactor removes them fr
     cli.set_read_timeout(10, 0);
     REQUIRE(cli.Post("/loki/api/v1/push", body, "application/json")->status == 204);
     REQUIRE(cli.Post("/flush", "", "text/plain")->status == 204);
-    CHECK(Count(QueryAll(cli, base, now_ns), "secret ") == 5);
+    CHECK(CountOf(QueryAll(cli, base, now_ns), "secret ") == 5);
 
     httplib::Params form{{"query", R"({job="e2e-delete"} |= "secret")"},
                          {"start", std::to_string(base / 1000000000LL - 60)}};
@@ -67,8 +60,8 @@ TEST_CASE("e2e: delete API hides lines at once and the compactor removes them fr
     INFO(res->body);
     REQUIRE(res->status == 204);
     std::string out = QueryAll(cli, base, now_ns);
-    CHECK(Count(out, "secret ") == 0);     // at once, before the compactor
-    CHECK(Count(out, "keep ") == 15);
+    CHECK(CountOf(out, "secret ") == 0);     // at once, before the compactor
+    CHECK(CountOf(out, "keep ") == 15);
 
     bool processed = false;
     for (int i = 0; i < 100 && !processed; ++i) {
@@ -86,8 +79,8 @@ TEST_CASE("e2e: delete API hides lines at once and the compactor removes them fr
   REQUIRE(WaitReady(port, 15000));
   httplib::Client cli("127.0.0.1", port);
   std::string out = QueryAll(cli, base, now_ns + 60LL * 1000000000LL);
-  CHECK(Count(out, "secret ") == 0);
-  CHECK(Count(out, "keep ") == 15);
+  CHECK(CountOf(out, "secret ") == 0);
+  CHECK(CountOf(out, "keep ") == 15);
   auto res = cli.Post("/loki/api/v1/delete?query=%7Ba%3D%22b%22%7D&start=1699990000", "", "text/plain");
   REQUIRE(res);
   CHECK(res->status == 400);

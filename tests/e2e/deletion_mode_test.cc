@@ -22,12 +22,6 @@ std::string Config(const std::string& dir, int port, bool retention) {
          "\n  retention_delete_delay: 0s\n  delete_request_cancel_period: 1s\n";
 }
 
-int Count(const std::string& body, const std::string& needle) {
-  int n = 0;
-  for (size_t p = body.find(needle); p != std::string::npos; p = body.find(needle, p + 1)) ++n;
-  return n;
-}
-
 std::string Query(httplib::Client& cli, int64_t start_ns, int64_t end_ns) {
   auto res = cli.Get("/loki/api/v1/query_range",
                      httplib::Params{{"query", R"({job="e2e-mode"})"}, {"start", std::to_string(start_ns)},
@@ -47,8 +41,7 @@ TEST_CASE("e2e: deletion_mode - disabled per tenant answers 403, filter-only hid
   const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
   WriteFile(dir.path() + "/runtime.yaml", "overrides:\n  closed:\n    deletion_mode: disabled\n");
   WriteFile(cfg, Config(dir.path(), port, true));
-  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = NowNs();
   const int64_t base = now - 3600LL * 1000000000LL;
   std::string body = R"({"streams":[{"stream":{"job":"e2e-mode"},"values":[)";
   for (int i = 0; i < 8; ++i)
@@ -73,8 +66,8 @@ TEST_CASE("e2e: deletion_mode - disabled per tenant answers 403, filter-only hid
     REQUIRE(open);
     INFO(open->body);
     REQUIRE(open->status == 204);
-    CHECK(Count(Query(cli, base, now), "secret ") == 0);   // filtered at query time
-    CHECK(Count(Query(cli, base, now), "keep ") == 4);
+    CHECK(CountOf(Query(cli, base, now), "secret ") == 0);   // filtered at query time
+    CHECK(CountOf(Query(cli, base, now), "keep ") == 4);
 
     bool seen_due = false;   // a pass has found the request due and kept it (filter-only)
     for (int i = 0; i < 100 && !seen_due; ++i) {
@@ -93,7 +86,7 @@ TEST_CASE("e2e: deletion_mode - disabled per tenant answers 403, filter-only hid
   Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
   REQUIRE(WaitReady(port, 15000));
   httplib::Client cli("127.0.0.1", port);
-  CHECK(Count(Query(cli, base, now + 60LL * 1000000000LL), "secret ") == 4);
+  CHECK(CountOf(Query(cli, base, now + 60LL * 1000000000LL), "secret ") == 4);
   store.Kill(SIGTERM);
   CHECK(store.Wait() == 0);
 }

@@ -132,7 +132,7 @@ struct Fixture {
         std::vector<std::string>{BinPath("skald-store"), "-config.file=" + dir.path() + "/store.yaml"},
         dir.path() + "/store.log");
     if (!WaitReady(port, 15000)) FAIL("store not ready: " << ReadFile(dir.path() + "/store.log"));
-    now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    now = NowNs();
     base = (now - 21 * 60 * kSec) / kSec * kSec;
     lines = Lines(base);
     httplib::Client cli("127.0.0.1", port);

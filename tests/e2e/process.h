@@ -2,6 +2,7 @@
 // real binaries (started with fork/exec, stopped with SIGTERM or SIGKILL, reaped on destruction).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ std::string BinPath(const std::string& name);  // $SKALD_BIN_DIR/name
 void WriteFile(const std::string& path, const std::string& text);
 void AppendFile(const std::string& path, const std::string& text);
 std::string ReadFile(const std::string& path);  // "" when missing
+// Wall-clock time as unix nanoseconds (what pushed entries are stamped with).
+int64_t NowNs();
+// How many times `needle` occurs in `text` (overlapping occurrences count).
+int CountOf(const std::string& text, const std::string& needle);
 
 class Process {
  public:

@@ -83,8 +83,7 @@ Peer StartStoreWithRuler(const std::string& dir, const std::string& ruler_extra,
 }
 
 bool PushLines(int port, const std::string& labels_json, const std::string& line, int n) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = NowNs();
   std::string values;
   for (int i = 0; i < n; ++i) {
     if (i) values += ",";
