@@ -35,7 +35,7 @@ class JsonStage : public Stage {
       }
       return;
     }
-    for (const auto& [name, path] : exprs_) {
+    for (const auto& [name, text, path] : exprs_) {
       auto v = ToExtracted(path.Search(root));
       if (v) e.extracted.Set(name, std::move(*v));
       else e.extracted.Erase(name);
@@ -52,7 +52,7 @@ class JsonStage : public Stage {
   void SetLiveAfter(const std::optional<KeySet>& live) override {
     skippable_ = !drop_malformed_;
     probes_.clear();
-    for (const auto& [name, expr] : texts_) {
+    for (const auto& [name, expr, path] : exprs_) {
       if (live && !live->count(name)) continue;  // nobody reads it: whatever happens to it is fine
       if (!IsPlainField(expr)) skippable_ = false;
       probes_.push_back({name, "\"" + expr + "\""});
@@ -61,8 +61,11 @@ class JsonStage : public Stage {
 
   std::optional<std::string> source_;
   bool drop_malformed_ = false;
-  std::vector<std::pair<std::string, JmesPath>> exprs_;
-  std::vector<std::pair<std::string, std::string>> texts_;  // name → expression text
+  struct Expression {
+    std::string name, text;  // extracted key, JMESPath source text
+    JmesPath path;
+  };
+  std::vector<Expression> exprs_;
 
  private:
   static bool IsPlainField(std::string_view x) {  // a JMESPath unquoted identifier
@@ -105,7 +108,7 @@ Result<StagePtr> NewJsonStage(const YAML::Node& cfg, const StageContext& ctx) {
     if (!r.ok()) break;
     auto p = JmesPath::Compile(expr.empty() ? name : expr);
     if (!p.ok()) r.Fail("expressions", "could not compile JMES expression: " + p.status().message());
-    else st->exprs_.emplace_back(name, std::move(*p)), st->texts_.emplace_back(name, expr.empty() ? name : expr);
+    else st->exprs_.push_back({name, expr.empty() ? name : expr, std::move(*p)});
   }
   SKALD_RETURN_IF_ERROR(r.Done());
   return StagePtr(std::move(st));
