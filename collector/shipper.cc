@@ -2,6 +2,8 @@
 // tail thread plus each client's sender and each docker_sd's discovery threads.
 #include "collector/shipper.h"
 
+#include "common/hash_cache.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,12 +104,13 @@ struct Shipper::File {
   // Client keys of the label sets a processor emitted other than the stream's own (pipelines emit
   // a few distinct sets per target: one per level × status, say). By the edits made to a stream's
   // labels (the common case; `labels` then holds the edits) or else by the whole label set; each
-  // map is cleared when it grows past kMaxCachedKeys entries (under 1 KB each).
+  // cache is cleared when it grows past kMaxCachedKeys entries (under 1 KB each).
   struct Keys {
     std::vector<Label> labels;
     std::vector<client::StreamKey> keys;
   };
-  std::unordered_map<uint64_t, Keys> edit_cache[2], key_cache;
+  HashCache<Keys> edit_cache[2]{HashCache<Keys>(kMaxCachedKeys), HashCache<Keys>(kMaxCachedKeys)};
+  HashCache<Keys> key_cache{kMaxCachedKeys};
   bool opened = false, removed = false;
   int64_t next_open_ns = 0, removed_ns = 0;
   std::atomic<int64_t> size{0}, position{0};
@@ -337,7 +340,7 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
     o.keys.clear();
     for (auto& c : clients_) o.keys.push_back(c->KeyFor(o.labels));
     o.shared = std::make_shared<const LabelSet>(o.labels);
-    f.edit_cache[stream].clear();  // its keys were made from the previous labels
+    f.edit_cache[stream].Clear();  // its keys were made from the previous labels
     o.ready = true;
   }
   if (o.keep) RunHooks(f, stream, msg, ts, end);
@@ -390,15 +393,13 @@ const std::vector<client::StreamKey>& Shipper::KeysFor(File& f, int stream, cons
   const File::Out& o = f.out[stream];
   const bool own_base = o.ready && labels.base().get() == o.shared.get();
   if (own_base && labels.edit_count() == 0) return o.keys;
-  std::unordered_map<uint64_t, File::Keys>& cache = own_base ? f.edit_cache[stream] : f.key_cache;
+  HashCache<File::Keys>& cache = own_base ? f.edit_cache[stream] : f.key_cache;
   const uint64_t h = own_base ? labels.EditsHash() : FastHash(labels.set());
-  auto it = cache.find(h);
-  if (it != cache.end() &&
-      (own_base ? labels.SameEdits(it->second.labels) : it->second.labels == labels.set().labels()))
-    return it->second.keys;
+  if (File::Keys* hit = cache.Find(h);
+      hit && (own_base ? labels.SameEdits(hit->labels) : hit->labels == labels.set().labels()))
+    return hit->keys;
   if (!own_base && o.ready && labels.set() == o.labels) return o.keys;
-  if (cache.size() >= kMaxCachedKeys) cache.clear();
-  File::Keys& k = cache[h];  // a hash collision replaces the older entry
+  File::Keys& k = cache.Insert(h);  // a hash collision replaces the older entry
   if (own_base) k.labels.assign(labels.edits_begin(), labels.edits_end());
   else k.labels = labels.set().labels();
   const LabelSet final_labels = FinalLabels(labels.set());

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "common/bytes_equal.h"
+
 namespace skald {
 
 EditedLabels& EditedLabels::operator=(LabelSet labels) {
@@ -18,7 +20,7 @@ void EditedLabels::Reset(const std::shared_ptr<const LabelSet>& base) {
 
 std::optional<std::string_view> EditedLabels::Get(std::string_view name) const {
   for (size_t i = 0; i < n_edits_; ++i) {
-    if (edits_[i].name == name) {
+    if (BytesEqual(edits_[i].name, name)) {
       if (edits_[i].value.empty()) return std::nullopt;
       return std::string_view(edits_[i].value);
     }
@@ -28,7 +30,7 @@ std::optional<std::string_view> EditedLabels::Get(std::string_view name) const {
 
 void EditedLabels::Set(std::string_view name, std::string_view value) {
   size_t i = 0;
-  while (i < n_edits_ && edits_[i].name != name) ++i;
+  while (i < n_edits_ && !BytesEqual(edits_[i].name, name)) ++i;
   if (i == n_edits_) {
     if (n_edits_ == edits_.size()) {
       // Growing may move the edits' strings, which `name`/`value` may point into (a value read
@@ -57,22 +59,41 @@ const LabelSet& EditedLabels::set() const {
   return set_;
 }
 
+namespace {
+// Up to 16 bytes of `v` folded into one word without partial stores (a memcpy of a variable length
+// into a word stalls on the reload): the first and last 8 (or 4, or 1..3) bytes, which cover every
+// byte of a short value.
+uint64_t EdgeBytes(const std::string& v) {
+  const char* p = v.data();
+  const size_t n = v.size();
+  uint64_t a, b;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+    return a ^ (b * 0xC2B2AE3D27D4EB4FULL);
+  }
+  if (n >= 4) {
+    uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    return (static_cast<uint64_t>(x) << 32) | y;
+  }
+  if (n == 0) return 0;
+  a = static_cast<uint8_t>(p[0]);
+  b = static_cast<uint8_t>(p[n / 2]);
+  return a << 16 | b << 8 | static_cast<uint8_t>(p[n - 1]);
+}
+}  // namespace
+
 uint64_t EditedLabels::EditsHash() const {
-  // Lengths plus the first and last 8 bytes of each name and value: edits are short, and a cache
-  // keyed by this compares the edits in full on a hit, so a weak hash only costs a miss.
-  auto edge = [](const std::string& v, bool tail) {
-    uint64_t x = 0;
-    const size_t n = v.size() < 8 ? v.size() : 8;
-    if (n > 0) std::memcpy(&x, v.data() + (tail ? v.size() - n : 0), n);
-    return x;
-  };
+  // Lengths plus the edge bytes of each name and value: edits are short, and a cache keyed by this
+  // compares the edits in full on a hit, so a weak hash only costs a miss.
   uint64_t h = n_edits_;
   for (size_t i = 0; i < n_edits_; ++i) {
     const Label& e = edits_[i];
     h = (h ^ (e.name.size() << 32 | e.value.size())) * 0x9E3779B97F4A7C15ULL;
-    h = (h ^ edge(e.name, false)) * 0x9E3779B97F4A7C15ULL;
-    h = (h ^ edge(e.value, false)) * 0x9E3779B97F4A7C15ULL;
-    h = (h ^ edge(e.value, true)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ EdgeBytes(e.name)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ EdgeBytes(e.value)) * 0x9E3779B97F4A7C15ULL;
   }
   return h ^ (h >> 29);
 }
@@ -80,7 +101,7 @@ uint64_t EditedLabels::EditsHash() const {
 bool EditedLabels::SameEdits(const std::vector<Label>& edits) const {
   if (edits.size() != n_edits_) return false;
   for (size_t i = 0; i < n_edits_; ++i)
-    if (edits[i].name != edits_[i].name || edits[i].value != edits_[i].value) return false;
+    if (!BytesEqual(edits[i].value, edits_[i].value) || !BytesEqual(edits[i].name, edits_[i].name)) return false;
   return true;
 }
 

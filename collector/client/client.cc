@@ -88,10 +88,13 @@ void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, co
   if (b->entries == 0) {
     b->tenant = key.tenant;
     b->created_ns = MonoNowNs();
+    b->id = next_batch_id_++;
     // Untouched pages of the reservation cost no RSS; capped for very large batchsize settings.
     b->enc.Reserve(std::min<size_t>(static_cast<size_t>(cfg_.batchsize), 8 << 20) + line.size() + 4096);
   }
-  b->enc.Append(b->enc.StreamFor(key.hash, key.labels), ts_ns, line, metadata);
+  StreamSlot& slot = *key.slot;
+  if (slot.batch_id != b->id) slot = {b->id, b->enc.StreamFor(key.hash, key.labels)};
+  b->enc.Append(slot.stream, ts_ns, line, metadata);
   b->bytes += line.size();
   ++b->entries;
   if (ack.cursor) {

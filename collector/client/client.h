@@ -26,12 +26,21 @@ namespace skald::client {
 
 inline constexpr const char* kUserAgent = "skald-collector/0.1.0";
 
+// Which stream of which open batch a key's entries went to last (touched only under the client's
+// lock): a key pushed again into the same batch skips the batch's label lookup.
+struct StreamSlot {
+  uint64_t batch_id = 0;  // 0: none yet (batch ids start at 1)
+  uint32_t stream = 0;
+};
+
 // Where an entry goes: tenant plus final label text (external labels merged, __tenant_id__ removed)
-// and that text's hash, computed once here instead of on every pushed line.
+// and that text's hash, computed once here instead of on every pushed line. Copies share the slot,
+// so a key is immutable once pushed (make a new one with KeyFor for other labels).
 struct StreamKey {
   std::string tenant;
   std::string labels;
   uint64_t hash = 0;
+  std::shared_ptr<StreamSlot> slot = std::make_shared<StreamSlot>();
 };
 
 // Thread-safe: Push/HasCapacity from the tail thread, sending on the client's own thread.
@@ -67,6 +76,7 @@ class Client {
     std::vector<std::pair<std::shared_ptr<tail::AckCursor>, int64_t>> acks;
     size_t bytes = 0, entries = 0;
     int64_t created_ns = 0;
+    uint64_t id = 0;  // unique per opened batch (StreamSlot::batch_id)
   };
   void SenderLoop();
   void SendBatch(Batch& b);
@@ -87,6 +97,7 @@ class Client {
   std::condition_variable cv_;
   std::unordered_map<std::string, Batch> current_;  // tenant -> open batch
   std::deque<Batch> queue_;
+  uint64_t next_batch_id_ = 1;
   std::atomic<int64_t> inflight_bytes_{0};
   bool stopping_ = false;
   std::atomic<int64_t> stop_deadline_ns_{0};

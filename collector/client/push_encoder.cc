@@ -1,5 +1,6 @@
-// PushBatch: stream lookup, entry chaining, and the protobuf wire encoding of PushRequest /
-// StreamAdapter / EntryAdapter / Timestamp (sizes computed first, then one pass of raw writes).
+// PushBatch: stream lookup, entry bookkeeping, and the protobuf wire encoding of PushRequest /
+// StreamAdapter / EntryAdapter / Timestamp (sizes computed first, then one pass of raw writes in
+// append order, each entry to its stream's place: the arena is read front to back).
 #include "collector/client/push_encoder.h"
 
 namespace skald::client {
@@ -70,70 +71,66 @@ uint32_t AppendMetadataRecords(const std::vector<Label>& metadata, std::string* 
 
 uint32_t PushBatch::StreamFor(uint64_t hash, std::string_view labels) {
   for (;; ++hash) {  // linear probing over hash values: a 64-bit collision takes the next one
-    auto [it, inserted] = index_.try_emplace(hash, static_cast<uint32_t>(streams_.size()));
-    if (inserted) {
-      streams_.push_back({std::string(labels)});
-      return it->second;
+    if (const uint32_t* s = index_.Find(hash)) {
+      if (LabelsOf(streams_[*s]) == labels) return *s;
+      continue;
     }
-    if (streams_[it->second].labels == labels) return it->second;
+    const auto s = static_cast<uint32_t>(streams_.size());
+    index_.Insert(hash) = s;
+    streams_.push_back({labels_.size(), static_cast<uint32_t>(labels.size())});
+    labels_.append(labels);
+    return s;
   }
 }
 
 void PushBatch::Append(uint32_t s, int64_t ts_ns, std::string_view line, const std::vector<Label>* metadata) {
-  Entry e{ts_ns, arena_.size(), static_cast<uint32_t>(line.size()), 0, kNone};
+  Entry e{ts_ns, arena_.size(), static_cast<uint32_t>(line.size()), 0, s};
   arena_.append(line);
   if (metadata != nullptr && !metadata->empty()) e.meta_len = AppendMetadataRecords(*metadata, &arena_);
-  const uint32_t idx = static_cast<uint32_t>(entries_.size());
   entries_.push_back(e);
-  Stream& st = streams_[s];
-  if (st.last == kNone) st.first = idx;
-  else entries_[st.last].next = idx;
-  st.last = idx;
-}
-
-size_t PushBatch::StreamBodyLen(const Stream& s) const {
-  size_t body = 1 + VarintLen(s.labels.size()) + s.labels.size();
-  for (uint32_t i = s.first; i != kNone; i = entries_[i].next) {
-    const Entry& e = entries_[i];
-    const size_t el = EntryLen(Split(e.ts_ns), e.len, e.meta_len);
-    body += 1 + VarintLen(el) + el;
-  }
-  return body;
 }
 
 void PushBatch::Encode(std::string* out) const {
-  std::vector<size_t> bodies;
-  bodies.reserve(streams_.size());
-  size_t total = 0;
-  for (const Stream& s : streams_) {
-    bodies.push_back(StreamBodyLen(s));
-    total += 1 + VarintLen(bodies.back()) + bodies.back();
+  // Sizes first: every stream's body, then where each stream's entries start in `out`.
+  std::vector<size_t> pos(streams_.size());  // body lengths, then write positions
+  for (size_t k = 0; k < streams_.size(); ++k) pos[k] = 1 + VarintLen(streams_[k].len) + streams_[k].len;
+  for (const Entry& e : entries_) {
+    const size_t el = EntryLen(Split(e.ts_ns), e.len, e.meta_len);
+    pos[e.stream] += 1 + VarintLen(el) + el;
   }
+  size_t total = 0;
+  for (size_t body : pos) total += 1 + VarintLen(body) + body;
   out->resize(total);
-  char* p = out->data();
-  for (size_t k = 0; k < streams_.size(); ++k) {
-    const Stream& s = streams_[k];
+  char* const base = out->data();
+  char* p = base;
+  for (size_t k = 0; k < streams_.size(); ++k) {  // stream headers; pos becomes the entries' cursor
+    const std::string_view labels = LabelsOf(streams_[k]);
     p = WTag(p, 1, 2);
-    p = WVarint(p, bodies[k]);
+    p = WVarint(p, pos[k]);
+    char* const body = p;
     p = WTag(p, 1, 2);
-    p = WVarint(p, s.labels.size());
-    p = WBytes(p, s.labels.data(), s.labels.size());
-    for (uint32_t i = s.first; i != kNone; i = entries_[i].next) {
-      const Entry& e = entries_[i];
-      const TsParts t = Split(e.ts_ns);
-      p = WTag(p, 2, 2);
-      p = WVarint(p, EntryLen(t, e.len, e.meta_len));
-      p = WTag(p, 1, 2);
-      p = WVarint(p, TimestampLen(t));
-      if (t.secs != 0) { p = WTag(p, 1, 0); p = WVarint(p, static_cast<uint64_t>(t.secs)); }
-      if (t.nanos != 0) { p = WTag(p, 2, 0); p = WVarint(p, static_cast<uint64_t>(t.nanos)); }
-      if (e.len > 0) {
-        p = WTag(p, 2, 2);
-        p = WVarint(p, e.len);
-        p = WBytes(p, arena_.data() + e.off, e.len);
-      }
-      p = WBytes(p, arena_.data() + e.off + e.len, e.meta_len);
+    p = WVarint(p, labels.size());
+    p = WBytes(p, labels.data(), labels.size());
+    const size_t body_len = pos[k];
+    pos[k] = static_cast<size_t>(p - base);
+    p = body + body_len;
+  }
+  for (const Entry& e : entries_) {  // append order: the arena is read sequentially
+    char* q = base + pos[e.stream];
+    const TsParts t = Split(e.ts_ns);
+    q = WTag(q, 2, 2);
+    q = WVarint(q, EntryLen(t, e.len, e.meta_len));
+    q = WTag(q, 1, 2);
+    q = WVarint(q, TimestampLen(t));
+    if (t.secs != 0) { q = WTag(q, 1, 0); q = WVarint(q, static_cast<uint64_t>(t.secs)); }
+    if (t.nanos != 0) { q = WTag(q, 2, 0); q = WVarint(q, static_cast<uint64_t>(t.nanos)); }
+    if (e.len > 0) {
+      q = WTag(q, 2, 2);
+      q = WVarint(q, e.len);
+      q = WBytes(q, arena_.data() + e.off, e.len);
     }
+    q = WBytes(q, arena_.data() + e.off + e.len, e.meta_len);
+    pos[e.stream] = static_cast<size_t>(q - base);
   }
 }
 

@@ -1,14 +1,14 @@
-// A client batch in wire-ready form (PushBatch: one arena for every line, entries chained per
-// stream) and its hand-rolled protobuf encoder for logproto.PushRequest (wire-identical to
+// A client batch in wire-ready form (PushBatch: one arena for every line, each entry tagged with
+// its stream) and its hand-rolled protobuf encoder for logproto.PushRequest (wire-identical to
 // push.proto): no per-entry message objects and no per-stream buffers on the hot path.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "common/hash_cache.h"
 #include "common/labels.h"
 
 namespace skald::client {
@@ -36,24 +36,24 @@ class PushBatch {
   void Encode(std::string* out) const;
 
  private:
-  static constexpr uint32_t kNone = UINT32_MAX;
   struct Entry {
     int64_t ts_ns;
     uint64_t off;       // into arena_: the line, then meta_len bytes of encoded metadata records
     uint32_t len;
     uint32_t meta_len;
-    uint32_t next;      // the stream's next entry, or kNone
+    uint32_t stream;    // index into streams_
   };
   struct Stream {
-    std::string labels;
-    uint32_t first = kNone, last = kNone;
+    uint64_t off;  // into labels_
+    uint32_t len;
   };
-  size_t StreamBodyLen(const Stream& s) const;
+  std::string_view LabelsOf(const Stream& s) const { return std::string_view(labels_).substr(s.off, s.len); }
 
   std::string arena_;
   std::vector<Entry> entries_;
   std::vector<Stream> streams_;
-  std::unordered_map<uint64_t, uint32_t> index_;  // hash (probed on collision) → streams_ index
+  std::string labels_;  // every stream's label text, back to back
+  HashCache<uint32_t> index_;  // hash (probed on collision) → streams_ index
 };
 
 }  // namespace skald::client

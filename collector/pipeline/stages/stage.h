@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/bytes_equal.h"
 #include "common/label_edits.h"
 #include "common/labels.h"
 #include "common/status.h"
@@ -27,15 +28,15 @@ class Extracted {
  public:
   const std::string* Get(std::string_view k) const {
     for (const auto& kv : kv_)
-      if (kv.k == k) return kv.erased ? nullptr : &kv.v;
+      if (BytesEqual(kv.k, k)) return kv.erased ? nullptr : &kv.v;
     if (base_)
       for (const auto& l : *base_)
-        if (l.name == k) return &l.value;
+        if (BytesEqual(l.name, k)) return &l.value;
     return nullptr;
   }
   void Set(std::string_view k, std::string v) {
     for (auto& kv : kv_)
-      if (kv.k == k) {
+      if (BytesEqual(kv.k, k)) {
         kv.v = std::move(v);
         kv.erased = false;
         return;
