@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -106,8 +107,23 @@ struct Shipper::File {
   // labels (the common case; `labels` then holds the edits) or else by the whole label set; each
   // cache is cleared when it grows past kMaxCachedKeys entries (under 1 KB each).
   struct Keys {
-    std::vector<Label> labels;
+    // EditedLabels::PackEdits of an own-base set, inline when short: a lookup then touches one
+    // cache entry instead of chasing pointers to the edits' strings.
+    std::array<char, 48> edits_inline;
+    uint32_t edits_len = 0;
+    std::string edits_long;
+    std::vector<Label> labels;  // or a whole label set (key_cache)
     std::vector<client::StreamKey> keys;
+
+    std::string_view edits() const {
+      return edits_long.empty() ? std::string_view(edits_inline.data(), edits_len) : std::string_view(edits_long);
+    }
+    void SetEdits(const std::string& packed) {
+      edits_long.clear();
+      edits_len = static_cast<uint32_t>(packed.size());
+      if (packed.size() <= edits_inline.size()) std::memcpy(edits_inline.data(), packed.data(), packed.size());
+      else edits_long = packed;
+    }
   };
   HashCache<Keys> edit_cache[2]{HashCache<Keys>(kMaxCachedKeys), HashCache<Keys>(kMaxCachedKeys)};
   HashCache<Keys> key_cache{kMaxCachedKeys};
@@ -396,12 +412,16 @@ const std::vector<client::StreamKey>& Shipper::KeysFor(File& f, int stream, cons
   HashCache<File::Keys>& cache = own_base ? f.edit_cache[stream] : f.key_cache;
   const uint64_t h = own_base ? labels.EditsHash() : FastHash(labels.set());
   if (File::Keys* hit = cache.Find(h);
-      hit && (own_base ? labels.SameEdits(hit->labels) : hit->labels == labels.set().labels()))
+      hit && (own_base ? labels.EditsEqual(hit->edits()) : hit->labels == labels.set().labels()))
     return hit->keys;
   if (!own_base && o.ready && labels.set() == o.labels) return o.keys;
   File::Keys& k = cache.Insert(h);  // a hash collision replaces the older entry
-  if (own_base) k.labels.assign(labels.edits_begin(), labels.edits_end());
-  else k.labels = labels.set().labels();
+  if (own_base) {
+    labels.PackEdits(&packed_edits_);
+    k.SetEdits(packed_edits_);
+  } else {
+    k.labels = labels.set().labels();
+  }
   const LabelSet final_labels = FinalLabels(labels.set());
   k.keys.clear();
   for (auto& c : clients_) k.keys.push_back(c->KeyFor(final_labels));

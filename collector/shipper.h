@@ -126,6 +126,7 @@ class Shipper {
   metrics::CounterVec *read_lines_, *limited_lines_;
   metrics::Gauge* files_active_;
 
+  std::string packed_edits_;  // KeysFor's scratch (tail thread)
   std::atomic<bool> stop_{false};
   std::thread tail_thread_;
   int64_t last_commit_ns_ = 0, last_rescan_ns_ = 0, last_tick_ns_ = 0;

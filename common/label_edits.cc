@@ -7,6 +7,32 @@
 
 namespace skald {
 
+namespace {
+// Up to 16 bytes of `v` folded into one word without partial stores (a memcpy of a variable length
+// into a word stalls on the reload): the first and last 8 (or 4, or 1..3) bytes, which cover every
+// byte of a short value.
+uint64_t EdgeBytes(const std::string& v) {
+  const char* p = v.data();
+  const size_t n = v.size();
+  uint64_t a, b;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+    return a ^ (b * 0xC2B2AE3D27D4EB4FULL);
+  }
+  if (n >= 4) {
+    uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    return (static_cast<uint64_t>(x) << 32) | y;
+  }
+  if (n == 0) return 0;
+  a = static_cast<uint8_t>(p[0]);
+  b = static_cast<uint8_t>(p[n / 2]);
+  return a << 16 | b << 8 | static_cast<uint8_t>(p[n - 1]);
+}
+}  // namespace
+
 EditedLabels& EditedLabels::operator=(LabelSet labels) {
   Reset(std::make_shared<const LabelSet>(std::move(labels)));
   return *this;
@@ -59,31 +85,6 @@ const LabelSet& EditedLabels::set() const {
   return set_;
 }
 
-namespace {
-// Up to 16 bytes of `v` folded into one word without partial stores (a memcpy of a variable length
-// into a word stalls on the reload): the first and last 8 (or 4, or 1..3) bytes, which cover every
-// byte of a short value.
-uint64_t EdgeBytes(const std::string& v) {
-  const char* p = v.data();
-  const size_t n = v.size();
-  uint64_t a, b;
-  if (n >= 8) {
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + n - 8, 8);
-    return a ^ (b * 0xC2B2AE3D27D4EB4FULL);
-  }
-  if (n >= 4) {
-    uint32_t x, y;
-    std::memcpy(&x, p, 4);
-    std::memcpy(&y, p + n - 4, 4);
-    return (static_cast<uint64_t>(x) << 32) | y;
-  }
-  if (n == 0) return 0;
-  a = static_cast<uint8_t>(p[0]);
-  b = static_cast<uint8_t>(p[n / 2]);
-  return a << 16 | b << 8 | static_cast<uint8_t>(p[n - 1]);
-}
-}  // namespace
 
 uint64_t EditedLabels::EditsHash() const {
   // Lengths plus the edge bytes of each name and value: edits are short, and a cache keyed by this
@@ -98,11 +99,38 @@ uint64_t EditedLabels::EditsHash() const {
   return h ^ (h >> 29);
 }
 
-bool EditedLabels::SameEdits(const std::vector<Label>& edits) const {
-  if (edits.size() != n_edits_) return false;
+void EditedLabels::PackEdits(std::string* out) const {
+  out->clear();
+  auto put = [out](const std::string& v) {  // length (varint) then bytes: unambiguous
+    for (size_t n = v.size(); ; n >>= 7) {
+      out->push_back(static_cast<char>(n >= 0x80 ? (n & 0x7f) | 0x80 : n));
+      if (n < 0x80) break;
+    }
+    out->append(v);
+  };
+  for (size_t i = 0; i < n_edits_; ++i) {
+    put(edits_[i].name);
+    put(edits_[i].value);
+  }
+}
+
+bool EditedLabels::EditsEqual(std::string_view packed) const {
+  auto take = [&packed](const std::string& v) {  // the next length-prefixed field equals v
+    uint64_t n = 0;
+    int shift = 0;
+    while (!packed.empty() && shift < 64) {
+      const auto b = static_cast<uint8_t>(packed.front());
+      packed.remove_prefix(1);
+      n |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (b < 0x80) return n == v.size() && packed.size() >= n && BytesEqual(packed.substr(0, n), v) &&
+                           (packed.remove_prefix(n), true);
+      shift += 7;
+    }
+    return false;
+  };
   for (size_t i = 0; i < n_edits_; ++i)
-    if (!BytesEqual(edits[i].value, edits_[i].value) || !BytesEqual(edits[i].name, edits_[i].name)) return false;
-  return true;
+    if (!take(edits_[i].name) || !take(edits_[i].value)) return false;
+  return packed.empty();
 }
 
 }  // namespace skald

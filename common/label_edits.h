@@ -45,9 +45,11 @@ class EditedLabels {
   const Label* edits_begin() const { return edits_.data(); }
   const Label* edits_end() const { return edits_.data() + n_edits_; }
   size_t edit_count() const { return n_edits_; }
-  // Hash of the edits (for caches keyed by base + edits).
+  // For caches keyed by base + edits: a hash of the edits (weak: compare on a hit), the edits as
+  // one byte string (equal strings, equal edits), and whether the edits are those of `packed`.
   uint64_t EditsHash() const;
-  bool SameEdits(const std::vector<Label>& edits) const;
+  void PackEdits(std::string* out) const;
+  bool EditsEqual(std::string_view packed) const;
 
  private:
   std::shared_ptr<const LabelSet> base_;

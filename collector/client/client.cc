@@ -92,7 +92,7 @@ void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, co
     // Untouched pages of the reservation cost no RSS; capped for very large batchsize settings.
     b->enc.Reserve(std::min<size_t>(static_cast<size_t>(cfg_.batchsize), 8 << 20) + line.size() + 4096);
   }
-  StreamSlot& slot = *key.slot;
+  StreamSlot& slot = key.slot;
   if (slot.batch_id != b->id) slot = {b->id, b->enc.StreamFor(key.hash, key.labels)};
   b->enc.Append(slot.stream, ts_ns, line, metadata);
   b->bytes += line.size();

@@ -34,13 +34,13 @@ struct StreamSlot {
 };
 
 // Where an entry goes: tenant plus final label text (external labels merged, __tenant_id__ removed)
-// and that text's hash, computed once here instead of on every pushed line. Copies share the slot,
-// so a key is immutable once pushed (make a new one with KeyFor for other labels).
+// and that text's hash, computed once here instead of on every pushed line. A key is immutable
+// once pushed (make a new one with KeyFor for other labels); `slot` is the client's memo.
 struct StreamKey {
   std::string tenant;
   std::string labels;
   uint64_t hash = 0;
-  std::shared_ptr<StreamSlot> slot = std::make_shared<StreamSlot>();
+  mutable StreamSlot slot;
 };
 
 // Thread-safe: Push/HasCapacity from the tail thread, sending on the client's own thread.

@@ -35,7 +35,7 @@ TEST_CASE("edited labels: set, overwrite and remove over a shared base") {
   CHECK(e.set() == L({{"a", "1"}, {"job", "api"}, {"stream", "stdout"}}));
 }
 
-TEST_CASE("edited labels: equal edits hash and compare equal, different ones do not") {
+TEST_CASE("edited labels: equal edits pack equal, different ones do not") {
   auto base = std::make_shared<const LabelSet>(L({{"job", "api"}}));
   EditedLabels a, b;
   a.Reset(base);
@@ -44,15 +44,56 @@ TEST_CASE("edited labels: equal edits hash and compare equal, different ones do 
   a.Set("status", "200");
   b.Set("level", "INFO");
   b.Set("status", "200");
-  CHECK(a.EditsHash() == b.EditsHash());
-  std::vector<Label> copy(a.edits_begin(), a.edits_end());
-  CHECK(b.SameEdits(copy));
+  std::string pa, pb;
+  a.PackEdits(&pa);
+  b.PackEdits(&pb);
+  CHECK(pa == pb);
   b.Set("status", "500");
-  CHECK_FALSE(b.SameEdits(copy));
-  CHECK(a.EditsHash() != b.EditsHash());
+  b.PackEdits(&pb);
+  CHECK(pa != pb);
   b.Reset(base);
-  CHECK_FALSE(b.SameEdits(copy));
-  CHECK(b.SameEdits({}));
+  b.PackEdits(&pb);
+  CHECK(pb.empty());
+  // Lengths keep the boundaries: ("ab","c") and ("a","bc") differ, as do long values.
+  a.Reset(base);
+  b.Reset(base);
+  a.Set("ab", "c");
+  b.Set("a", "bc");
+  a.PackEdits(&pa);
+  b.PackEdits(&pb);
+  CHECK(pa != pb);
+  a.Reset(base);
+  b.Reset(base);
+  a.Set("k", std::string(200, 'x'));
+  b.Set("k", std::string(200, 'x') + "y");
+  a.PackEdits(&pa);
+  b.PackEdits(&pb);
+  CHECK(pa != pb);
+  CHECK(pa.size() == 1 + 1 + 2 + 200);  // "k" with its length byte, a two-byte length, the value
+  CHECK(a.EditsEqual(pa));
+  CHECK_FALSE(b.EditsEqual(pa));
+  CHECK(b.EditsEqual(pb));
+  CHECK_FALSE(a.EditsEqual(pa.substr(0, pa.size() - 1)));  // truncated
+  CHECK_FALSE(a.EditsEqual(pa + "x"));                      // trailing bytes
+  CHECK_FALSE(a.EditsEqual(""));
+  CHECK_FALSE(a.EditsEqual(std::string(12, '\xff')));       // a length that never ends
+  a.Reset(base);
+  CHECK(a.EditsEqual(""));
+}
+
+TEST_CASE("edited labels: equal edits hash equal") {
+  auto base = std::make_shared<const LabelSet>(L({{"job", "api"}}));
+  EditedLabels a, b;
+  a.Reset(base);
+  b.Reset(base);
+  for (const char* v : {"", "a", "ab", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghijklmnopq"}) {
+    a.Set("level", v);
+    b.Set("level", v);
+    CHECK(a.EditsHash() == b.EditsHash());
+  }
+  a.Set("status", "200");
+  b.Set("status", "500");
+  CHECK(a.EditsHash() != b.EditsHash());
 }
 
 TEST_CASE("edited labels: a value read back with Get can be set under another name") {
