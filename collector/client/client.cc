@@ -1,6 +1,8 @@
 // Client: per-tenant batching, the sender thread, HTTP via libcurl, retry/backoff and acknowledgements.
 #include "collector/client/client.h"
 
+#include "common/bytes_equal.h"
+
 #include <curl/curl.h>
 #include <snappy.h>
 
@@ -80,10 +82,11 @@ StreamKey Client::KeyFor(const LabelSet& labels) const {
 void Client::Push(const StreamKey& key, int64_t ts_ns, std::string_view line, const tail::AckRef& ack,
                   const std::vector<Label>* metadata) {
   std::lock_guard<std::mutex> l(mu_);
-  Batch* b = &current_[key.tenant];
+  Batch* b = last_;  // lines mostly go to the tenant of the line before
+  if (b == nullptr || !BytesEqual(b->tenant, key.tenant)) b = last_ = &current_[key.tenant];
   if (b->entries > 0 && b->bytes + line.size() > static_cast<size_t>(cfg_.batchsize)) {
     CutLocked(key.tenant);
-    b = &current_[key.tenant];
+    b = last_ = &current_[key.tenant];
   }
   if (b->entries == 0) {
     b->tenant = key.tenant;
@@ -111,6 +114,7 @@ void Client::CutLocked(const std::string& tenant) {
   auto it = current_.find(tenant);
   if (it == current_.end() || it->second.entries == 0) return;
   queue_.push_back(std::move(it->second));
+  if (last_ == &it->second) last_ = nullptr;
   current_.erase(it);
 }
 

@@ -96,6 +96,7 @@ class Client {
   std::mutex mu_;
   std::condition_variable cv_;
   std::unordered_map<std::string, Batch> current_;  // tenant -> open batch
+  Batch* last_ = nullptr;  // the open batch Push used last (elements of current_ do not move)
   std::deque<Batch> queue_;
   uint64_t next_batch_id_ = 1;
   std::atomic<int64_t> inflight_bytes_{0};

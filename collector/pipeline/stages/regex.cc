@@ -48,6 +48,10 @@ class RegexStage : public Stage {
     if (scan_) {  // every group wraps the whole expression: each named value is the match
       std::string_view m;
       if (!scan_->Find(*input, &m)) return;
+      if (!source_ && names_.size() == 1) {  // m points into the line: straight into the map
+        e.extracted.Assign(names_[0].second, m);
+        return;
+      }
       const std::string v(m);
       for (const auto& kv : names_) e.extracted.Set(kv.second, v);
       return;

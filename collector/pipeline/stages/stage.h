@@ -27,46 +27,46 @@ namespace skald::pipeline {
 class Extracted {
  public:
   const std::string* Get(std::string_view k) const {
-    for (const auto& kv : kv_)
-      if (BytesEqual(kv.k, k)) return kv.erased ? nullptr : &kv.v;
+    for (size_t i = 0; i < n_; ++i)
+      if (BytesEqual(kv_[i].k, k)) return kv_[i].erased ? nullptr : &kv_[i].v;
     if (base_)
       for (const auto& l : *base_)
         if (BytesEqual(l.name, k)) return &l.value;
     return nullptr;
   }
-  void Set(std::string_view k, std::string v) {
-    for (auto& kv : kv_)
-      if (BytesEqual(kv.k, k)) {
-        kv.v = std::move(v);
-        kv.erased = false;
-        return;
-      }
-    kv_.push_back({std::string(k), std::move(v), false});
-  }
+  void Set(std::string_view k, std::string v) { Slot(k, nullptr).v = std::move(v); }
+  // Set with a copy of `v` into the slot's existing buffer (no allocation once warm). `v` may be
+  // any string, including one of this map's values.
+  void Assign(std::string_view k, std::string_view v) { Slot(k, &v).v.assign(v); }
   void Erase(std::string_view k) {
-    for (auto& kv : kv_)
-      if (kv.k == k) {
-        kv.erased = true;
-        kv.v.clear();
+    for (size_t i = 0; i < n_; ++i)
+      if (BytesEqual(kv_[i].k, k)) {
+        kv_[i].erased = true;
+        kv_[i].v.clear();
         return;
       }
-    if (base_ && base_->Has(k)) kv_.push_back({std::string(k), std::string(), true});
+    if (base_ && base_->Has(k)) {
+      KV& kv = Slot(k, nullptr);
+      kv.erased = true;
+      kv.v.clear();
+    }
   }
   void SetBase(std::shared_ptr<const LabelSet> base) { base_ = std::move(base); }
-  // Empties the map and seeds it with `base` (no reference-count traffic when the base is the same).
+  // Empties the map and seeds it with `base` (no reference-count traffic when the base is the same;
+  // the slots keep their strings' capacity for the next entry).
   void Reset(const std::shared_ptr<const LabelSet>& base) {
-    kv_.clear();
+    n_ = 0;
     if (base_ != base) base_ = base;
   }
   // Calls fn(key, value) for every visible key: own values first, then unshadowed base labels.
   template <typename F>
   void ForEach(F&& fn) const {
-    for (const auto& kv : kv_)
-      if (!kv.erased) fn(kv.k, kv.v);
+    for (size_t i = 0; i < n_; ++i)
+      if (!kv_[i].erased) fn(kv_[i].k, kv_[i].v);
     if (!base_) return;
     for (const auto& l : *base_) {
       bool shadowed = false;
-      for (const auto& kv : kv_) shadowed = shadowed || kv.k == l.name;
+      for (size_t i = 0; i < n_; ++i) shadowed = shadowed || kv_[i].k == l.name;
       if (!shadowed) fn(l.name, l.value);
     }
   }
@@ -76,7 +76,32 @@ class Extracted {
     std::string k, v;
     bool erased;
   };
-  std::vector<KV> kv_;
+  // The slot of key `k` (visible, value untouched), appended when new. `k` and `*keep` may point
+  // into the map's own strings: `*keep` is re-pointed to a copy when growing the vector moves them.
+  KV& Slot(std::string_view k, std::string_view* keep) {
+    for (size_t i = 0; i < n_; ++i)
+      if (BytesEqual(kv_[i].k, k)) {
+        kv_[i].erased = false;
+        return kv_[i];
+      }
+    if (n_ == kv_.size()) {  // growing moves the strings `k` and `*keep` may point into
+      std::string key(k), held = keep ? std::string(*keep) : std::string();
+      kv_.emplace_back();
+      if (keep) {
+        held_ = std::move(held);
+        *keep = held_;
+      }
+      kv_[n_].k = std::move(key);
+    } else {
+      kv_[n_].k.assign(k);
+    }
+    KV& kv = kv_[n_++];
+    kv.erased = false;
+    return kv;
+  }
+  std::vector<KV> kv_;  // the first n_ are live; the rest keep their capacity
+  size_t n_ = 0;
+  std::string held_;  // Assign's value across a growth of kv_
   std::shared_ptr<const LabelSet> base_;
 };
 
