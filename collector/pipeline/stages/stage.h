@@ -29,7 +29,7 @@ class Extracted {
   const std::string* Get(std::string_view k) const {
     for (size_t i = 0; i < n_; ++i)
       if (BytesEqual(kv_[i].k, k)) return kv_[i].erased ? nullptr : &kv_[i].v;
-    if (base_)
+    if (base_ && (base_lengths_ >> (k.size() & 63) & 1))
       for (const auto& l : *base_)
         if (BytesEqual(l.name, k)) return &l.value;
     return nullptr;
@@ -51,12 +51,18 @@ class Extracted {
       kv.v.clear();
     }
   }
-  void SetBase(std::shared_ptr<const LabelSet> base) { base_ = std::move(base); }
+  void SetBase(std::shared_ptr<const LabelSet> base) {
+    base_ = std::move(base);
+    base_lengths_ = LengthMask(base_.get());
+  }
   // Empties the map and seeds it with `base` (no reference-count traffic when the base is the same;
   // the slots keep their strings' capacity for the next entry).
   void Reset(const std::shared_ptr<const LabelSet>& base) {
     n_ = 0;
-    if (base_ != base) base_ = base;
+    if (base_ != base) {
+      base_ = base;
+      base_lengths_ = LengthMask(base_.get());
+    }
   }
   // Calls fn(key, value) for every visible key: own values first, then unshadowed base labels.
   template <typename F>
@@ -99,10 +105,17 @@ class Extracted {
     kv.erased = false;
     return kv;
   }
+  static uint64_t LengthMask(const LabelSet* ls) {
+    uint64_t m = 0;
+    if (ls)
+      for (const auto& l : *ls) m |= uint64_t{1} << (l.name.size() & 63);
+    return m;
+  }
   std::vector<KV> kv_;  // the first n_ are live; the rest keep their capacity
   size_t n_ = 0;
   std::string held_;  // Assign's value across a growth of kv_
   std::shared_ptr<const LabelSet> base_;
+  uint64_t base_lengths_ = 0;  // bit (size % 64) set for each base label name: most misses skip the scan
 };
 
 // One log entry travelling through the stages. `dropped` ends its journey; `drop_reason` names why

@@ -75,3 +75,26 @@ TEST_CASE("extracted: assign from one of the map's own values while the map grow
     }
   }
 }
+
+TEST_CASE("extracted: base labels of every name length are found, other keys are not") {
+  std::vector<Label> labels;
+  for (size_t n = 1; n <= 130; n += 3) labels.push_back({std::string(n, 'a'), std::to_string(n)});
+  auto base = std::make_shared<const LabelSet>(LabelSet(labels));
+  Extracted x;
+  x.Reset(base);
+  for (size_t n = 1; n <= 131; ++n) {
+    const std::string* v = x.Get(std::string(n, 'a'));
+    INFO("name length " << n);
+    if ((n - 1) % 3 == 0) {
+      REQUIRE(v != nullptr);
+      CHECK(*v == std::to_string(n));
+    } else {
+      CHECK(v == nullptr);
+    }
+    CHECK(x.Get(std::string(n, 'b')) == nullptr);
+  }
+  x.Reset(nullptr);  // a new base: the old one's names are gone
+  CHECK(x.Get("a") == nullptr);
+  x.SetBase(base);
+  CHECK(x.Get("a") != nullptr);
+}
