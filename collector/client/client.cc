@@ -74,8 +74,8 @@ StreamKey Client::KeyFor(const LabelSet& labels) const {
     if (l.name == "__tenant_id__") { key.tenant = l.value; continue; }
     merged.push_back(l);
   }
-  key.labels = LabelSet(std::move(merged)).ToString();  // later (entry) labels win over external
-  key.hash = std::hash<std::string_view>()(key.labels);
+  key.labels = std::make_shared<const std::string>(LabelSet(std::move(merged)).ToString());  // entry labels win
+  key.hash = std::hash<std::string_view>()(*key.labels);
   return key;
 }
 

@@ -38,7 +38,7 @@ struct StreamSlot {
 // once pushed (make a new one with KeyFor for other labels); `slot` is the client's memo.
 struct StreamKey {
   std::string tenant;
-  std::string labels;
+  std::shared_ptr<const std::string> labels;  // shared with the batches it is pushed to
   uint64_t hash = 0;
   mutable StreamSlot slot;
 };

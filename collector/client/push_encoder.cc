@@ -69,16 +69,16 @@ uint32_t AppendMetadataRecords(const std::vector<Label>& metadata, std::string* 
   return static_cast<uint32_t>(arena->size() - start);
 }
 
-uint32_t PushBatch::StreamFor(uint64_t hash, std::string_view labels) {
+uint32_t PushBatch::StreamFor(uint64_t hash, const std::shared_ptr<const std::string>& labels) {
   for (;; ++hash) {  // linear probing over hash values: a 64-bit collision takes the next one
     if (const uint32_t* s = index_.Find(hash)) {
-      if (LabelsOf(streams_[*s]) == labels) return *s;
+      const std::string& have = *streams_[*s].labels;
+      if (&have == labels.get() || have == *labels) return *s;
       continue;
     }
     const auto s = static_cast<uint32_t>(streams_.size());
     index_.Insert(hash) = s;
-    streams_.push_back({labels_.size(), static_cast<uint32_t>(labels.size())});
-    labels_.append(labels);
+    streams_.push_back({labels});
     return s;
   }
 }
@@ -93,7 +93,7 @@ void PushBatch::Append(uint32_t s, int64_t ts_ns, std::string_view line, const s
 void PushBatch::Encode(std::string* out) const {
   // Sizes first: every stream's body, then where each stream's entries start in `out`.
   std::vector<size_t> pos(streams_.size());  // body lengths, then write positions
-  for (size_t k = 0; k < streams_.size(); ++k) pos[k] = 1 + VarintLen(streams_[k].len) + streams_[k].len;
+  for (size_t k = 0; k < streams_.size(); ++k) pos[k] = 1 + VarintLen(streams_[k].labels->size()) + streams_[k].labels->size();
   for (const Entry& e : entries_) {
     const size_t el = EntryLen(Split(e.ts_ns), e.len, e.meta_len);
     pos[e.stream] += 1 + VarintLen(el) + el;
@@ -104,7 +104,7 @@ void PushBatch::Encode(std::string* out) const {
   char* const base = out->data();
   char* p = base;
   for (size_t k = 0; k < streams_.size(); ++k) {  // stream headers; pos becomes the entries' cursor
-    const std::string_view labels = LabelsOf(streams_[k]);
+    const std::string& labels = *streams_[k].labels;
     p = WTag(p, 1, 2);
     p = WVarint(p, pos[k]);
     char* const body = p;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +21,13 @@ uint32_t AppendMetadataRecords(const std::vector<Label>& metadata, std::string* 
 // Entries and streams of one push request. Streams are encoded in first-appended order.
 class PushBatch {
  public:
-  // Index of the stream with label text `labels` (`{a="b"}`), created on first use. `hash` is any
-  // hash of `labels` (computed once per stream key by the caller); collisions are resolved here.
-  uint32_t StreamFor(uint64_t hash, std::string_view labels);
+  // Index of the stream with label text `*labels` (`{a="b"}`), created on first use (the batch then
+  // shares the text, no copy). `hash` is any hash of the text (computed once per stream key by the
+  // caller); collisions are resolved here.
+  uint32_t StreamFor(uint64_t hash, const std::shared_ptr<const std::string>& labels);
+  uint32_t StreamFor(uint64_t hash, std::string_view labels) {
+    return StreamFor(hash, std::make_shared<const std::string>(labels));
+  }
   // Sizes the line arena up front (a batch's size is known: batchsize), so it is never regrown.
   void Reserve(size_t arena_bytes) { arena_.reserve(arena_bytes); }
   // Appends one entry (and its structured metadata, null or empty = none) to stream `s`.
@@ -44,15 +49,12 @@ class PushBatch {
     uint32_t stream;    // index into streams_
   };
   struct Stream {
-    uint64_t off;  // into labels_
-    uint32_t len;
+    std::shared_ptr<const std::string> labels;
   };
-  std::string_view LabelsOf(const Stream& s) const { return std::string_view(labels_).substr(s.off, s.len); }
 
   std::string arena_;
   std::vector<Entry> entries_;
   std::vector<Stream> streams_;
-  std::string labels_;  // every stream's label text, back to back
   HashCache<uint32_t> index_;  // hash (probed on collision) → streams_ index
 };
 

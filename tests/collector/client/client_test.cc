@@ -93,7 +93,7 @@ TEST_CASE("client delivers protobuf+snappy batches and acknowledges them") {
   REQUIRE(c.Start().ok());
   auto cur = std::make_shared<tail::AckCursor>("/f", tail::FileId{1, 1}, 0, 1);
   StreamKey k = c.KeyFor(L({{"job", "web"}, {"stream", "stdout"}}));
-  REQUIRE(k.labels == R"({host="h1", job="web", stream="stdout"})");
+  REQUIRE(*k.labels == R"({host="h1", job="web", stream="stdout"})");
   for (int i = 0; i < 10; ++i) {
     cur->Emitted((i + 1) * 10);
     c.Push(k, 1700000000000000000LL + i, "line " + std::to_string(i), {cur, (i + 1) * 10});
@@ -124,7 +124,7 @@ TEST_CASE("client splits batches at batchsize and keeps tenants apart") {
   StreamKey a = c.KeyFor(L({{"app", "a"}}));
   StreamKey b = c.KeyFor(L({{"app", "b"}, {"__tenant_id__", "team-b"}}));
   REQUIRE(b.tenant == "team-b");
-  REQUIRE(b.labels == R"({app="b"})");
+  REQUIRE(*b.labels == R"({app="b"})");
   const std::string line(100, 'x');
   for (int i = 0; i < 50; ++i) c.Push(i % 2 ? a : b, i, line, {});
   REQUIRE(WaitFor([&] { return store.entries() == 50; }));
