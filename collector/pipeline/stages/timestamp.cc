@@ -103,7 +103,7 @@ class TimestampStage : public Stage {
       return;
     }
     e.ts_ns = ns;
-    if (fudge_) Remember(e.labels.ToString(), ns);
+    if (fudge_) Remember(StreamHash(e.labels), ns);
   }
 
   std::string source_;
@@ -113,13 +113,13 @@ class TimestampStage : public Stage {
  private:
   void Fudge(Entry& e) {
     if (last_.empty()) return;
-    auto it = last_.find(e.labels.ToString());
+    auto it = last_.find(StreamHash(e.labels));
     if (it == last_.end()) return;
     it->second.first += 1;
     e.ts_ns = it->second.first;
   }
   // Last good timestamp per label set; an LRU of Promtail's size (10000 streams).
-  void Remember(std::string key, int64_t ns) {
+  void Remember(uint64_t key, int64_t ns) {
     auto it = last_.find(key);
     if (it != last_.end()) {
       it->second.first = ns;
@@ -127,14 +127,40 @@ class TimestampStage : public Stage {
       return;
     }
     order_.push_front(key);
-    last_.emplace(std::move(key), std::make_pair(ns, order_.begin()));
+    last_.emplace(key, std::make_pair(ns, order_.begin()));
     if (last_.size() > 10000) {
       last_.erase(order_.back());
       order_.pop_back();
     }
   }
-  std::list<std::string> order_;
-  std::unordered_map<std::string, std::pair<int64_t, std::list<std::string>::iterator>> last_;
+  // The label set's identity for the LRU (Promtail keys it by the labels' text): a sum of per-label
+  // hashes, so equal sets hash equal whatever base and edits they came from. The base's part is
+  // computed once per base (held, so its address cannot be reused); each edit swaps its label in.
+  uint64_t StreamHash(const EditedLabels& l) {
+    if (l.base() != base_) {
+      base_ = l.base();
+      base_hash_ = 0;
+      if (base_)
+        for (const Label& b : *base_) base_hash_ += LabelHash(b.name, b.value);
+    }
+    uint64_t h = base_hash_;
+    for (const Label* e = l.edits_begin(); e != l.edits_end(); ++e) {
+      if (base_)
+        if (auto old = base_->Get(e->name)) h -= LabelHash(e->name, *old);
+      if (!e->value.empty()) h += LabelHash(e->name, e->value);
+    }
+    return h;
+  }
+  static uint64_t LabelHash(std::string_view name, std::string_view value) {
+    uint64_t a = std::hash<std::string_view>()(name), b = std::hash<std::string_view>()(value);
+    a ^= (b + 0x9E3779B97F4A7C15ULL + (a << 6) + (a >> 2));
+    a *= 0xBF58476D1CE4E5B9ULL;
+    return a ^ (a >> 31);
+  }
+  std::list<uint64_t> order_;
+  std::unordered_map<uint64_t, std::pair<int64_t, std::list<uint64_t>::iterator>> last_;
+  std::shared_ptr<const LabelSet> base_;  // the base StreamHash last saw, and its hash
+  uint64_t base_hash_ = 0;
 };
 
 }  // namespace

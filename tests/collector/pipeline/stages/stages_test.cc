@@ -188,6 +188,23 @@ TEST_CASE("timestamp stage: fallback, location, failure actions") {
   chain->ProcessInPlace(other);
   CHECK(other.ts_ns == 5);  // no history for this stream: unchanged
 
+  // The history is per resulting label set, however it was reached (base labels + stage edits).
+  auto edited = BuildChain("- regex: {expression: '^(?P<t>\\S+)'}\n- labeldrop: [b]\n"
+                           "- static_labels: {c: '3'}\n- timestamp: {source: t, format: RFC3339}\n");
+  REQUIRE(edited.ok());
+  Entry g3 = MakeEntry("2026-11-26T10:00:00Z ok", L("{a=\"1\", b=\"2\"}"), 5);
+  edited->ProcessInPlace(g3);
+  CHECK(g3.ts_ns == Ts("2026-11-26T10:00:00Z"));
+  Entry b3 = MakeEntry("garbage", L("{a=\"1\", c=\"3\"}"), 5);  // the same set {a, c}, no b to drop
+  edited->ProcessInPlace(b3);
+  CHECK(b3.ts_ns == Ts("2026-11-26T10:00:00Z") + 1);
+  Entry b4 = MakeEntry("garbage", L("{a=\"1\", b=\"9\", c=\"4\"}"), 5);  // b dropped, c set to 3
+  edited->ProcessInPlace(b4);
+  CHECK(b4.ts_ns == Ts("2026-11-26T10:00:00Z") + 2);
+  Entry b5 = MakeEntry("garbage", L("{a=\"2\"}"), 5);  // {a=2, c=3}: another stream
+  edited->ProcessInPlace(b5);
+  CHECK(b5.ts_ns == 5);
+
   auto skip = BuildChain("- regex: {expression: '^(?P<t>\\S+)'}\n- timestamp: {source: t, format: RFC3339, action_on_failure: skip}\n");
   REQUIRE(skip.ok());
   Entry g2 = MakeEntry("2026-11-26T10:00:00Z ok", {}, 5);
