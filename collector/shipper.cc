@@ -87,6 +87,26 @@ bool DropReserved(LabelSet& ls) {
 }
 }  // namespace
 
+// The clients' stream keys for one label set, the first inline (most configs have one client):
+// a line's lookup then reads the key from the cache entry it already touched.
+class Shipper::ClientKeys {
+ public:
+  const client::StreamKey& operator[](size_t i) const { return i == 0 ? first_ : rest_[i - 1]; }
+  void clear() {
+    n_ = 0;
+    rest_.clear();
+  }
+  void push_back(client::StreamKey k) {
+    if (n_++ == 0) first_ = std::move(k);
+    else rest_.push_back(std::move(k));
+  }
+
+ private:
+  client::StreamKey first_;
+  std::vector<client::StreamKey> rest_;
+  size_t n_ = 0;
+};
+
 struct Shipper::File {
   discovery::Target target;
   size_t scrape = 0;
@@ -100,7 +120,7 @@ struct Shipper::File {
     bool ready = false, keep = false;
     LabelSet labels;
     std::shared_ptr<const LabelSet> shared;  // the same labels, handed to the processor per entry
-    std::vector<client::StreamKey> keys;
+    ClientKeys keys;
   } out[2];
   // Client keys of the label sets a processor emitted other than the stream's own (pipelines emit
   // a few distinct sets per target: one per level × status, say). By the edits made to a stream's
@@ -111,9 +131,9 @@ struct Shipper::File {
     // cache entry instead of chasing pointers to the edits' strings.
     std::array<char, 48> edits_inline;
     uint32_t edits_len = 0;
+    ClientKeys keys;
     std::string edits_long;
     std::vector<Label> labels;  // or a whole label set (key_cache)
-    std::vector<client::StreamKey> keys;
 
     std::string_view edits() const {
       return edits_long.empty() ? std::string_view(edits_inline.data(), edits_len) : std::string_view(edits_long);
@@ -401,11 +421,11 @@ void Shipper::Deliver(File& f, int stream, const EditedLabels* labels, std::stri
   const std::shared_ptr<tail::AckCursor>& cur = *f.active;
   cur->Emitted(end);
   const tail::AckRef ack{cur, end};
-  const std::vector<client::StreamKey>& keys = labels ? KeysFor(f, stream, *labels) : f.out[stream].keys;
+  const ClientKeys& keys = labels ? KeysFor(f, stream, *labels) : f.out[stream].keys;
   for (size_t i = 0; i < clients_.size(); ++i) clients_[i]->Push(keys[i], ts, line, ack, metadata);
 }
 
-const std::vector<client::StreamKey>& Shipper::KeysFor(File& f, int stream, const EditedLabels& labels) {
+const Shipper::ClientKeys& Shipper::KeysFor(File& f, int stream, const EditedLabels& labels) {
   const File::Out& o = f.out[stream];
   const bool own_base = o.ready && labels.base().get() == o.shared.get();
   if (own_base && labels.edit_count() == 0) return o.keys;

@@ -97,7 +97,8 @@ class Shipper {
   void Deliver(File& f, int stream, const EditedLabels* labels, std::string_view line, int64_t ts,
                int64_t end_offset, const std::vector<Label>* metadata = nullptr);
   // The clients' stream keys for labels a processor emitted (cached per target).
-  const std::vector<client::StreamKey>& KeysFor(File& f, int stream, const EditedLabels& labels);
+  class ClientKeys;
+  const ClientKeys& KeysFor(File& f, int stream, const EditedLabels& labels);
   void OpenFile(File& f, int64_t now);
   void CommitPositions();
   bool ClientsHaveCapacity() const;

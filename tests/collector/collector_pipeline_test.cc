@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -269,5 +270,39 @@ TEST_CASE("collector: the structured_metadata stage's values reach the push as s
   CHECK(got[0].labels.find("level=\"info\"") != std::string::npos);
   CHECK(got[0].labels.find("trace_id") == std::string::npos);
   CHECK(got[1].metadata.empty());
+  app.Stop();
+}
+
+TEST_CASE("collector: two clients each get every line with the labels its stages set") {
+  Receiver rx1, rx2;
+  Dir d;
+  metrics::Registry reg;
+  CollectorApp app(Config(d, rx1.url(),
+                          "    - regex: {expression: '(?P<level>(ERROR|INFO))'}\n    - labels: {level: }\n",
+                          "  - url: " + rx2.url() + "\n    batchwait: 50ms\n    external_labels: {client: two}\n"),
+                   {}, &reg);
+  REQUIRE(app.Start().ok());
+  std::string text;
+  for (int i = 0; i < 60; ++i) {
+    text += i % 3 == 0 ? "ERROR " : i % 3 == 1 ? "INFO " : "plain ";
+    text += std::to_string(i);
+    text += "\n";
+  }
+  Append(d.path + "/a.log", text);
+  REQUIRE(WaitFor([&] { return rx1.got().size() == 60 && rx2.got().size() == 60; }));
+  for (Receiver* rx : {&rx1, &rx2}) {
+    const bool second = rx == &rx2;
+    std::map<std::string, int> by_labels;
+    for (const auto& p : rx->got()) {
+      std::string want = p.line.starts_with("ERROR") ? "level=\"ERROR\", " : p.line.starts_with("INFO") ? "level=\"INFO\", " : "";
+      std::string expect = second ? "{client=\"two\", filename=\"" : "{filename=\"";
+      expect += d.path + "/a.log\", job=\"varlogs\"";
+      if (!want.empty()) expect += ", " + want.substr(0, want.size() - 2);
+      expect += "}";
+      CHECK(p.labels == expect);
+      ++by_labels[p.labels];
+    }
+    CHECK(by_labels.size() == 3);
+  }
   app.Stop();
 }
