@@ -69,7 +69,7 @@ void EditedLabels::Set(std::string_view name, std::string_view value) {
       if (set_valid_) set_.Set(n, v);
       return;
     }
-    edits_[i].name.assign(name);
+    if (!BytesEqual(edits_[i].name, name)) edits_[i].name.assign(name);  // a reused entry: often the same
     ++n_edits_;
   }
   edits_[i].value.assign(value);

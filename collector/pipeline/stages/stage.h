@@ -98,7 +98,7 @@ class Extracted {
         *keep = held_;
       }
       kv_[n_].k = std::move(key);
-    } else {
+    } else if (!BytesEqual(kv_[n_].k, k)) {  // a reused slot often held this key for the last entry
       kv_[n_].k.assign(k);
     }
     KV& kv = kv_[n_++];
