@@ -1,8 +1,8 @@
 // FUZZ_LINK: skald_collector_stages
 // libFuzzer target for the regex stage's scan fast path: the first line is a pattern, the rest the
 // text. Whenever LiteralRegex recognizes a pattern, RE2 must compile it and Find must equal RE2's
-// UNANCHORED group 0 (and every group). Besides the raw pattern, two recognizable patterns are
-// derived from its bytes (an alternation of literals, a counted class) so the matcher gets hit often.
+// UNANCHORED group 0 (and every group). Besides the raw pattern, three recognizable patterns are
+// derived from its bytes (two alternations of literals, a counted class) so the matcher gets hit often.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -38,17 +38,30 @@ std::string DerivedAlternation(std::string_view pat) {
   return "(?P<x>(" + lits + "))";
 }
 
+// Longer literals (about 1..20 bytes, sharing prefixes) over a small alphabet with '"', so the
+// 8-byte compares, the bigram filter and the one-, few- and many-value byte filters all get hit.
+std::string DerivedLongAlternation(std::string_view pat) {
+  static constexpr std::string_view kAlpha = "aab\"E";
+  std::string lits;
+  for (char c : pat.substr(0, 64)) {
+    const auto b = static_cast<uint8_t>(c);
+    lits += b % 13 == 0 && !lits.empty() && lits.back() != '|' ? '|' : kAlpha[b % kAlpha.size()];
+  }
+  if (lits.empty() || lits.back() == '|') lits += 'a';
+  return lits;
+}
+
 // A class atom and quantifier chosen by the first bytes of the pattern.
 std::string DerivedClassRun(std::string_view pat) {
-  static const char* kAtoms[] = {"\\d", "\\w", "[a-c]", "[A-Za-z]", "[0-9a-f]", "[_b-d5]"};
+  static const char* kAtoms[] = {"\\d", "\\w", "[a-c]", "[A-Za-z]", "[0-9a-f]", "[_b-d5]", "[acegikmoq]", "[0-9A-F]"};
   auto at = [&](size_t i) { return i < pat.size() ? static_cast<uint8_t>(pat[i]) : 0u; };
-  const unsigned n = 1 + at(2) % 5, m = n + at(3) % 5;
+  const unsigned n = 1 + at(2) % 20, m = n + at(3) % 5;  // counts on both sides of the vector limit 16
   const std::string counts[] = {"",
                                 "+",
                                 "{" + std::to_string(n) + "}",
                                 "{" + std::to_string(n) + ",}",
                                 "{" + std::to_string(n) + "," + std::to_string(m) + "}"};
-  return std::string("((") + kAtoms[at(0) % 6] + counts[at(1) % 5] + "))";
+  return std::string("((") + kAtoms[at(0) % 8] + counts[at(1) % 5] + "))";
 }
 
 }  // namespace
@@ -60,6 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
   Check(std::string(pat), text);
   Check(DerivedAlternation(pat), text);
+  Check(DerivedLongAlternation(pat), text);
   Check(DerivedClassRun(pat), text);
   return 0;
 }

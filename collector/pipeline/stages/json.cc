@@ -7,6 +7,7 @@
 #include "collector/pipeline/stages/config.h"
 #include "collector/pipeline/stages/factories.h"
 #include "collector/pipeline/stages/jmespath.h"
+#include "collector/pipeline/stages/literal_regex.h"
 #include "common/logger.h"
 
 namespace skald::pipeline {
@@ -57,6 +58,10 @@ class JsonStage : public Stage {
       if (!IsPlainField(expr)) skippable_ = false;
       probes_.push_back({name, "\"" + expr + "\""});
     }
+    // All probes in one pass: `"a"|"b"|...` occurs iff some memmem would find its probe.
+    std::string alternation;
+    for (const auto& probe : probes_) alternation += (alternation.empty() ? "" : "|") + probe.quoted;
+    probe_scan_ = skippable_ && !probes_.empty() ? LiteralRegex::Recognize(alternation) : std::nullopt;
   }
 
   std::optional<std::string> source_;
@@ -76,9 +81,12 @@ class JsonStage : public Stage {
   }
   bool OutcomeUnread(const Entry& e, std::string_view in) const {
     if (std::memchr(in.data(), '\\', in.size()) != nullptr) return false;
-    for (const auto& [name, quoted] : probes_)
-      if (::memmem(in.data(), in.size(), quoted.data(), quoted.size()) != nullptr || e.extracted.Get(name) != nullptr)
-        return false;
+    std::string_view at;
+    if (probe_scan_ && probe_scan_->Find(in, &at)) return false;
+    for (const auto& [name, quoted] : probes_) {
+      if (!probe_scan_ && ::memmem(in.data(), in.size(), quoted.data(), quoted.size()) != nullptr) return false;
+      if (e.extracted.Get(name) != nullptr) return false;
+    }
     return true;
   }
   struct Probe {
@@ -86,6 +94,7 @@ class JsonStage : public Stage {
   };
   bool skippable_ = false;
   std::vector<Probe> probes_;
+  std::optional<LiteralRegex> probe_scan_;  // the probes as one scan (nullopt: none, or too many)
 };
 
 }  // namespace

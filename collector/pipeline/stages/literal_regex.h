@@ -28,28 +28,46 @@ class LiteralRegex {
   bool Find(std::string_view text, std::string_view* match) const;
 
  private:
+  // One literal: its size, its first 8 bytes as loaded (zero-padded) and a mask of the valid ones.
+  struct Literal {
+    uint64_t head = 0, head_mask = 0;
+    uint32_t size = 0;
+  };
   LiteralRegex() = default;
+  void IndexLiterals();
+  void SetRanges();
   bool FindAlternative(std::string_view text, std::string_view* match) const;
   bool FindClassRun(std::string_view text, std::string_view* match) const;
-  bool MatchAt(std::string_view text, size_t pos, std::string_view* match) const;
+  bool MatchAt(const char* p, size_t n, size_t pos, std::string_view* match) const;
+  bool LiteralAt(uint16_t idx, const char* s, size_t room) const;
+  bool Bigram(uint8_t a, uint8_t b) const { return (bigram_[(a << 2) | (b >> 6)] >> (b & 63)) & 1; }
   size_t SkipNonMembers(const uint8_t* p, size_t i, size_t n) const;
+  size_t FirstRunStart(const uint8_t* p, size_t n) const;
 
   enum class Kind : uint8_t { kAlternation, kClassRun };
   Kind kind_ = Kind::kAlternation;
-  // kAlternation: literals in listed order; first_[b] is true when some literal starts with byte b;
-  // by_first_[b] lists (in listed order) the literals starting with b. `lo_`/`hi_` bound the first
-  // bytes (a vector pre-filter); `single_first_` >= 0 when all literals share one first byte.
+  // kAlternation: literals in listed order. order_[first_begin_[b] .. + first_count_[b]) lists (in
+  // listed order) the literals starting with byte b; bigram_ has bit (a, b) when some literal starts
+  // with "ab" or is the single byte "a" (so any next byte passes). The vector pre-filter keeps
+  // positions whose byte passes filter_[0] and whose next byte passes filter_[1].
+  struct ByteFilter {  // bytes within [lo, hi], or (exact) one of the 4 values in `set`
+    uint8_t lo = 255, hi = 0;
+    bool exact = false;
+    std::array<uint8_t, 4> set{};
+    void Build(const std::array<bool, 256>& allowed);
+  };
   std::vector<std::string> lits_;
-  std::array<std::vector<uint16_t>, 256> by_first_;
-  std::array<bool, 256> first_{};
-  uint8_t lo_ = 255, hi_ = 0;
-  int single_first_ = -1;
-  // kClassRun: class_[b] is true for member bytes; runs of [min_, max_] bytes. When the members
-  // are one contiguous range [class_lo_, class_lo_ + class_span_], `contiguous_` enables a vector skip.
+  std::vector<Literal> meta_;
+  std::vector<uint16_t> order_;
+  std::array<uint8_t, 256> first_begin_{}, first_count_{};
+  std::array<uint64_t, 1024> bigram_{};
+  std::array<ByteFilter, 2> filter_;
+  // kClassRun: class_[b] is true for member bytes; runs of [min_, max_] bytes. When the members are
+  // at most 4 contiguous ranges [range_lo_[k], range_lo_[k] + range_span_[k]], the scan is vectorized.
   std::array<bool, 256> class_{};
   uint32_t min_ = 1, max_ = 1;
-  bool contiguous_ = false;
-  uint8_t class_lo_ = 0, class_span_ = 0;
+  uint8_t ranges_ = 0;
+  std::array<uint8_t, 4> range_lo_{}, range_span_{};
 };
 
 }  // namespace skald::pipeline

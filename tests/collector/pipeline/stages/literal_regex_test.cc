@@ -47,6 +47,30 @@ const std::vector<std::string> kAccepted = {
     "[0-9]",
     "[_a-c5]{2}",
     "\\d{1000}",
+    // Shared prefixes, one-byte literals beside longer ones, literals of 1..20 bytes.
+    "ERR|ERROR",
+    "ERROR|ERR",
+    "E|ERROR",
+    "ERROR|E",
+    "a|ab|abc|abcd",
+    "abcd|abc|ab|a",
+    "abcdefgh|abcdefghi|abcdefghijklmnop|abcdefghijklmnopq",
+    "0123456789abcdefghij|0123456789abcdefghiz|0123456",
+    "\"log\"|\"stream\"|\"time\"",
+    // Byte filters: one first byte with 2, 4 (scattered) and 5 second bytes; six first bytes.
+    "xa|xb",
+    "xa|xq|xz|xB",
+    "xa|xb|xc|xd|xe",
+    "a1|b2|c3|d4|e5|f6",
+    // Classes of 1..5 ranges, counts around the vector scan's limit of 16.
+    "[acegikmoq]{2}",
+    "[a-cx-z]{2,3}",
+    "[0-9A-F]{4}",
+    "\\d{16}",
+    "\\d{17}",
+    "\\d{16,20}",
+    "[a-z]{1}",
+    "\\w{1,}",
 };
 
 const std::vector<std::string> kRejected = {
@@ -176,6 +200,66 @@ TEST_CASE("literal regex: differential against RE2 on random text") {
       CheckAgainstRe2(*lit, re, t);
     }
   }
+}
+
+TEST_CASE("literal regex: matches at every offset, across vector blocks and in the last bytes") {
+  // Each literal (or a class run of k members), whole or cut short, after `pad` filler bytes and
+  // before `tail` more: the candidate lands in every lane of the 16/32-byte blocks, in the re-read
+  // last block and on the text's last 1..7 bytes. Fillers: a byte no pattern uses, and the
+  // pattern's own first byte (a candidate everywhere).
+  for (const auto& expr : kAccepted) {
+    auto lit = LiteralRegex::Recognize(expr);
+    REQUIRE(lit);
+    RE2 re(expr, RE2::Quiet);
+    std::vector<std::string> pieces;
+    if (expr.find_first_of("\\[") != std::string::npos) {  // a class run
+      for (char c : {'0', 'a', 'F', '_', 'q'})
+        for (size_t k : {1, 2, 3, 4, 15, 16, 17, 18, 21}) pieces.push_back(std::string(k, c));
+    } else {
+      std::string body = expr;
+      while (body.find('(') != std::string::npos) body = body.substr(body.find_last_of('(') + 1);
+      body = body.substr(0, body.find(')'));
+      for (size_t start = 0, bar; start <= body.size(); start = bar + 1) {
+        bar = std::min(body.find('|', start), body.size());
+        pieces.push_back(body.substr(start, bar - start));
+        pieces.push_back(body.substr(start, bar - start - 1));
+      }
+    }
+    for (const char filler : {'.', pieces[0][0]})
+      for (const auto& piece : pieces)
+        for (size_t pad = 0; pad <= 35; ++pad)
+          for (size_t tail : {0, 1, 2, 5, 7})
+            CheckAgainstRe2(*lit, re, std::string(pad, filler) + piece + std::string(tail, filler));
+  }
+}
+
+TEST_CASE("json stage: the one-pass key probes force the parse exactly when memmem finds a key") {
+  // The seed chain after the liveness pass probes for "log" and "time" (`stream` is dead). Only a
+  // parse of valid JSON erases the dead key `stream` (a stream label), so it shows whether the
+  // probe scan found a key: it must iff memmem finds `"log"` or `"time"`.
+  auto chain = BuildChain(
+      "[{json: {expressions: {log: log, stream: stream, time: time}}},"
+      " {timestamp: {source: time, format: RFC3339Nano}}, {output: {source: log}}]");
+  REQUIRE(chain.ok());
+  chain->PropagateLiveness(KeySet{});
+  const std::vector<std::string> bodies = {
+      R"("log":1)", R"("time":2)", R"("timestamp":3)", R"("times":"x")", R"("a":"log")", R"("a":"time")",
+      R"("logger":"x")", R"("lo":"g")", R"("":"log")", R"("a":["","time"])", R"("stream":"stderr")",
+      R"("level":"INFO","logger":"com.shop")", R"("a":"tim","e":"lo")", R"("LOG":1,"Time":2)", R"("x":"time")",
+  };
+  for (const auto& body : bodies)
+    for (size_t pad = 0; pad <= 40; ++pad)
+      for (const bool body_last : {true, false}) {
+        const std::string filler = R"("p":")" + std::string(pad, 'l') + R"(")";
+        std::string line = "{";
+        line.append(body_last ? filler : body).append(",").append(body_last ? body : filler).append("}");
+        const bool found = line.find(R"("log")") != std::string::npos || line.find(R"("time")") != std::string::npos ||
+                           line.find('\\') != std::string::npos;
+        Entry e = MakeEntry(line, L(R"({job="api", stream="stdout"})"), 42);
+        chain->ProcessInPlace(e);
+        INFO(line);
+        CHECK(Ex(e, "stream") == (found ? "<absent>" : "stdout"));
+      }
 }
 
 TEST_CASE("regex stage: fast path extracts what RE2 extracts") {
