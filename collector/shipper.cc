@@ -135,8 +135,9 @@ struct Shipper::File {
     std::string edits_long;
     std::vector<Label> labels;  // or a whole label set (key_cache)
 
-    std::string_view edits() const {
-      return edits_long.empty() ? std::string_view(edits_inline.data(), edits_len) : std::string_view(edits_long);
+    std::string_view edits() const {  // reads only the entry's first cache line when short
+      return edits_len <= edits_inline.size() ? std::string_view(edits_inline.data(), edits_len)
+                                              : std::string_view(edits_long);
     }
     void SetEdits(const std::string& packed) {
       edits_long.clear();
@@ -146,6 +147,9 @@ struct Shipper::File {
     }
   };
   HashCache<Keys> edit_cache[2]{HashCache<Keys>(kMaxCachedKeys), HashCache<Keys>(kMaxCachedKeys)};
+  // The edit_cache entry the stream's previous line used (null after an insert moved entries):
+  // consecutive lines of a container often carry the same edits (level, status).
+  Keys* last_edit[2] = {nullptr, nullptr};
   HashCache<Keys> key_cache{kMaxCachedKeys};
   bool opened = false, removed = false;
   int64_t next_open_ns = 0, removed_ns = 0;
@@ -377,6 +381,7 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
     for (auto& c : clients_) o.keys.push_back(c->KeyFor(o.labels));
     o.shared = std::make_shared<const LabelSet>(o.labels);
     f.edit_cache[stream].Clear();  // its keys were made from the previous labels
+    f.last_edit[stream] = nullptr;
     o.ready = true;
   }
   if (o.keep) RunHooks(f, stream, msg, ts, end);
@@ -429,13 +434,18 @@ const Shipper::ClientKeys& Shipper::KeysFor(File& f, int stream, const EditedLab
   const File::Out& o = f.out[stream];
   const bool own_base = o.ready && labels.base().get() == o.shared.get();
   if (own_base && labels.edit_count() == 0) return o.keys;
+  File::Keys*& last = f.last_edit[stream];
+  if (own_base && last && labels.EditsEqual(last->edits())) return last->keys;
   HashCache<File::Keys>& cache = own_base ? f.edit_cache[stream] : f.key_cache;
   const uint64_t h = own_base ? labels.EditsHash() : FastHash(labels.set());
   if (File::Keys* hit = cache.Find(h);
-      hit && (own_base ? labels.EditsEqual(hit->edits()) : hit->labels == labels.set().labels()))
+      hit && (own_base ? labels.EditsEqual(hit->edits()) : hit->labels == labels.set().labels())) {
+    if (own_base) last = hit;
     return hit->keys;
+  }
   if (!own_base && o.ready && labels.set() == o.labels) return o.keys;
   File::Keys& k = cache.Insert(h);  // a hash collision replaces the older entry
+  if (own_base) last = &k;  // the insert may have moved every other entry
   if (own_base) {
     labels.PackEdits(&packed_edits_);
     k.SetEdits(packed_edits_);
