@@ -29,7 +29,7 @@ class Extracted {
   const std::string* Get(std::string_view k) const {
     for (size_t i = 0; i < n_; ++i)
       if (BytesEqual(kv_[i].k, k)) return kv_[i].erased ? nullptr : &kv_[i].v;
-    if (base_ && (base_lengths_ >> (k.size() & 63) & 1))
+    if (base_ && (base_keys_ >> KeyBit(k) & 1))
       for (const auto& l : *base_)
         if (BytesEqual(l.name, k)) return &l.value;
     return nullptr;
@@ -53,7 +53,7 @@ class Extracted {
   }
   void SetBase(std::shared_ptr<const LabelSet> base) {
     base_ = std::move(base);
-    base_lengths_ = LengthMask(base_.get());
+    base_keys_ = KeyMask(base_.get());
   }
   // Empties the map and seeds it with `base` (no reference-count traffic when the base is the same;
   // the slots keep their strings' capacity for the next entry).
@@ -61,7 +61,7 @@ class Extracted {
     n_ = 0;
     if (base_ != base) {
       base_ = base;
-      base_lengths_ = LengthMask(base_.get());
+      base_keys_ = KeyMask(base_.get());
     }
   }
   // Calls fn(key, value) for every visible key: own values first, then unshadowed base labels.
@@ -105,17 +105,21 @@ class Extracted {
     kv.erased = false;
     return kv;
   }
-  static uint64_t LengthMask(const LabelSet* ls) {
+  // A one-word filter over names: bit (length, first byte) per name.
+  static unsigned KeyBit(std::string_view k) {
+    return (static_cast<unsigned>(k.size()) * 7 + (k.empty() ? 0u : static_cast<uint8_t>(k[0]))) & 63;
+  }
+  static uint64_t KeyMask(const LabelSet* ls) {
     uint64_t m = 0;
     if (ls)
-      for (const auto& l : *ls) m |= uint64_t{1} << (l.name.size() & 63);
+      for (const auto& l : *ls) m |= uint64_t{1} << KeyBit(l.name);
     return m;
   }
   std::vector<KV> kv_;  // the first n_ are live; the rest keep their capacity
   size_t n_ = 0;
   std::string held_;  // Assign's value across a growth of kv_
   std::shared_ptr<const LabelSet> base_;
-  uint64_t base_lengths_ = 0;  // bit (size % 64) set for each base label name: most misses skip the scan
+  uint64_t base_keys_ = 0;  // KeyBit of every base label name: most missing keys skip the scan
 };
 
 // One log entry travelling through the stages. `dropped` ends its journey; `drop_reason` names why
