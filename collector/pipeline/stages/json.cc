@@ -23,8 +23,11 @@ class JsonStage : public Stage {
       if (!input) return;
     }
     // Only an object can unmarshal into Promtail's map: skip the parse for anything else.
-    size_t first = input->find_first_not_of(" \t\r\n");
-    const bool object = first != std::string::npos && (*input)[first] == '{';
+    size_t first = 0;  // JSON whitespace, then the value's first byte
+    while (first < input->size() && ((*input)[first] == ' ' || (*input)[first] == '\t' ||
+                                     (*input)[first] == '\r' || (*input)[first] == '\n'))
+      ++first;
+    const bool object = first < input->size() && (*input)[first] == '{';
     if (object && skippable_ && OutcomeUnread(e, *input)) return;
     simdjson::dom::element root;
     if (!object || ThreadJsonParser().parse(*input).get(root) != simdjson::SUCCESS ||

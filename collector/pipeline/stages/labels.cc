@@ -8,6 +8,8 @@ namespace {
 
 bool ValidLabelValue(const std::string& v) {  // Prometheus: valid UTF-8
   size_t i = 0;
+  while (i < v.size() && static_cast<unsigned char>(v[i]) < 0x80) ++i;  // the ASCII prefix
+  if (i == v.size()) return true;
   while (i < v.size()) {
     unsigned char c = v[i];
     size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;

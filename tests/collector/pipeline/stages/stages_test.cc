@@ -55,6 +55,39 @@ TEST_CASE("json stage: source, nested, malformed") {
   CHECK(arr.dropped);
 }
 
+TEST_CASE("json stage: leading JSON whitespace before the object is allowed, other text is not JSON") {
+  for (const char* lead : {"", " ", "\t", "\r\n ", "  \n\t"}) {
+    Entry e = RunOne("- json: {expressions: {a: a}}", std::string(lead) + R"({"a":"x"})");
+    INFO("lead " << std::string(lead).size() << " bytes");
+    CHECK(Ex(e, "a") == "x");
+  }
+  for (const char* text : {"", "   ", "\v{\"a\":\"x\"}", "x{\"a\":\"x\"}"}) {
+    Entry e = RunOne("- json: {expressions: {a: a}, drop_malformed: true}", text);
+    INFO(text);
+    CHECK(e.dropped);
+  }
+}
+
+TEST_CASE("labels stage: values that are not valid UTF-8 are skipped") {
+  struct Case {
+    std::string value;
+    bool set;
+  } cases[] = {
+      {"plain", true},  {"caf\xc3\xa9", true}, {"\xe2\x82\xac 5", true}, {"\xf0\x9f\x98\x80", true},
+      {"bad\xff", false}, {"ab\xc3", false},    {"\xc3(", false},       {"\x80" "abc", false},
+      {"ok then \xed\xa0", false},
+  };
+  auto chain = BuildChain("- labels: {v: }\n");
+  REQUIRE(chain.ok());
+  for (const auto& c : cases) {
+    Entry e = MakeEntry("x");
+    e.extracted.Set("v", c.value);
+    chain->ProcessInPlace(e);
+    INFO(c.value);
+    CHECK(e.labels.Get("v").has_value() == c.set);
+  }
+}
+
 TEST_CASE("regex stage: with a source, every group gets its value even when a group overwrites the source") {
   // The matched text lives in the extracted map; storing the first group used to overwrite (or move)
   // it before the next group was read. Go's strings cannot change under the match: all see "foo".
