@@ -1,5 +1,6 @@
 // Micro-benchmark of the collector's scan fast paths on realistic lines: LiteralRegex::Find for the
 // seed's two regex stages and the json stage's key probes (one LiteralRegex pass vs one memmem each).
+// `--baseline 1` forces the SSE2 kernels on an AVX2 CPU (the default is the run-time choice).
 #include <re2/re2.h>
 #include <string.h>
 
@@ -72,6 +73,8 @@ int main(int argc, char** argv) {
   const std::string file = skald::bench::Arg(argc, argv, "--file", "/tmp/skald-bench-collector/c0/c0-json.log");
   const int iters = std::atoi(skald::bench::Arg(argc, argv, "--iters", "20"));
   const int reps = std::atoi(skald::bench::Arg(argc, argv, "--reps", "5"));
+  LiteralRegex::ForceBaselineForTesting(std::atoi(skald::bench::Arg(argc, argv, "--baseline", "0")) != 0);
+  std::printf("kernels: %s\n", LiteralRegex::UsesAvx2() ? "avx2" : "sse2/scalar");
   std::map<std::string, std::vector<std::string>> by_kind;
   {
     std::ifstream in(file);

@@ -3,6 +3,7 @@
 // text. Whenever LiteralRegex recognizes a pattern, RE2 must compile it and Find must equal RE2's
 // UNANCHORED group 0 (and every group). Besides the raw pattern, three recognizable patterns are
 // derived from its bytes (two alternations of literals, a counted class) so the matcher gets hit often.
+// Each Find runs twice: with the run-time kernel choice (AVX2 on an AVX2 CPU) and forced to SSE2.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -23,11 +24,15 @@ void Check(const std::string& pattern, std::string_view text) {
   std::vector<re2::StringPiece> groups(re.NumberOfCapturingGroups() + 1);
   const bool want = re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED,
                              groups.data(), static_cast<int>(groups.size()));
-  std::string_view got;
-  if (lit->Find(text, &got) != want) std::abort();
-  if (!want) return;
-  for (const auto& g : groups)
-    if (g.data() != got.data() || g.size() != got.size()) std::abort();
+  for (const bool baseline : {false, true}) {
+    skald::pipeline::LiteralRegex::ForceBaselineForTesting(baseline);
+    std::string_view got;
+    if (lit->Find(text, &got) != want) std::abort();
+    if (!want) continue;
+    for (const auto& g : groups)
+      if (g.data() != got.data() || g.size() != got.size()) std::abort();
+  }
+  skald::pipeline::LiteralRegex::ForceBaselineForTesting(false);
 }
 
 // `(?P<x>(<literals>))` with each pattern byte mapped onto a small alphabet that includes '|'.
@@ -55,7 +60,7 @@ std::string DerivedLongAlternation(std::string_view pat) {
 std::string DerivedClassRun(std::string_view pat) {
   static const char* kAtoms[] = {"\\d", "\\w", "[a-c]", "[A-Za-z]", "[0-9a-f]", "[_b-d5]", "[acegikmoq]", "[0-9A-F]"};
   auto at = [&](size_t i) { return i < pat.size() ? static_cast<uint8_t>(pat[i]) : 0u; };
-  const unsigned n = 1 + at(2) % 20, m = n + at(3) % 5;  // counts on both sides of the vector limit 16
+  const unsigned n = 1 + at(2) % 40, m = n + at(3) % 5;  // counts on both sides of the vector limits 16, 32
   const std::string counts[] = {"",
                                 "+",
                                 "{" + std::to_string(n) + "}",

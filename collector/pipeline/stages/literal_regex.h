@@ -2,12 +2,11 @@
 // plain literals or one ASCII class with a greedy count, matched without RE2 (regex stage fast path).
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
+
+#include "collector/pipeline/stages/literal_scan.h"
 
 namespace skald::pipeline {
 
@@ -24,50 +23,31 @@ class LiteralRegex {
   static std::optional<LiteralRegex> Recognize(std::string_view expr);
 
   // RE2::Match(text, UNANCHORED) group 0 under Go's leftmost-first semantics: false when there is
-  // no match; otherwise *match points into `text`.
-  bool Find(std::string_view text, std::string_view* match) const;
+  // no match; otherwise *match points into `text`. Inline, so a per-line call goes straight to the scan.
+  bool Find(std::string_view text, std::string_view* match) const {
+    size_t pos = 0, len = 0;
+    if (kind_ == Kind::kClassRun) {
+      if (!scan::FindRun(run_, reinterpret_cast<const uint8_t*>(text.data()), text.size(), &pos, &len)) return false;
+    } else {
+      uint32_t idx = 0;
+      if (!scan::FindLiteral(alt_, text.data(), text.size(), &pos, &idx)) return false;
+      len = alt_.heads[idx].size;
+    }
+    *match = std::string_view(text.data() + pos, len);
+    return true;
+  }
+
+  // Tests only: true makes every Find use the SSE2 (or scalar) kernels even on an AVX2 CPU, so
+  // both are checked against RE2 on one machine; false restores the run-time choice.
+  static void ForceBaselineForTesting(bool on);
+  static bool UsesAvx2();  // whether Find currently runs the AVX2 kernels
 
  private:
-  // One literal: its size, its first 8 bytes as loaded (zero-padded) and a mask of the valid ones.
-  struct Literal {
-    uint64_t head = 0, head_mask = 0;
-    uint32_t size = 0;
-  };
   LiteralRegex() = default;
-  void IndexLiterals();
-  void SetRanges();
-  bool FindAlternative(std::string_view text, std::string_view* match) const;
-  bool FindClassRun(std::string_view text, std::string_view* match) const;
-  bool MatchAt(const char* p, size_t n, size_t pos, std::string_view* match) const;
-  bool LiteralAt(uint16_t idx, const char* s, size_t room) const;
-  bool Bigram(uint8_t a, uint8_t b) const { return (bigram_[(a << 2) | (b >> 6)] >> (b & 63)) & 1; }
-  size_t SkipNonMembers(const uint8_t* p, size_t i, size_t n) const;
-  size_t FirstRunStart(const uint8_t* p, size_t n) const;
-
   enum class Kind : uint8_t { kAlternation, kClassRun };
   Kind kind_ = Kind::kAlternation;
-  // kAlternation: literals in listed order. order_[first_begin_[b] .. + first_count_[b]) lists (in
-  // listed order) the literals starting with byte b; bigram_ has bit (a, b) when some literal starts
-  // with "ab" or is the single byte "a" (so any next byte passes). The vector pre-filter keeps
-  // positions whose byte passes filter_[0] and whose next byte passes filter_[1].
-  struct ByteFilter {  // bytes within [lo, hi], or (exact) one of the 4 values in `set`
-    uint8_t lo = 255, hi = 0;
-    bool exact = false;
-    std::array<uint8_t, 4> set{};
-    void Build(const std::array<bool, 256>& allowed);
-  };
-  std::vector<std::string> lits_;
-  std::vector<Literal> meta_;
-  std::vector<uint16_t> order_;
-  std::array<uint8_t, 256> first_begin_{}, first_count_{};
-  std::array<uint64_t, 1024> bigram_{};
-  std::array<ByteFilter, 2> filter_;
-  // kClassRun: class_[b] is true for member bytes; runs of [min_, max_] bytes. When the members are
-  // at most 4 contiguous ranges [range_lo_[k], range_lo_[k] + range_span_[k]], the scan is vectorized.
-  std::array<bool, 256> class_{};
-  uint32_t min_ = 1, max_ = 1;
-  uint8_t ranges_ = 0;
-  std::array<uint8_t, 4> range_lo_{}, range_span_{};
+  scan::Alternation alt_;  // kAlternation: the literals and their tables
+  scan::ClassRun run_;     // kClassRun: the class, its counts and ranges
 };
 
 }  // namespace skald::pipeline

@@ -1,5 +1,6 @@
 // LiteralRegex: which expressions are recognized as plain scans, and a differential check of Find
-// against RE2 (UNANCHORED, leftmost-first) on seeded random text, plus the regex stage's fast path.
+// against RE2 (UNANCHORED, leftmost-first) on seeded random text with both the AVX2 and the SSE2
+// kernels, plus the regex stage's fast path.
 #include <catch.hpp>
 
 #include <cstdint>
@@ -57,6 +58,11 @@ const std::vector<std::string> kAccepted = {
     "abcdefgh|abcdefghi|abcdefghijklmnop|abcdefghijklmnopq",
     "0123456789abcdefghij|0123456789abcdefghiz|0123456",
     "\"log\"|\"stream\"|\"time\"",
+    // Literals told apart only by their 3rd, 4th or later byte, or by being shorter; 32 literals.
+    "abcd|abce|abd|ab|a",
+    "xyz1|xyz2|xyz3|xyz|xy4|xyzzzzzzz9",
+    "\"level\"|\"log\"|\"logger\"|\"l\"",
+    "a0|a1|a2|a3|a4|a5|a6|a7|a8|a9|b0|b1|b2|b3|b4|b5|b6|b7|b8|b9|c0x|c1x|c2x|c3x|c4x|c5x|c0|c|dd|d1|d|e",
     // Byte filters: one first byte with 2, 4 (scattered) and 5 second bytes; six first bytes.
     "xa|xb",
     "xa|xq|xz|xB",
@@ -69,6 +75,10 @@ const std::vector<std::string> kAccepted = {
     "\\d{16}",
     "\\d{17}",
     "\\d{16,20}",
+    "\\d{32}",
+    "\\d{33}",
+    "[a-z]{20,40}",
+    "[0-9a-fA-F]{31,32}",
     "[a-z]{1}",
     "\\w{1,}",
 };
@@ -122,7 +132,33 @@ void CheckAgainstRe2(const LiteralRegex& lit, const RE2& re, const std::string& 
   }
 }
 
+// Runs fn once with the run-time kernel choice (AVX2 on an AVX2 CPU) and once forced to the SSE2
+// (baseline) kernels; the choice is restored even when fn fails.
+template <class Fn>
+void ForBothKernels(Fn&& fn) {
+  struct Restore {
+    ~Restore() { LiteralRegex::ForceBaselineForTesting(false); }
+  } restore;
+  for (const bool baseline : {false, true}) {
+    LiteralRegex::ForceBaselineForTesting(baseline);
+    INFO((LiteralRegex::UsesAvx2() ? "AVX2 kernels" : "baseline kernels"));
+    fn();
+  }
+}
+
 }  // namespace
+
+TEST_CASE("literal regex: kernel choice") {
+  LiteralRegex::ForceBaselineForTesting(true);
+  CHECK_FALSE(LiteralRegex::UsesAvx2());
+  LiteralRegex::ForceBaselineForTesting(false);
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && defined(__SSE2__) && !defined(SKALD_NO_SIMD)
+  __builtin_cpu_init();
+  CHECK(LiteralRegex::UsesAvx2() == static_cast<bool>(__builtin_cpu_supports("avx2")));
+#else
+  CHECK_FALSE(LiteralRegex::UsesAvx2());
+#endif
+}
 
 TEST_CASE("literal regex: recognized shapes") {
   for (const auto& expr : kAccepted) {
@@ -170,67 +206,76 @@ TEST_CASE("literal regex: leftmost-first examples") {
       {"ERROR", "ERRO", "<none>"},
       {"ERROR", "", "<none>"},
   };
-  for (const auto& c : cases) {
-    INFO(c.expr << " on [" << c.text << "]");
-    auto lit = LiteralRegex::Recognize(c.expr);
-    REQUIRE(lit);
-    std::string_view got;
-    CHECK((lit->Find(c.text, &got) ? std::string(got) : std::string("<none>")) == c.want);
-  }
+  ForBothKernels([&] {
+    for (const auto& c : cases) {
+      INFO(c.expr << " on [" << c.text << "]");
+      auto lit = LiteralRegex::Recognize(c.expr);
+      REQUIRE(lit);
+      std::string_view got;
+      CHECK((lit->Find(c.text, &got) ? std::string(got) : std::string("<none>")) == c.want);
+    }
+  });
 }
 
 TEST_CASE("literal regex: differential against RE2 on random text") {
-  std::mt19937 rng(20261127);
-  for (const auto& expr : kAccepted) {
-    auto lit = LiteralRegex::Recognize(expr);
-    REQUIRE(lit);
-    RE2 re(expr, RE2::Quiet);
-    REQUIRE(re.ok());
-    for (int i = 0; i < 3000; ++i) CheckAgainstRe2(*lit, re, RandomText(rng, expr));
-    // Runs around the counts (1000 is RE2's largest), after a non-member and at the very start.
-    for (char c : {'0', '7', 'a', 'f', 'Z', '_'})
-      for (size_t k : {1, 2, 3, 4, 5, 8, 17, 999, 1000, 1001, 2100}) {
-        CheckAgainstRe2(*lit, re, std::string(k, c));
-        CheckAgainstRe2(*lit, re, "- " + std::string(k, c) + " " + std::string(k + 1, c));
+  ForBothKernels([] {
+    std::mt19937 rng(20261127);
+    for (const auto& expr : kAccepted) {
+      auto lit = LiteralRegex::Recognize(expr);
+      REQUIRE(lit);
+      RE2 re(expr, RE2::Quiet);
+      REQUIRE(re.ok());
+      for (int i = 0; i < 3000; ++i) CheckAgainstRe2(*lit, re, RandomText(rng, expr));
+      // Runs around the counts (1000 is RE2's largest), after a non-member and at the very start.
+      for (char c : {'0', '7', 'a', 'f', 'Z', '_'})
+        for (size_t k : {1, 2, 3, 4, 5, 8, 17, 999, 1000, 1001, 2100}) {
+          CheckAgainstRe2(*lit, re, std::string(k, c));
+          CheckAgainstRe2(*lit, re, "- " + std::string(k, c) + " " + std::string(k + 1, c));
+        }
+      // Long texts cross the 16-, 32- and 64-byte vector blocks and the tail.
+      for (int i = 0; i < 200; ++i) {
+        std::string t;
+        for (int k = 0; k < 6; ++k) t += RandomText(rng, expr);
+        CheckAgainstRe2(*lit, re, t);
       }
-    // Long texts cross the 16-byte vector blocks and the tail.
-    for (int i = 0; i < 200; ++i) {
-      std::string t;
-      for (int k = 0; k < 6; ++k) t += RandomText(rng, expr);
-      CheckAgainstRe2(*lit, re, t);
     }
-  }
+  });
 }
 
 TEST_CASE("literal regex: matches at every offset, across vector blocks and in the last bytes") {
   // Each literal (or a class run of k members), whole or cut short, after `pad` filler bytes and
   // before `tail` more: the candidate lands in every lane of the 16/32-byte blocks, in the re-read
-  // last block and on the text's last 1..7 bytes. Fillers: a byte no pattern uses, and the
-  // pattern's own first byte (a candidate everywhere).
-  for (const auto& expr : kAccepted) {
-    auto lit = LiteralRegex::Recognize(expr);
-    REQUIRE(lit);
-    RE2 re(expr, RE2::Quiet);
-    std::vector<std::string> pieces;
-    if (expr.find_first_of("\\[") != std::string::npos) {  // a class run
-      for (char c : {'0', 'a', 'F', '_', 'q'})
-        for (size_t k : {1, 2, 3, 4, 15, 16, 17, 18, 21}) pieces.push_back(std::string(k, c));
-    } else {
-      std::string body = expr;
-      while (body.find('(') != std::string::npos) body = body.substr(body.find_last_of('(') + 1);
-      body = body.substr(0, body.find(')'));
-      for (size_t start = 0, bar; start <= body.size(); start = bar + 1) {
-        bar = std::min(body.find('|', start), body.size());
-        pieces.push_back(body.substr(start, bar - start));
-        pieces.push_back(body.substr(start, bar - start - 1));
+  // last block and on the text's last 1..7 bytes (pads past 64 reach the AVX2 64-byte steps).
+  // Fillers: a byte no pattern uses, and the pattern's own first byte (a candidate everywhere).
+  std::vector<size_t> pads;
+  for (size_t pad = 0; pad <= 35; ++pad) pads.push_back(pad);
+  for (size_t pad = 56; pad <= 134; ++pad) pads.push_back(pad);
+  ForBothKernels([&] {
+    for (const auto& expr : kAccepted) {
+      auto lit = LiteralRegex::Recognize(expr);
+      REQUIRE(lit);
+      RE2 re(expr, RE2::Quiet);
+      std::vector<std::string> pieces;
+      if (expr.find_first_of("\\[") != std::string::npos) {  // a class run
+        for (char c : {'0', 'a', 'F', '_', 'q'})
+          for (size_t k : {1, 2, 3, 4, 15, 16, 17, 18, 21, 31, 32, 33, 41}) pieces.push_back(std::string(k, c));
+      } else {
+        std::string body = expr;
+        while (body.find('(') != std::string::npos) body = body.substr(body.find_last_of('(') + 1);
+        body = body.substr(0, body.find(')'));
+        for (size_t start = 0, bar; start <= body.size(); start = bar + 1) {
+          bar = std::min(body.find('|', start), body.size());
+          pieces.push_back(body.substr(start, bar - start));
+          pieces.push_back(body.substr(start, bar - start - 1));
+        }
       }
+      for (const char filler : {'.', pieces[0][0]})
+        for (const auto& piece : pieces)
+          for (const size_t pad : pads)
+            for (size_t tail : {0, 1, 2, 5, 7})
+              CheckAgainstRe2(*lit, re, std::string(pad, filler) + piece + std::string(tail, filler));
     }
-    for (const char filler : {'.', pieces[0][0]})
-      for (const auto& piece : pieces)
-        for (size_t pad = 0; pad <= 35; ++pad)
-          for (size_t tail : {0, 1, 2, 5, 7})
-            CheckAgainstRe2(*lit, re, std::string(pad, filler) + piece + std::string(tail, filler));
-  }
+  });
 }
 
 TEST_CASE("json stage: the one-pass key probes force the parse exactly when memmem finds a key") {
