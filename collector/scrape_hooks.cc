@@ -24,8 +24,9 @@ class PipelineProcessor : public TargetProcessor {
       EmitAll(emit);
       return;
     }
-    // No buffering stage: one reused entry, so its strings and vectors keep their capacity.
-    pipeline::Entry& e = scratch_entry_;
+    // No buffering stage: a reused entry per stream (a target's stdout and stderr alternate), so its
+    // strings and vectors keep their capacity and its labels keep their base.
+    pipeline::Entry& e = ScratchFor(labels);
     e.Reset(labels, ts_ns, line);
     if (!p_.Process(e)) return;
     LogEntry le{e.ts_ns, std::move(e.line), std::move(e.metadata)};
@@ -48,9 +49,14 @@ class PipelineProcessor : public TargetProcessor {
       emit(pe.labels, le);
     }
   }
+  pipeline::Entry& ScratchFor(const std::shared_ptr<const LabelSet>& labels) {
+    if (scratch_[last_].labels.base() != labels) last_ ^= 1;  // the other one, or the least recent
+    return scratch_[last_];
+  }
   pipeline::Pipeline p_;
   std::vector<pipeline::Entry> out_;
-  pipeline::Entry scratch_entry_;
+  pipeline::Entry scratch_[2];
+  int last_ = 0;
 };
 
 }  // namespace

@@ -147,9 +147,10 @@ struct Shipper::File {
     }
   };
   HashCache<Keys> edit_cache[2]{HashCache<Keys>(kMaxCachedKeys), HashCache<Keys>(kMaxCachedKeys)};
-  // The edit_cache entry the stream's previous line used (null after an insert moved entries):
-  // consecutive lines of a container often carry the same edits (level, status).
+  // The edit_cache entry the stream's previous line used and the EditedLabels::version() it was
+  // found for: consecutive lines of a container often carry the same edits (level, status).
   Keys* last_edit[2] = {nullptr, nullptr};
+  uint64_t last_version[2] = {0, 0};
   HashCache<Keys> key_cache{kMaxCachedKeys};
   bool opened = false, removed = false;
   int64_t next_open_ns = 0, removed_ns = 0;
@@ -435,17 +436,22 @@ const Shipper::ClientKeys& Shipper::KeysFor(File& f, int stream, const EditedLab
   const bool own_base = o.ready && labels.base().get() == o.shared.get();
   if (own_base && labels.edit_count() == 0) return o.keys;
   File::Keys*& last = f.last_edit[stream];
-  if (own_base && last && labels.EditsEqual(last->edits())) return last->keys;
+  const uint64_t version = own_base ? labels.version() : 0;
+  if (own_base && last && version == f.last_version[stream]) return last->keys;
+  if (own_base && last && labels.EditsEqual(last->edits())) {
+    f.last_version[stream] = version;
+    return last->keys;
+  }
   HashCache<File::Keys>& cache = own_base ? f.edit_cache[stream] : f.key_cache;
   const uint64_t h = own_base ? labels.EditsHash() : FastHash(labels.set());
   if (File::Keys* hit = cache.Find(h);
       hit && (own_base ? labels.EditsEqual(hit->edits()) : hit->labels == labels.set().labels())) {
-    if (own_base) last = hit;
+    if (own_base) last = hit, f.last_version[stream] = version;
     return hit->keys;
   }
   if (!own_base && o.ready && labels.set() == o.labels) return o.keys;
   File::Keys& k = cache.Insert(h);  // a hash collision replaces the older entry
-  if (own_base) last = &k;  // the insert may have moved every other entry
+  if (own_base) last = &k, f.last_version[stream] = version;  // the insert may have moved the others
   if (own_base) {
     labels.PackEdits(&packed_edits_);
     k.SetEdits(packed_edits_);

@@ -1,6 +1,7 @@
 // EditedLabels: edits recorded by name over a shared base; the full set is materialized lazily.
 #include "common/label_edits.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "common/bytes_equal.h"
@@ -39,7 +40,10 @@ EditedLabels& EditedLabels::operator=(LabelSet labels) {
 }
 
 void EditedLabels::Reset(const std::shared_ptr<const LabelSet>& base) {
-  if (base_ != base) base_ = base;  // a reused entry: no reference-count traffic
+  if (base_ != base) {  // a reused entry mostly keeps its base: no reference-count traffic
+    base_ = base;
+    changed_ = true;
+  }
   n_edits_ = 0;
   set_valid_ = false;
 }
@@ -61,6 +65,7 @@ void EditedLabels::Set(std::string_view name, std::string_view value) {
     if (n_edits_ == edits_.size()) {
       // Growing may move the edits' strings, which `name`/`value` may point into (a value read
       // back with Get): keep copies across the move.
+      changed_ = true;  // a slot the snapshot did not have
       const std::string n(name), v(value);
       edits_.emplace_back();
       edits_[i].name = n;
@@ -69,11 +74,38 @@ void EditedLabels::Set(std::string_view name, std::string_view value) {
       if (set_valid_) set_.Set(n, v);
       return;
     }
-    if (!BytesEqual(edits_[i].name, name)) edits_[i].name.assign(name);  // a reused entry: often the same
+    // A reused slot often holds this very edit from the line before: nothing to copy then. (A slot
+    // beyond the snapshot's makes the count differ, which version() checks.)
+    if (!BytesEqual(edits_[i].name, name)) {
+      edits_[i].name.assign(name);
+      changed_ = true;
+    }
     ++n_edits_;
   }
-  edits_[i].value.assign(value);
+  if (!BytesEqual(edits_[i].value, value)) {
+    edits_[i].value.assign(value);
+    changed_ = true;
+  }
   if (set_valid_) set_.Set(name, value);
+}
+
+namespace {
+// Process-unique ids without a shared counter per call: each thread takes a block of 2^48.
+std::atomic<uint64_t> next_id_block{1};
+uint64_t NextVersion() {
+  thread_local uint64_t block = next_id_block.fetch_add(1, std::memory_order_relaxed) << 48;
+  thread_local uint64_t n = 0;
+  return block | ++n;
+}
+}  // namespace
+
+uint64_t EditedLabels::version() const {
+  if (changed_ || n_edits_ != snap_n_ || version_ == 0) {
+    version_ = NextVersion();
+    snap_n_ = n_edits_;
+    changed_ = false;
+  }
+  return version_;
 }
 
 const LabelSet& EditedLabels::set() const {
@@ -115,22 +147,28 @@ void EditedLabels::PackEdits(std::string* out) const {
 }
 
 bool EditedLabels::EditsEqual(std::string_view packed) const {
-  auto take = [&packed](const std::string& v) {  // the next length-prefixed field equals v
-    uint64_t n = 0;
-    int shift = 0;
-    while (!packed.empty() && shift < 64) {
-      const auto b = static_cast<uint8_t>(packed.front());
-      packed.remove_prefix(1);
-      n |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (b < 0x80) return n == v.size() && packed.size() >= n && BytesEqual(packed.substr(0, n), v) &&
-                           (packed.remove_prefix(n), true);
-      shift += 7;
+  const char* p = packed.data();
+  const char* const end = p + packed.size();
+  // The next field of `packed` equals v: one length byte for short fields (the common case).
+  auto take = [&p, end](const std::string& v) {
+    if (p == end) return false;
+    uint64_t n = static_cast<uint8_t>(*p++);
+    if (n >= 0x80) {  // a longer length: the rest of its varint
+      n &= 0x7f;
+      for (int shift = 7;; shift += 7) {
+        if (p == end || shift >= 64) return false;
+        const auto b = static_cast<uint8_t>(*p++);
+        n |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
     }
-    return false;
+    if (n != v.size() || static_cast<uint64_t>(end - p) < n || !BytesEqual(std::string_view(p, n), v)) return false;
+    p += n;
+    return true;
   };
   for (size_t i = 0; i < n_edits_; ++i)
     if (!take(edits_[i].name) || !take(edits_[i].value)) return false;
-  return packed.empty();
+  return p == end;
 }
 
 }  // namespace skald

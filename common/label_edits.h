@@ -50,6 +50,10 @@ class EditedLabels {
   uint64_t EditsHash() const;
   void PackEdits(std::string* out) const;
   bool EditsEqual(std::string_view packed) const;
+  // An id of the current base + edits, unique in the process: equal ids mean equal label sets.
+  // A reused object that is given the same edits line after line (the common case: the same
+  // stages set the same level) keeps its id, so a cache can be checked without comparing.
+  uint64_t version() const;
 
  private:
   std::shared_ptr<const LabelSet> base_;
@@ -57,6 +61,11 @@ class EditedLabels {
   size_t n_edits_ = 0;
   mutable LabelSet set_;
   mutable bool set_valid_ = false;
+  // version(): the id of the snapshot (base + the first snap_n_ edits as their slots held them),
+  // and whether anything may differ from it since (sticky until the next snapshot).
+  mutable uint64_t version_ = 0;
+  mutable size_t snap_n_ = 0;
+  mutable bool changed_ = true;
 };
 
 }  // namespace skald

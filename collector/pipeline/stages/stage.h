@@ -37,7 +37,10 @@ class Extracted {
   void Set(std::string_view k, std::string v) { Slot(k, nullptr).v = std::move(v); }
   // Set with a copy of `v` into the slot's existing buffer (no allocation once warm). `v` may be
   // any string, including one of this map's values.
-  void Assign(std::string_view k, std::string_view v) { Slot(k, &v).v.assign(v); }
+  void Assign(std::string_view k, std::string_view v) {
+    KV& kv = Slot(k, &v);
+    if (!BytesEqual(kv.v, v)) kv.v.assign(v);  // a reused slot often holds the value already
+  }
   void Erase(std::string_view k) {
     for (size_t i = 0; i < n_; ++i)
       if (BytesEqual(kv_[i].k, k)) {
