@@ -2,8 +2,6 @@
 // tail thread plus each client's sender and each docker_sd's discovery threads.
 #include "collector/shipper.h"
 
-#include "common/hash_cache.h"
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +9,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <unordered_map>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -21,6 +18,7 @@
 #include "collector/tail/docker_json.h"
 #include "collector/tail/file_tailer.h"
 #include "collector/tail/utf8.h"
+#include "common/hash_cache.h"
 #include "common/logger.h"
 
 namespace skald {
@@ -451,8 +449,9 @@ const Shipper::ClientKeys& Shipper::KeysFor(File& f, int stream, const EditedLab
   }
   if (!own_base && o.ready && labels.set() == o.labels) return o.keys;
   File::Keys& k = cache.Insert(h);  // a hash collision replaces the older entry
-  if (own_base) last = &k, f.last_version[stream] = version;  // the insert may have moved the others
   if (own_base) {
+    last = &k;  // the insert may have moved every other entry
+    f.last_version[stream] = version;
     labels.PackEdits(&packed_edits_);
     k.SetEdits(packed_edits_);
   } else {

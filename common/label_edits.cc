@@ -90,12 +90,17 @@ void EditedLabels::Set(std::string_view name, std::string_view value) {
 }
 
 namespace {
-// Process-unique ids without a shared counter per call: each thread takes a block of 2^48.
+// Process-unique ids without a shared counter per call: a thread takes a block of 2^40 ids at a
+// time (2^24 blocks, 2^64 ids: ~500,000 years at a million changes a second).
 std::atomic<uint64_t> next_id_block{1};
 uint64_t NextVersion() {
-  thread_local uint64_t block = next_id_block.fetch_add(1, std::memory_order_relaxed) << 48;
-  thread_local uint64_t n = 0;
-  return block | ++n;
+  constexpr uint64_t kBlock = uint64_t{1} << 40;
+  thread_local uint64_t next = 0, end = 0;
+  if (next == end) {
+    next = next_id_block.fetch_add(1, std::memory_order_relaxed) * kBlock;
+    end = next + kBlock;
+  }
+  return next++;
 }
 }  // namespace
 

@@ -1,8 +1,6 @@
 // Client: per-tenant batching, the sender thread, HTTP via libcurl, retry/backoff and acknowledgements.
 #include "collector/client/client.h"
 
-#include "common/bytes_equal.h"
-
 #include <curl/curl.h>
 #include <snappy.h>
 
@@ -10,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/bytes_equal.h"
 #include "common/logger.h"
 #include <fstream>
 #include <sstream>
