@@ -436,10 +436,6 @@ const Shipper::ClientKeys& Shipper::KeysFor(File& f, int stream, const EditedLab
   File::Keys*& last = f.last_edit[stream];
   const uint64_t version = own_base ? labels.version() : 0;
   if (own_base && last && version == f.last_version[stream]) return last->keys;
-  if (own_base && last && labels.EditsEqual(last->edits())) {
-    f.last_version[stream] = version;
-    return last->keys;
-  }
   HashCache<File::Keys>& cache = own_base ? f.edit_cache[stream] : f.key_cache;
   const uint64_t h = own_base ? labels.EditsHash() : FastHash(labels.set());
   if (File::Keys* hit = cache.Find(h);

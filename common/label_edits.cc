@@ -58,7 +58,7 @@ std::optional<std::string_view> EditedLabels::Get(std::string_view name) const {
   return base_ ? base_->Get(name) : std::nullopt;
 }
 
-void EditedLabels::Set(std::string_view name, std::string_view value) {
+void EditedLabels::SetSlow(std::string_view name, std::string_view value) {
   size_t i = 0;
   while (i < n_edits_ && !BytesEqual(edits_[i].name, name)) ++i;
   if (i == n_edits_) {

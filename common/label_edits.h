@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/bytes_equal.h"
 #include "common/labels.h"
 
 namespace skald {
@@ -27,7 +28,15 @@ class EditedLabels {
   std::optional<std::string_view> Get(std::string_view name) const;
   bool Has(std::string_view name) const { return Get(name).has_value(); }
   // Sets (or with an empty value, removes) a label.
-  void Set(std::string_view name, std::string_view value);
+  void Set(std::string_view name, std::string_view value) {
+    // The per-line common case, inline: a reused entry gets the edit its next slot already holds.
+    if (n_edits_ < edits_.size() && !set_valid_ && BytesEqual(edits_[n_edits_].name, name) &&
+        BytesEqual(edits_[n_edits_].value, value) && !IsLive(name)) {
+      ++n_edits_;  // unchanged slot content: version() decides by the count
+      return;
+    }
+    SetSlow(name, value);
+  }
   void Erase(std::string_view name) { Set(name, ""); }
 
   // The resulting label set (built once per change).
@@ -56,6 +65,13 @@ class EditedLabels {
   uint64_t version() const;
 
  private:
+  void SetSlow(std::string_view name, std::string_view value);
+  bool IsLive(std::string_view name) const {
+    for (size_t i = 0; i < n_edits_; ++i)
+      if (BytesEqual(edits_[i].name, name)) return true;
+    return false;
+  }
+
   std::shared_ptr<const LabelSet> base_;
   std::vector<Label> edits_;  // first n_edits_ are live; the rest keep their strings' capacity
   size_t n_edits_ = 0;
