@@ -64,8 +64,8 @@ void EditedLabels::SetSlow(std::string_view name, std::string_view value) {
   if (i == n_edits_) {
     if (n_edits_ == edits_.size()) {
       // Growing may move the edits' strings, which `name`/`value` may point into (a value read
-      // back with Get): keep copies across the move.
-      changed_ = true;  // a slot the snapshot did not have
+      // back with Get): keep copies across the move. (A new slot makes the count differ from the
+      // snapshot's, which version() checks.)
       const std::string n(name), v(value);
       edits_.emplace_back();
       edits_[i].name = n;
