@@ -25,9 +25,6 @@ class PushBatch {
   // shares the text, no copy). `hash` is any hash of the text (computed once per stream key by the
   // caller); collisions are resolved here.
   uint32_t StreamFor(uint64_t hash, const std::shared_ptr<const std::string>& labels);
-  uint32_t StreamFor(uint64_t hash, std::string_view labels) {
-    return StreamFor(hash, std::make_shared<const std::string>(labels));
-  }
   // Sizes the line arena up front (a batch's size is known: batchsize), so it is never regrown.
   void Reserve(size_t arena_bytes) { arena_.reserve(arena_bytes); }
   // Appends one entry (and its structured metadata, null or empty = none) to stream `s`.

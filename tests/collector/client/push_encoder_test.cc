@@ -17,12 +17,14 @@ logproto::PushRequest Decode(const PushBatch& b) {
   REQUIRE(req.ParseFromString(out));
   return req;
 }
+// A fresh label text (a new object each call: lookups compare the text, not the pointer).
+std::shared_ptr<const std::string> Text(const char* labels) { return std::make_shared<const std::string>(labels); }
 }  // namespace
 
 TEST_CASE("push encoder: entries with and without structured metadata decode with protobuf") {
   const std::vector<Label> md = {{"trace_id", "abc"}, {"pod", "p-1"}}, empty_value = {{"empty", ""}};
   PushBatch b;
-  const uint32_t s = b.StreamFor(7, "{job=\"x\"}");
+  const uint32_t s = b.StreamFor(7, Text("{job=\"x\"}"));
   b.Append(s, 1700000000123456789LL, "first", &md);
   b.Append(s, 1700000001000000000LL, "", nullptr);
   b.Append(s, -1500000000LL, "before epoch", &empty_value);
@@ -50,13 +52,13 @@ TEST_CASE("push encoder: entries with and without structured metadata decode wit
 TEST_CASE("push encoder: interleaved streams keep per-stream order, colliding hashes stay apart") {
   PushBatch b;
   // Same hash for two different label texts (a 64-bit collision) and a third stream.
-  const uint32_t a = b.StreamFor(42, "{app=\"a\"}");
-  const uint32_t c = b.StreamFor(42, "{app=\"c\"}");
-  const uint32_t d = b.StreamFor(43, "{app=\"d\"}");
+  const uint32_t a = b.StreamFor(42, Text("{app=\"a\"}"));
+  const uint32_t c = b.StreamFor(42, Text("{app=\"c\"}"));
+  const uint32_t d = b.StreamFor(43, Text("{app=\"d\"}"));
   REQUIRE(a != c);
-  REQUIRE(b.StreamFor(42, "{app=\"c\"}") == c);
-  REQUIRE(b.StreamFor(42, "{app=\"a\"}") == a);
-  REQUIRE(b.StreamFor(43, "{app=\"d\"}") == d);
+  REQUIRE(b.StreamFor(42, Text("{app=\"c\"}")) == c);
+  REQUIRE(b.StreamFor(42, Text("{app=\"a\"}")) == a);
+  REQUIRE(b.StreamFor(43, Text("{app=\"d\"}")) == d);
   for (int i = 0; i < 30; ++i) {
     const uint32_t s = i % 3 == 0 ? a : i % 3 == 1 ? c : d;
     b.Append(s, 1000 + i, "line " + std::to_string(i), nullptr);
