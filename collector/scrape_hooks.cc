@@ -26,12 +26,11 @@ class PipelineProcessor : public TargetProcessor {
     }
     // No buffering stage: a reused entry per stream (a target's stdout and stderr alternate), so its
     // strings and vectors keep their capacity and its labels keep their base.
+    // The entry borrows `line` (no copy unless a stage changes it).
     pipeline::Entry& e = ScratchFor(labels);
     e.Reset(labels, ts_ns, line);
     if (!p_.Process(e)) return;
-    LogEntry le{e.ts_ns, std::move(e.line), std::move(e.metadata)};
-    emit(e.labels, le);
-    e.line = std::move(le.line);
+    emit(e.labels, EmittedEntry(e.ts_ns, e.line, e.metadata.empty() ? nullptr : &e.metadata));
   }
   void Tick(int64_t now_ns, bool force, const EmitFn& emit) override {
     if (!p_.buffers()) return;
@@ -45,8 +44,7 @@ class PipelineProcessor : public TargetProcessor {
   void EmitAll(const EmitFn& emit) {
     for (pipeline::Entry& pe : out_) {
       if (pe.dropped) continue;
-      LogEntry le{pe.ts_ns, std::move(pe.line), std::move(pe.metadata)};
-      emit(pe.labels, le);
+      emit(pe.labels, EmittedEntry(pe.ts_ns, pe.line, pe.metadata.empty() ? nullptr : &pe.metadata));
     }
   }
   pipeline::Entry& ScratchFor(const std::shared_ptr<const LabelSet>& labels) {

@@ -394,8 +394,8 @@ void Shipper::RunHooks(File& f, int stream, std::string_view msg, int64_t ts, in
     f.proc_built = true;
   }
   struct Ctx { Shipper* self; File* f; int stream; int64_t end; } ctx{this, &f, stream, end};
-  EmitFn emit = [c = &ctx](const EditedLabels& l, LogEntry& out) {  // one pointer: no allocation
-    c->self->Deliver(*c->f, c->stream, &l, out.line, out.ts_ns, c->end, &out.metadata);
+  EmitFn emit = [c = &ctx](const EditedLabels& l, const EmittedEntry& out) {  // one pointer: no allocation
+    c->self->Deliver(*c->f, c->stream, &l, out.line, out.ts_ns, c->end, out.metadata);
   };
   if (f.proc) {
     f.proc->Process(f.out[stream].shared, ts, msg, emit);
@@ -411,8 +411,8 @@ void Shipper::RunHooks(File& f, int stream, std::string_view msg, int64_t ts, in
 void Shipper::TickFile(File& f, int64_t now, bool force) {
   if (!f.proc || !f.active || !*f.active) return;
   struct Ctx { Shipper* self; File* f; int64_t end; } ctx{this, &f, (*f.active)->processed_end()};
-  f.proc->Tick(now, force, [c = &ctx](const EditedLabels& l, LogEntry& out) {
-    c->self->Deliver(*c->f, 0, &l, out.line, out.ts_ns, c->end, &out.metadata);
+  f.proc->Tick(now, force, [c = &ctx](const EditedLabels& l, const EmittedEntry& out) {
+    c->self->Deliver(*c->f, 0, &l, out.line, out.ts_ns, c->end, out.metadata);
   });
 }
 

@@ -27,10 +27,19 @@ namespace httplib { class Server; }
 
 namespace skald {
 
+// One entry on its way downstream: views valid only during the emit call (the clients copy).
+struct EmittedEntry {
+  int64_t ts_ns = 0;
+  std::string_view line;
+  const std::vector<Label>* metadata = nullptr;  // structured metadata; null: none
+  EmittedEntry(int64_t ts, std::string_view l, const std::vector<Label>* md) : ts_ns(ts), line(l), metadata(md) {}
+  EmittedEntry(const LogEntry& e) : ts_ns(e.ts_ns), line(e.line), metadata(&e.metadata) {}  // NOLINT: implicit
+};
+
 // Emits one entry downstream (towards the clients) with its labels: normally the stream's labels
 // handed to Process (as the base) plus the edits stages made. The Shipper drops reserved `__`
 // labels other than __tenant_id__ before the clients see them.
-using EmitFn = std::function<void(const EditedLabels& labels, LogEntry& entry)>;
+using EmitFn = std::function<void(const EditedLabels& labels, const EmittedEntry& entry)>;
 
 // One target's own stage chain (Promtail runs one pipeline per target, so stateful stages such as
 // multiline or limit by_label never mix lines of different files/containers). Tail thread only.

@@ -63,8 +63,10 @@ void RunLine(const Target& t, const std::string& raw, int64_t now, simdjson::dom
 
 }  // namespace
 
-std::string FormatDryRunEntry(int64_t ts_ns, const LabelSet& labels, const std::string& line) {
-  return gotime::Format("2006-01-02T15:04:05.999999999-0700", ts_ns) + "\t" + labels.ToString() + "\t" + line;
+std::string FormatDryRunEntry(int64_t ts_ns, const LabelSet& labels, std::string_view line) {
+  std::string out = gotime::Format("2006-01-02T15:04:05.999999999-0700", ts_ns) + "\t" + labels.ToString() + "\t";
+  out.append(line);
+  return out;
 }
 
 int RunDryRun(const CollectorConfig& cfg, const DryRunOptions& opts, std::istream& in, std::ostream& out,

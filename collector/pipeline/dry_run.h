@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collector/collector_config.h"
@@ -29,6 +30,6 @@ int RunDryRun(const CollectorConfig& cfg, const DryRunOptions& opts, std::istrea
 int RunDryRun(const CollectorConfig& cfg, std::istream& in, std::ostream& out);
 
 // `2006-01-02T15:04:05.999999999-0700 {a="b"} line`, tab-separated, as Promtail prints entries.
-std::string FormatDryRunEntry(int64_t ts_ns, const LabelSet& labels, const std::string& line);
+std::string FormatDryRunEntry(int64_t ts_ns, const LabelSet& labels, std::string_view line);
 
 }  // namespace skald::pipeline

@@ -12,7 +12,7 @@ class DecolorizeStage : public Stage {
     if (e.line.find('\x1b') == std::string::npos) return;
     std::string out;
     out.reserve(e.line.size());
-    const std::string& s = e.line;
+    const std::string_view s = e.line;
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
         size_t j = i + 2;

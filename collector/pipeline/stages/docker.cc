@@ -14,7 +14,7 @@ class DockerStage : public Stage {
   std::string_view Name() const override { return "docker"; }
   void Process(Entry& e) override {
     simdjson::dom::element root;
-    if (ThreadJsonParser().parse(e.line).get(root) != simdjson::SUCCESS || root.type() != simdjson::dom::element_type::OBJECT)
+    if (ThreadJsonParser().parse(e.line.data(), e.line.size()).get(root) != simdjson::SUCCESS || root.type() != simdjson::dom::element_type::OBJECT)
       return;
     std::string_view log, stream, time;
     bool has_log = root["log"].get(log) == simdjson::SUCCESS;

@@ -64,7 +64,7 @@ class DropStage : public Stage {
       }
       if (value_ && joined != *value_) return false;
       if (re_ && !RE2::PartialMatch(joined, *re_)) return false;
-    } else if (re_ && !RE2::PartialMatch(e.line, *re_)) {
+    } else if (re_ && !RE2::PartialMatch(e.line.view(), *re_)) {
       return false;
     }
     return true;

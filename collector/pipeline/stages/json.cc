@@ -17,20 +17,21 @@ class JsonStage : public Stage {
  public:
   std::string_view Name() const override { return "json"; }
   void Process(Entry& e) override {
-    const std::string* input = &e.line;
+    std::string_view input = e.line;
     if (source_) {
-      input = e.extracted.Get(*source_);
-      if (!input) return;
+      const std::string* v = e.extracted.Get(*source_);
+      if (!v) return;
+      input = *v;
     }
     // Only an object can unmarshal into Promtail's map: skip the parse for anything else.
     size_t first = 0;  // JSON whitespace, then the value's first byte
-    while (first < input->size() && ((*input)[first] == ' ' || (*input)[first] == '\t' ||
-                                     (*input)[first] == '\r' || (*input)[first] == '\n'))
+    while (first < input.size() &&
+           (input[first] == ' ' || input[first] == '\t' || input[first] == '\r' || input[first] == '\n'))
       ++first;
-    const bool object = first < input->size() && (*input)[first] == '{';
-    if (object && skippable_ && OutcomeUnread(e, *input)) return;
-    simdjson::dom::element root;
-    if (!object || ThreadJsonParser().parse(*input).get(root) != simdjson::SUCCESS ||
+    const bool object = first < input.size() && input[first] == '{';
+    if (object && skippable_ && OutcomeUnread(e, input)) return;
+    simdjson::dom::element root;  // the parser copies `input` (padding): later Sets cannot move it
+    if (!object || ThreadJsonParser().parse(input.data(), input.size()).get(root) != simdjson::SUCCESS ||
         root.type() != simdjson::dom::element_type::OBJECT) {
       SKALD_LOG(debug, "failed to unmarshal log line", {{"component", "stage"}, {"type", "json"}});
       if (drop_malformed_) {

@@ -46,12 +46,13 @@ class LogfmtStage : public Stage {
  public:
   std::string_view Name() const override { return "logfmt"; }
   void Process(Entry& e) override {
-    const std::string* input = &e.line;
+    std::string_view input = e.line;
     if (source_) {
-      input = e.extracted.Get(*source_);
-      if (!input) return;
+      const std::string* v = e.extracted.Get(*source_);
+      if (!v) return;
+      input = *v;
     }
-    std::string copy = *input;  // the extracted map may change under us
+    std::string copy(input);  // the extracted map may change under us
     DecodeLogfmt(copy, [&](std::string_view k, std::string v) {
       for (const auto& [name, key] : mapping_)
         if (key == k) e.extracted.Set(name, v);

@@ -15,7 +15,7 @@ struct LineFilter {
   bool negate = false;
   std::vector<std::string> literals;  // contains-any (when !regex)
   std::vector<RegexPtr> regexes;      // partial-match-any (when regex)
-  bool Matches(const std::string& line) const {
+  bool Matches(std::string_view line) const {
     bool any = false;
     for (const auto& l : literals) any = any || line.find(l) != std::string::npos;
     for (const auto& r : regexes) any = any || RE2::PartialMatch(line, *r);

@@ -25,9 +25,10 @@ class MultilineStage : public Stage {
   }
   void Push(Entry&& e, std::vector<Entry>& out) override {
     Block& b = BlockFor(e.labels);
-    if (RE2::PartialMatch(e.line, *re_)) Release(b, out);
+    if (RE2::PartialMatch(e.line.view(), *re_)) Release(b, out);
     if (b.lines == 0) {
       b.first = std::move(e);
+      b.first.line.Own();  // held past the call: the text it may borrow is not
     } else {
       b.first.line += '\n';
       b.first.line += e.line;

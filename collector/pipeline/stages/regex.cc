@@ -38,17 +38,18 @@ class RegexStage : public Stage {
   // Reads the line, or only `source` when set (for the chain's liveness pass).
   std::optional<KeySet> ReadsExtracted() const override { return source_ ? KeySet{*source_} : KeySet{}; }
   void Process(Entry& e) override {
-    const std::string* input = &e.line;
+    std::string_view input = e.line;
     if (source_) {
-      input = e.extracted.Get(*source_);
-      if (!input) return;
+      const std::string* v = e.extracted.Get(*source_);
+      if (!v) return;
+      input = *v;
     }
     // The matches point into `input`, which may live in the extracted map (`source`): every value is
     // copied out before the first Set, which can overwrite or move that string.
     if (scan_) {  // every group wraps the whole expression: each named value is the match
       std::string_view m;
-      if (!scan_->Find(*input, &m)) return;
-      if (!source_ && names_.size() == 1) {  // m points into the line: straight into the map
+      if (!scan_->Find(input, &m)) return;
+      if (!source_ && names_.size() == 1) {  // m points into the line (not into the map)
         e.extracted.Assign(names_[0].second, m);
         return;
       }
@@ -57,7 +58,7 @@ class RegexStage : public Stage {
       return;
     }
     const int n = whole_ ? 1 : static_cast<int>(groups_.size());
-    if (!re_->Match(*input, 0, input->size(), RE2::UNANCHORED, groups_.data(), n)) return;
+    if (!re_->Match(input, 0, input.size(), RE2::UNANCHORED, groups_.data(), n)) return;
     values_.resize(names_.size());
     for (size_t i = 0; i < names_.size(); ++i) {
       const auto& g = groups_[whole_ ? 0 : names_[i].first];

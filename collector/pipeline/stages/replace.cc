@@ -16,12 +16,13 @@ class ReplaceStage : public Stage {
   explicit ReplaceStage(gotemplate::Template t) : tmpl_(std::move(t)) {}
   std::string_view Name() const override { return "replace"; }
   void Process(Entry& e) override {
-    const std::string* in = &e.line;
+    std::string_view in = e.line;
     if (source_) {
-      in = e.extracted.Get(*source_);
-      if (!in) return;
+      const std::string* v = e.extracted.Get(*source_);
+      if (!v) return;
+      in = *v;
     }
-    const std::string input = *in;
+    const std::string input(in);
     std::string result;
     std::map<std::string, std::string> captured;
     std::vector<re2::StringPiece> first;

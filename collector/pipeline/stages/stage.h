@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "collector/pipeline/stages/entry_line.h"
 #include "common/bytes_equal.h"
 #include "common/label_edits.h"
 #include "common/labels.h"
@@ -131,18 +132,19 @@ struct Entry {
   EditedLabels labels;  // the stream's labels plus what stages set or removed
   Extracted extracted;
   int64_t ts_ns = 0;
-  std::string line;
+  EntryLine line;  // borrowed from the caller by Reset, owned once a stage changes it
   std::vector<Label> metadata;  // structured metadata
   bool dropped = false;
   std::string drop_reason;
 
   // Starts over with a line of the stream `stream_labels` (which also seed the extracted map, as
   // in Promtail); strings and vectors keep their capacity, so a reused Entry allocates little.
+  // `text` is borrowed: the caller keeps it alive while the entry is in use (line.Own() copies it).
   void Reset(const std::shared_ptr<const LabelSet>& stream_labels, int64_t ts, std::string_view text) {
     labels.Reset(stream_labels);
     extracted.Reset(stream_labels);
     ts_ns = ts;
-    line.assign(text);
+    line.Borrow(text);
     metadata.clear();
     dropped = false;
     drop_reason.clear();

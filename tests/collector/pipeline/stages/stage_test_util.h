@@ -26,8 +26,10 @@ inline Entry MakeEntry(const std::string& line, LabelSet labels = {}, int64_t ts
 inline Entry RunOne(const std::string& yaml, const std::string& line, LabelSet labels = {}, int64_t ts = 1) {
   auto chain = BuildChain(yaml);
   if (!chain.ok()) throw std::runtime_error(chain.status().message());
-  Entry e = MakeEntry(line, std::move(labels), ts);
+  Entry e = MakeEntry("", std::move(labels), ts);
+  e.line.Borrow(line);  // as the collector runs stages: on the tailer's bytes, not a copy
   chain->ProcessInPlace(e);
+  e.line.Own();  // the caller's `line` may be a temporary
   return e;
 }
 

@@ -404,7 +404,7 @@ TEST_CASE("multiline stage") {
   CHECK(got[0].line == "[2026] out\n  out 1");
   two->Flush(0, true, got);
   REQUIRE(got.size() == 3);
-  std::map<std::string, LabelSet> flushed = {{got[1].line, got[1].labels}, {got[2].line, got[2].labels}};
+  std::map<std::string, LabelSet> flushed = {{got[1].line.str(), got[1].labels}, {got[2].line.str(), got[2].labels}};
   CHECK(flushed == std::map<std::string, LabelSet>{{"[2026] err\n  err 1", err_ls}, {"[2026] out 2", out_ls}});
 }
 
