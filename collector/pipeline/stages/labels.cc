@@ -2,11 +2,12 @@
 // `structured_metadata` (extracted values → the entry's structured metadata; see structured_metadata.cc).
 #include "collector/pipeline/stages/config.h"
 #include "collector/pipeline/stages/factories.h"
+#include "collector/pipeline/stages/literal_regex.h"
 
 namespace skald::pipeline {
 namespace {
 
-bool ValidLabelValue(const std::string& v) {  // Prometheus: valid UTF-8
+bool ValidLabelValue(std::string_view v) {  // Prometheus: valid UTF-8
   size_t i = 0;
   while (i < v.size() && static_cast<unsigned char>(v[i]) < 0x80) ++i;  // the ASCII prefix
   if (i == v.size()) return true;
@@ -33,23 +34,60 @@ class LabelsStage : public Stage {
     return k;
   }
   void Process(Entry& e) override {
-    for (const auto& [label, source] : map_) {
-      const std::string* v = e.extracted.Get(source);
-      if (!v || !ValidLabelValue(*v)) continue;
+    std::string_view m;
+    const bool matched = prev_ && scan_->Find(e.line, &m);  // the absorbed regex stage, if any
+    if (matched && store_) e.extracted.Assign(scan_key_, m);
+    for (size_t i = 0; i < map_.size(); ++i) {
+      const auto& [label, source] = map_[i];
+      std::string_view v;
+      if (matched && from_scan_[i]) {
+        v = m;  // what the regex stage would have stored under `source`, read in place
+      } else if (const std::string* x = e.extracted.Get(source)) {
+        v = *x;
+      } else {
+        continue;
+      }
+      if (!ValidLabelValue(v)) continue;
       if (!metadata_) {
-        e.labels.Set(label, *v);
+        e.labels.Set(label, v);
         continue;
       }
       bool found = false;
       for (auto& l : e.metadata)
-        if (l.name == label) l.value = *v, found = true;
-      if (!found) e.metadata.push_back({label, *v});
+        if (l.name == label) l.value = v, found = true;
+      if (!found) e.metadata.push_back({label, std::string(v)});
     }
+  }
+
+  // Runs a line-scanning `regex` stage right before it as part of itself when one of the labels
+  // comes from the regex's group: the match is used in place, and stored in the extracted map only
+  // when a later stage may read it (SetLiveAfter). Same labels, same map for every later reader.
+  bool Absorb(StagePtr& prev) override {
+    std::string_view key;
+    const LiteralRegex* scan = prev->LineScan(&key);
+    if (!scan || metadata_) return false;
+    from_scan_.clear();
+    bool any = false;
+    for (const auto& [label, source] : map_) from_scan_.push_back(source == key), any = any || source == key;
+    if (!any) return false;
+    scan_key_ = std::string(key);
+    scan_ = scan;
+    prev_ = std::move(prev);
+    return true;
+  }
+  void SetLiveAfter(const std::optional<KeySet>& live) override {
+    store_ = !live || live->count(scan_key_) > 0;
   }
 
  private:
   bool metadata_;
   Pairs map_;  // label name → extracted key
+  // An absorbed regex stage: its scan and group name, and map_ entries that read that name.
+  StagePtr prev_;
+  const LiteralRegex* scan_ = nullptr;
+  std::string scan_key_;
+  std::vector<bool> from_scan_;
+  bool store_ = true;  // the match must be in the extracted map afterwards
 };
 
 Result<StagePtr> NewLabelsLike(const YAML::Node& cfg, const StageContext& ctx, bool metadata) {

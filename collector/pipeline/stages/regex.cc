@@ -67,6 +67,12 @@ class RegexStage : public Stage {
     for (size_t i = 0; i < names_.size(); ++i) e.extracted.Set(names_[i].second, values_[i]);
   }
 
+  const LiteralRegex* LineScan(std::string_view* key) const override {
+    if (source_ || !scan_ || names_.size() != 1) return nullptr;
+    *key = names_[0].second;
+    return &*scan_;
+  }
+
   std::optional<std::string> source_;
   RegexPtr re_;
   std::vector<std::pair<int, std::string>> names_;

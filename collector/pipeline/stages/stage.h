@@ -155,6 +155,9 @@ struct Entry {
 inline constexpr std::string_view kTenantLabel = "__tenant_id__";
 
 class CustomMetrics;
+class LiteralRegex;
+class Stage;
+using StagePtr = std::unique_ptr<Stage>;
 
 // A set of extracted-map keys (for the chain's liveness pass, see Stage::ReadsExtracted).
 using KeySet = std::set<std::string, std::less<>>;
@@ -187,8 +190,12 @@ class Stage {
   // Told once, after the chain is built, which extracted keys a later stage may read (nullopt:
   // any). A stage may then skip work whose only effect is on keys nobody reads.
   virtual void SetLiveAfter(const std::optional<KeySet>& /*live*/) {}
-};
 
-using StagePtr = std::unique_ptr<Stage>;
+  // Fusion of neighbours (StageChain::Build). A stage whose whole effect is "when `scan` finds a
+  // match in the line, extracted `*key` = the match" returns that scan (owned by the stage).
+  virtual const LiteralRegex* LineScan(std::string_view* /*key*/) const { return nullptr; }
+  // A stage that can run the stage before it as part of itself takes it (true) or leaves it.
+  virtual bool Absorb(StagePtr& /*prev*/) { return false; }
+};
 
 }  // namespace skald::pipeline

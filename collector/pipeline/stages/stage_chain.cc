@@ -23,6 +23,10 @@ Result<StageChain> StageChain::Build(const YAML::Node& stages, const StageContex
     chain.buffers_ = chain.buffers_ || (*st)->Buffers();
     chain.stages_.push_back(std::move(*st));
   }
+  // A stage that can run its predecessor as part of itself (a `labels` stage after a line-scanning
+  // `regex`: the match goes straight to the label) replaces the two.
+  for (size_t i = 1; i < chain.stages_.size(); ++i)
+    if (chain.stages_[i]->Absorb(chain.stages_[i - 1])) chain.stages_.erase(chain.stages_.begin() + --i);
   return chain;
 }
 

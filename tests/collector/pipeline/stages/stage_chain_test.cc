@@ -80,3 +80,65 @@ TEST_CASE("stage chain: the seed's json stage skips the parse when no later stag
   CHECK(Run(*templ, R"({"a":1})").line == "<no value>");
   CHECK(Run(*templ, R"({"stream":"stderr"})").line == "stderr");
 }
+
+TEST_CASE("stage chain: a labels stage running the line-scanning regex before it changes nothing") {
+  // Each chain as written (regex then labels: fused) and with a stage in between that changes
+  // nothing here (labeldrop of an absent label: no fusion). Both must agree on everything a later
+  // stage or the clients can see.
+  const char* chains[] = {
+      "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {level: }}]",
+      "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {level: }}, {output: {source: level}}]",
+      "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {sev: level, j: job, lvl: level}}]",
+      "[{regex: {expression: '(?P<http_status>\\d{3})'}}MID, {labels: {http_status: }},"
+      " {template: {source: t, template: '{{ .http_status }}|{{ .level }}'}}, {output: {source: t}}]",
+      "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {job: }}]",  // not the regex's key
+      "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {structured_metadata: {level: }}]",
+      "[{regex: {expression: 'x(?P<level>[A-Z]+)'}}MID, {labels: {level: }}]",  // not a plain scan
+  };
+  const char* lines[] = {"INFO hello 200", "nothing here", "ERROR 1234 WARN", "", "12 345", "WARNING 99",
+                         "xWARN \xc3\xa9t\xc3\xa9 404", "INF ERRO 20"};
+  const LabelSet bases[] = {L(R"({job="api", stream="stdout"})"), L(R"({job="api", level="base", http_status="1"})")};
+  for (const char* yaml : chains) {
+    std::string fused_yaml = yaml, split_yaml = yaml;
+    fused_yaml.replace(fused_yaml.find("MID"), 3, "");
+    split_yaml.replace(split_yaml.find("MID"), 3, ", {labeldrop: [zz_absent]}");
+    auto fused = BuildChain(fused_yaml), split = BuildChain(split_yaml);
+    REQUIRE(fused.ok());
+    REQUIRE(split.ok());
+    fused->PropagateLiveness(KeySet{});
+    split->PropagateLiveness(KeySet{});
+    for (const LabelSet& base : bases)
+      for (const char* line : lines) {
+        INFO(fused_yaml << "\n" << line << " " << base.ToString());
+        Entry a = MakeEntry(line, base), b = MakeEntry(line, base);
+        fused->ProcessInPlace(a);
+        split->ProcessInPlace(b);
+        CHECK(a.labels.ToString() == b.labels.ToString());
+        CHECK(a.line == b.line);
+        CHECK(a.metadata == b.metadata);
+      }
+  }
+  // The fusion happens where it applies (and only there).
+  CHECK(BuildChain(std::string(chains[0]).replace(std::string(chains[0]).find("MID"), 3, ""))->size() == 1);
+  CHECK(BuildChain(std::string(chains[4]).replace(std::string(chains[4]).find("MID"), 3, ""))->size() == 2);
+  CHECK(BuildChain(std::string(chains[5]).replace(std::string(chains[5]).find("MID"), 3, ""))->size() == 2);
+  CHECK(BuildChain(std::string(chains[6]).replace(std::string(chains[6]).find("MID"), 3, ""))->size() == 2);
+}
+
+TEST_CASE("stage chain: a fused regex still stores its match when a later stage reads it") {
+  auto read_later = BuildChain("[{regex: {expression: '(?P<level>(ERROR|INFO))'}}, {labels: {level: }}]");
+  REQUIRE(read_later.ok());
+  read_later->PropagateLiveness(std::nullopt);  // e.g. a match body: anything may be read after
+  Entry e = MakeEntry("an ERROR here", L(R"({job="a"})"));
+  read_later->ProcessInPlace(e);
+  CHECK(Ex(e, "level") == "ERROR");
+  CHECK(e.labels.ToString() == R"({job="a", level="ERROR"})");
+  // Nobody reads it afterwards: the label is set, the map is left alone.
+  auto dead = BuildChain("[{regex: {expression: '(?P<level>(ERROR|INFO))'}}, {labels: {level: }}]");
+  REQUIRE(dead.ok());
+  dead->PropagateLiveness(KeySet{});
+  Entry f = MakeEntry("an INFO here", L(R"({job="a"})"));
+  dead->ProcessInPlace(f);
+  CHECK(f.labels.ToString() == R"({job="a", level="INFO"})");
+  CHECK(Ex(f, "level") == "<absent>");
+}
