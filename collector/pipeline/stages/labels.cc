@@ -3,23 +3,17 @@
 #include "collector/pipeline/stages/config.h"
 #include "collector/pipeline/stages/factories.h"
 #include "collector/pipeline/stages/literal_regex.h"
+#include "collector/pipeline/stages/simdjson_include.h"
 
 namespace skald::pipeline {
 namespace {
 
-bool ValidLabelValue(std::string_view v) {  // Prometheus: valid UTF-8
+// Promtail sets a label only when its value is valid UTF-8 as Go's utf8.ValidString has it: no
+// overlong forms, no UTF-16 surrogates, nothing past U+10FFFF (simdjson's validator is as strict).
+bool ValidLabelValue(std::string_view v) {
   size_t i = 0;
   while (i < v.size() && static_cast<unsigned char>(v[i]) < 0x80) ++i;  // the ASCII prefix
-  if (i == v.size()) return true;
-  while (i < v.size()) {
-    unsigned char c = v[i];
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > v.size()) return false;
-    for (size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(v[i + k]) & 0xC0) != 0x80) return false;
-    i += n;
-  }
-  return true;
+  return i == v.size() || simdjson::validate_utf8(v.data() + i, v.size() - i);
 }
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;

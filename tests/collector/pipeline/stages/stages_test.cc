@@ -76,6 +76,9 @@ TEST_CASE("labels stage: values that are not valid UTF-8 are skipped") {
       {"plain", true},  {"caf\xc3\xa9", true}, {"\xe2\x82\xac 5", true}, {"\xf0\x9f\x98\x80", true},
       {"bad\xff", false}, {"ab\xc3", false},    {"\xc3(", false},       {"\x80" "abc", false},
       {"ok then \xed\xa0", false},
+      // Well formed by shape but not UTF-8 for Go: overlong forms, a surrogate, past U+10FFFF.
+      {"\xc0\xaf", false}, {"x\xe0\x80\xaf", false}, {"\xed\xa0\x80", false}, {"\xf4\x90\x80\x80", false},
+      {"\xf4\x8f\xbf\xbf max", true}, {"\xed\x9f\xbf", true},
   };
   auto chain = BuildChain("- labels: {v: }\n");
   REQUIRE(chain.ok());
