@@ -1,5 +1,5 @@
 // Recognition of scan-shaped regexes (whole-expression groups around literal alternations or one
-// counted ASCII class); their leftmost-first matching (RE2's group 0) is in literal_scan.cc.
+// counted ASCII class) and the scan tables built from them; the scans themselves are in literal_scan.cc.
 #include "collector/pipeline/stages/literal_regex.h"
 
 #include <algorithm>
@@ -95,6 +95,108 @@ bool ParseClassAtom(std::string_view e, std::array<bool, 256>* cls, size_t* len)
 }
 
 }  // namespace
+
+namespace scan {
+namespace {
+
+std::array<uint8_t, 32> Splat(uint8_t b) {
+  std::array<uint8_t, 32> v;
+  v.fill(b);
+  return v;
+}
+
+}  // namespace
+
+// One value exactly; up to 4 values spread over more than 3 bytes exactly; else their range.
+void ByteTest::Build(const std::array<bool, 256>& allowed) {
+  int count = 0;
+  uint8_t lo = 255, hi = 0;
+  std::array<uint8_t, 4> set{};
+  for (unsigned b = 0; b < 256; ++b) {
+    if (!allowed[b]) continue;
+    lo = std::min<uint8_t>(lo, static_cast<uint8_t>(b)), hi = static_cast<uint8_t>(b);
+    if (count < 4) set[count] = static_cast<uint8_t>(b);
+    ++count;
+  }
+  for (int k = count; k < 4; ++k) set[k] = set[0];
+  table.fill(0xFF);
+  nibble = count >= 2 && count <= 17 && hi < 0x80 ? Nibble::kTable : Nibble::kNone;
+  for (unsigned b = 0; b < 128 && nibble != Nibble::kNone; ++b) {
+    if (!allowed[b]) continue;
+    if (table[b & 15] == 0xFF) {
+      table[b & 15] = table[16 + (b & 15)] = static_cast<uint8_t>(b);
+    } else if (nibble == Nibble::kTable) {  // the first byte whose slot is taken: compared on its own
+      nibble = Nibble::kTableAndOne, extra = Splat(static_cast<uint8_t>(b));
+    } else {
+      nibble = Nibble::kNone;
+    }
+  }
+  if (lo >= hi) {
+    kind = Kind::kOne, v[0] = Splat(lo);
+  } else if (count <= 4 && hi - lo + 1 > 3) {
+    kind = Kind::kExact;
+    for (int k = 0; k < 4; ++k) v[k] = Splat(set[k]);
+  } else {
+    kind = Kind::kRange, v[0] = Splat(lo), v[1] = Splat(static_cast<uint8_t>(hi - lo));
+  }
+}
+
+void Alternation::Build() {
+  std::array<std::array<bool, 256>, 2> allowed{};
+  heads.clear();
+  allow = {};
+  one_byte = false;
+  for (size_t idx = 0; idx < lits.size(); ++idx) {
+    const std::string& lit = lits[idx];
+    Head h;
+    h.size = static_cast<uint32_t>(lit.size());
+    std::memcpy(&h.bytes, lit.data(), std::min<size_t>(8, lit.size()));
+    const std::array<uint8_t, 8> ones = {255, 255, 255, 255, 255, 255, 255, 255};
+    std::memcpy(&h.mask, ones.data(), std::min<size_t>(8, lit.size()));  // any byte order
+    heads.push_back(h);
+    const uint32_t bit = uint32_t{1} << idx;
+    for (size_t k = 0; k < kChecked; ++k) {
+      if (lit.size() <= k) {
+        for (auto& m : allow[k]) m |= bit;
+      } else {
+        allow[k][static_cast<uint8_t>(lit[k])] |= bit;
+      }
+    }
+    allowed[0][static_cast<uint8_t>(lit[0])] = true;
+    one_byte = one_byte || lit.size() == 1;
+    if (lit.size() == 1) {
+      allowed[1].fill(true);
+    } else {
+      allowed[1][static_cast<uint8_t>(lit[1])] = true;
+    }
+  }
+  pair[0].Build(allowed[0]);
+  pair[1].Build(allowed[1]);
+  SelectKernels(*this);
+}
+
+// Describes `member` as at most 4 contiguous byte ranges for the vector scans (count 0: more).
+void ClassRun::Build() {
+  count = 0;
+  for (unsigned b = 0; b < 256;) {
+    if (!member[b]) {
+      ++b;
+      continue;
+    }
+    unsigned e = b;
+    while (e + 1 < 256 && member[e + 1]) ++e;
+    if (count == lo.size()) {
+      count = 0;
+      break;
+    }
+    lo[count] = Splat(static_cast<uint8_t>(b));
+    span[count++] = Splat(static_cast<uint8_t>(e - b));
+    b = e + 1;
+  }
+  SelectKernels(*this);
+}
+
+}  // namespace scan
 
 std::optional<LiteralRegex> LiteralRegex::Recognize(std::string_view expr) {
   while (StripGroup(&expr)) {

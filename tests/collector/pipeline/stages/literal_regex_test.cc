@@ -68,6 +68,11 @@ const std::vector<std::string> kAccepted = {
     "xa|xq|xz|xB",
     "xa|xb|xc|xd|xe",
     "a1|b2|c3|d4|e5|f6",
+    // AVX2 byte tables: first bytes sharing one low nibble (4, or 2 of 6 as in the level scan), 17
+    // first bytes (one shares a nibble), 17 second bytes (several share one).
+    "ab|qb|Ab|Qb",
+    "DEBUG|TRACE|Dx|Tx",
+    "aX|qY|bZ|c1|d2|e3|f4|g5|h6|i7|j8|k9|l0|mA|nB|oC|pD",
     // Classes of 1..5 ranges, counts around the vector scan's limit of 16.
     "[acegikmoq]{2}",
     "[a-cx-z]{2,3}",
@@ -80,6 +85,12 @@ const std::vector<std::string> kAccepted = {
     "[a-z]{20,40}",
     "[0-9a-fA-F]{31,32}",
     "[a-z]{1}",
+    // Four ranges with each count the AVX2 kernels specialize (1..4) and one they do not.
+    "[0-3a-cx-zA]",
+    "[0-3a-cx-zA]{2}",
+    "[0-3a-cx-zA]{3}",
+    "[0-3a-cx-zA]{4,6}",
+    "[0-3a-cx-zA]{5}",
     "\\w{1,}",
 };
 
