@@ -37,12 +37,6 @@ Entry Pipeline::MakeEntry(std::shared_ptr<const LabelSet> labels, int64_t ts_ns,
   return e;
 }
 
-bool Pipeline::Process(Entry& e) {
-  if (chain_.ProcessInPlace(e)) return true;
-  if (!e.drop_reason.empty()) CountDrop(e.drop_reason);
-  return false;
-}
-
 void Pipeline::Process(Entry&& e, std::vector<Entry>& out) {
   if (!chain_.buffers()) {
     if (Process(e)) out.push_back(std::move(e));

@@ -42,7 +42,11 @@ class Pipeline {
   // Runs one entry; appends what comes out (0, 1, or held multiline blocks) to `out`.
   void Process(Entry&& e, std::vector<Entry>& out);
   // In-place form for pipelines without buffering stages (see buffers()); false = dropped.
-  bool Process(Entry& e);
+  bool Process(Entry& e) {
+    if (chain_.ProcessInPlace(e)) return true;
+    if (!e.drop_reason.empty()) CountDrop(e.drop_reason);
+    return false;
+  }
   // Releases multiline blocks idle past max_wait_time; call every ~100ms with a steady-clock now.
   void Tick(int64_t steady_now_ns, std::vector<Entry>& out);
   // Releases everything held (shutdown, end of dry-run input).

@@ -40,14 +40,6 @@ void StageChain::PropagateLiveness(std::optional<KeySet> live) {
   }
 }
 
-bool StageChain::ProcessInPlace(Entry& e) {
-  for (auto& s : stages_) {
-    s->Process(e);
-    if (e.dropped) return false;
-  }
-  return true;
-}
-
 void StageChain::Run(size_t from, Entry&& e, std::vector<Entry>& out, const DropFn& on_drop) {
   for (size_t i = from; i < stages_.size(); ++i) {
     Stage& s = *stages_[i];

@@ -23,8 +23,14 @@ class StageChain {
 
   // Runs `e` through the chain; appends what comes out (0..n entries) to `out`.
   void Push(Entry&& e, std::vector<Entry>& out, const DropFn& on_drop = {});
-  // Fast path when !buffers(): in place; false when the entry was dropped.
-  bool ProcessInPlace(Entry& e);
+  // Fast path when !buffers(): in place; false when the entry was dropped. Inline: once per line.
+  bool ProcessInPlace(Entry& e) {
+    for (auto& s : stages_) {
+      s->Process(e);
+      if (e.dropped) return false;
+    }
+    return true;
+  }
   // Releases held entries that are due (all of them when `force`) and runs them on.
   void Flush(int64_t now_ns, bool force, std::vector<Entry>& out, const DropFn& on_drop = {});
 
