@@ -5,38 +5,31 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <chrono>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "store/backup/sqlite_copy.h"
-#include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
 
 namespace {
-
-std::string Config(const std::string& data, int port) {
-  return "auth_enabled: true\nserver:\n  http_listen_port: " + std::to_string(port) +
-         "\ncommon:\n  path_prefix: " + data + "\n";
-}
 
 // 3 streams x 4000 lines with quotes, tabs, unicode and (on stream 2) structured metadata.
 void Seed(int port, int64_t base) {
   httplib::Client cli("127.0.0.1", port);
   for (int s = 0; s < 3; s++) {
     for (int batch = 0; batch < 4; batch++) {
-      std::string body = R"({"streams":[{"stream":{"job":"exp","s":")" + std::to_string(s) + R"("},"values":[)";
+      skald::LogStream stream = MakeStream({{"job", "exp"}, {"s", std::to_string(s)}});
       for (int i = 0; i < 1000; i++) {
         int n = batch * 1000 + i;
-        body += std::string(i ? "," : "") + "[\"" + std::to_string(base + n * 1000 + s) + "\",\"n=" +
-                std::to_string(n) + " \\\"q\\\" \\t é ✓\"";
-        if (s == 2) body += R"(,{"trace_id":"t)" + std::to_string(n) + R"("})";
-        body += "]";
+        skald::LogEntry& e = stream.entries.emplace_back();
+        e.ts_ns = base + n * 1000 + s;
+        e.line = "n=" + std::to_string(n) + " \"q\" \t é ✓";
+        if (s == 2) e.metadata.push_back({"trace_id", "t" + std::to_string(n)});
       }
-      body += "]}]}";
+      const std::string body = JsonPushBody({stream});
       auto res = cli.Post("/loki/api/v1/push", httplib::Headers{{"X-Scope-OrgID", "team-a"}}, body,
                           "application/json");
       REQUIRE(res);
@@ -53,40 +46,36 @@ size_t Lines(const std::string& s) { return static_cast<size_t>(std::count(s.beg
 TEST_CASE("export: more than 5000 lines, plain and lz4, and import reproduces them exactly", "[e2e][backup][export]") {
   TempDir dir("skald-export");
   const std::string d = dir.path();
-  const int pa = FreePort(), pb = FreePort();
-  WriteFile(d + "/a.yaml", Config(d + "/a", pa));
-  WriteFile(d + "/b.yaml", Config(d + "/b", pb));
-  const int64_t base =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count() - 1800'000'000'000LL;
-  Process a({BinPath("skald-store"), "-config.file=" + d + "/a.yaml"}, d + "/a.log");
-  Process b({BinPath("skald-store"), "-config.file=" + d + "/b.yaml"}, d + "/b.log");
-  REQUIRE(WaitReady(pa, 15000));
-  REQUIRE(WaitReady(pb, 15000));
-  Seed(pa, base);
+  StoreUnderTest a(d, "a"), b(d, "b");
+  a.Configure(d + "/a", true);
+  b.Configure(d + "/b", true);
+  const int64_t base = NowNs() - 1800'000'000'000LL;
+  REQUIRE(a.Start());
+  REQUIRE(b.Start());
+  Seed(a.port(), base);
   const std::string start = std::to_string(base), end = std::to_string(base + 5'000'000'000LL);
-  auto exp = [&](int port, const std::string& out, std::vector<std::string> extra) {
-    std::vector<std::string> args{"export", "-server", "http://127.0.0.1:" + std::to_string(port), "-org-id",
+  auto exp = [&](const StoreUnderTest& store, const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args{"export", "-server", store.url(), "-org-id",
                                   "team-a", "-query", R"({job="exp"})", "-start", start, "-end", end, "-out", out};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunTool(args, d + "/tool.log");
   };
-  REQUIRE(exp(pa, d + "/a.jsonl", {}) == 0);
+  REQUIRE(exp(a, d + "/a.jsonl", {}) == 0);
   const std::string a_text = ReadFile(d + "/a.jsonl");
   CHECK(Lines(a_text) == 12000);
   CHECK(a_text.find(R"("metadata":{"trace_id":"t3999"})") != std::string::npos);
   CHECK(a_text.find(R"(\"q\" \t é ✓)") != std::string::npos);
 
   // A line filter runs server-side; the tenant header is required with auth enabled.
-  REQUIRE(RunTool({"export", "-server", "http://127.0.0.1:" + std::to_string(pa), "-org-id", "team-a", "-query",
+  REQUIRE(RunTool({"export", "-server", a.url(), "-org-id", "team-a", "-query",
                    R"({job="exp", s="1"} |~ "n=[0-9]*7 ")", "-start", start, "-end", end, "-out", d + "/f.jsonl"},
                   d + "/tool.log") == 0);
   CHECK(Lines(ReadFile(d + "/f.jsonl")) == 400);
-  CHECK(RunTool({"export", "-server", "http://127.0.0.1:" + std::to_string(pa), "-query", R"({job="exp"})", "-out",
+  CHECK(RunTool({"export", "-server", a.url(), "-query", R"({job="exp"})", "-out",
                  d + "/none.jsonl"}, d + "/tool.log") == 1);
 
   {
-    httplib::Client cli("127.0.0.1", pa);
+    httplib::Client cli("127.0.0.1", a.port());
     struct Bad {
       std::string tenant, query, format;
       int status;
@@ -104,17 +93,15 @@ TEST_CASE("export: more than 5000 lines, plain and lz4, and import reproduces th
       CHECK(res->status == b.status);
     }
   }
-  REQUIRE(exp(pa, d + "/a.lz4", {"-lz4"}) == 0);
+  REQUIRE(exp(a, d + "/a.lz4", {"-lz4"}) == 0);
   CHECK(ReadFile(d + "/a.lz4").size() < a_text.size() / 3);
-  REQUIRE(RunTool({"import", "-server", "http://127.0.0.1:" + std::to_string(pb), "-org-id", "team-a", "-in",
+  REQUIRE(RunTool({"import", "-server", b.url(), "-org-id", "team-a", "-in",
                    d + "/a.lz4", "-batch-kb", "256"}, d + "/tool.log") == 0);
-  REQUIRE(exp(pb, d + "/b.jsonl", {}) == 0);
+  REQUIRE(exp(b, d + "/b.jsonl", {}) == 0);
   CHECK(ReadFile(d + "/b.jsonl") == a_text);
   INFO(ReadFile(d + "/tool.log"));
-  a.Kill(SIGTERM);
-  b.Kill(SIGTERM);
-  CHECK(a.Wait() == 0);
-  CHECK(b.Wait() == 0);
+  CHECK(a.Stop() == 0);
+  CHECK(b.Stop() == 0);
 
   // Damage the last block on disk: the export fails visibly (error line, exit 1), never silently short.
   std::string file;
@@ -125,22 +112,13 @@ TEST_CASE("export: more than 5000 lines, plain and lz4, and import reproduces th
     end_off = uint64_t(sqlite3_column_int64(s, 1));
   }).ok());
   REQUIRE_FALSE(file.empty());
-  {
-    std::fstream f(d + "/a/chunks/" + file, std::ios::in | std::ios::out | std::ios::binary);
-    const auto at = static_cast<std::streamoff>(end_off - 2);
-    f.seekg(at);
-    char c = static_cast<char>(f.get() ^ 0x5a);
-    f.seekp(at);
-    f.put(c);
-  }
-  Process again({BinPath("skald-store"), "-config.file=" + d + "/a.yaml"}, d + "/a.log");
-  REQUIRE(WaitReady(pa, 15000));
+  FlipByte(d + "/a/chunks/" + file, end_off - 2);
+  REQUIRE(a.Start());
   WriteFile(d + "/tool.log", "");
-  CHECK(exp(pa, d + "/broken.jsonl", {}) == 1);
+  CHECK(exp(a, d + "/broken.jsonl", {}) == 1);
   std::string log = ReadFile(d + "/tool.log");
   INFO(log);
   CHECK(log.find("export failed: the export failed part way") != std::string::npos);
   CHECK(log.find("crc mismatch") != std::string::npos);
-  again.Kill(SIGTERM);
-  CHECK(again.Wait() == 0);
+  CHECK(a.Stop() == 0);
 }

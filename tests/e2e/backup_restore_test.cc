@@ -8,7 +8,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,19 +17,16 @@
 #include <vector>
 
 #include "store/backup/sqlite_copy.h"
-#include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
 
 namespace {
 
 // Small chunks, blocks and WAL segments, so flushes, rolls and WAL truncation run during the test.
-std::string Config(const std::string& data, int port) {
-  return "auth_enabled: false\nserver:\n  http_listen_port: " + std::to_string(port) +
-         "\ncommon:\n  path_prefix: " + data +
-         "\ningester:\n  chunk_block_size: 4KB\n  chunk_target_size: 8KB\n  chunk_idle_period: 1s\n"
-         "  max_chunk_age: 2s\n  wal:\n    segment_size: 64KB\n";
-}
+const char* const kSmallChunks =
+    "ingester:\n  chunk_block_size: 4KB\n  chunk_target_size: 8KB\n  chunk_idle_period: 1s\n"
+    "  max_chunk_age: 2s\n  wal:\n    segment_size: 64KB\n";
 
 // Pushes batches of 2 streams x 25 lines `id=<n>` until stopped; records acknowledged ids.
 void PushLoop(int port, int64_t base, std::atomic<bool>& stop, std::atomic<int>& next, std::set<int>& acked,
@@ -39,23 +35,8 @@ void PushLoop(int port, int64_t base, std::atomic<bool>& stop, std::atomic<int>&
   cli.set_read_timeout(10, 0);
   while (!stop.load()) {
     std::vector<int> ids;
-    std::string body = R"({"streams":[)";
-    for (int s = 0; s < 2; ++s) {
-      body += std::string(s ? "," : "") + R"({"stream":{"job":"bk","s":")" + std::to_string(s) + R"("},"values":[)";
-      for (int i = 0; i < 25; ++i) {
-        int id = next.fetch_add(1);
-        ids.push_back(id);
-        body += std::string(i ? "," : "") + "[\"" + std::to_string(base + id) + "\",\"id=" + std::to_string(id) +
-                " padding padding padding padding padding\"]";
-      }
-      body += "]}";
-    }
-    body += "]}";
-    auto res = cli.Post("/loki/api/v1/push", body, "application/json");
-    if (res && res->status == 204) {
-      std::lock_guard<std::mutex> l(mu);
-      acked.insert(ids.begin(), ids.end());
-    }
+    const std::string body = IdBatchBody("bk", 25, " padding padding padding padding padding", base, next, &ids);
+    PushAcked(cli, body, ids, &acked, &mu);
   }
 }
 
@@ -81,11 +62,11 @@ std::map<int, int> ExportIds(int port, int64_t start, int64_t end) {
 TEST_CASE("backup: online snapshot under ingestion restores every acknowledged line", "[e2e][backup]") {
   TempDir dir("skald-backup");
   const std::string d = dir.path();
-  const int port = FreePort();
-  WriteFile(d + "/a.yaml", Config(d + "/data", port));
+  StoreUnderTest store(d, "a");
+  const int port = store.port();
+  store.Configure(d + "/data", false, kSmallChunks);
   const int64_t base = NowNs() - 600'000'000'000LL;
-  Process store({BinPath("skald-store"), "-config.file=" + d + "/a.yaml"}, d + "/a.log");
-  REQUIRE(WaitReady(port, 15000));
+  REQUIRE(store.Start());
 
   std::set<int> acked;
   std::mutex mu;
@@ -106,7 +87,7 @@ TEST_CASE("backup: online snapshot under ingestion restores every acknowledged l
     std::lock_guard<std::mutex> l(mu);
     before = acked;
   }
-  int rc = RunTool({"backup", "-server", "http://127.0.0.1:" + std::to_string(port), "-out", d + "/snap"},
+  int rc = RunTool({"backup", "-server", store.url(), "-out", d + "/snap"},
                    d + "/tool.log");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));    // pushes keep going after it
   stop = true;
@@ -114,27 +95,22 @@ TEST_CASE("backup: online snapshot under ingestion restores every acknowledged l
   INFO(ReadFile(d + "/tool.log"));
   REQUIRE(rc == 0);
   REQUIRE(before.size() > 500);
-  store.Kill(SIGTERM);
-  REQUIRE(store.Wait() == 0);
+  REQUIRE(store.Stop() == 0);
 
   REQUIRE(RunTool({"check", "-path", d + "/snap"}, d + "/check.log") == 0);
   CHECK(ReadFile(d + "/check.log").find(", 0 problems") != std::string::npos);
   REQUIRE(RunTool({"restore", "-from", d + "/snap", "-to", d + "/restored"}, d + "/tool.log") == 0);
   CHECK(RunTool({"restore", "-from", d + "/snap", "-to", d + "/restored"}, d + "/tool.log") == 1);
 
-  const int port2 = FreePort();
-  WriteFile(d + "/b.yaml", Config(d + "/restored", port2));
-  Process restored({BinPath("skald-store"), "-config.file=" + d + "/b.yaml"}, d + "/b.log");
-  REQUIRE(WaitReady(port2, 15000));
-  std::map<int, int> seen = ExportIds(port2, base, base + next.load() + 1);
-  int missing = 0, dups = 0;
-  for (int id : before) missing += seen.count(id) ? 0 : 1;
-  for (auto& [id, n] : seen) dups += n > 1 ? 1 : 0;
+  StoreUnderTest restored(d, "b");
+  restored.Configure(d + "/restored", false, kSmallChunks);
+  REQUIRE(restored.Start());
+  std::map<int, int> seen = ExportIds(restored.port(), base, base + next.load() + 1);
+  const IdLoss loss = CompareIds(before, seen);
   INFO("acked before backup " << before.size() << ", restored " << seen.size());
-  CHECK(missing == 0);
-  CHECK(dups == 0);
-  restored.Kill(SIGTERM);
-  CHECK(restored.Wait() == 0);
+  CHECK(loss.missing == 0);
+  CHECK(loss.dups == 0);
+  CHECK(restored.Stop() == 0);
 
   // A flipped byte in a snapshot chunk: check names the file and exits 1.
   std::string file;
@@ -146,14 +122,7 @@ TEST_CASE("backup: online snapshot under ingestion restores every acknowledged l
     length = uint64_t(sqlite3_column_int64(s, 2));
   }).ok());
   REQUIRE_FALSE(file.empty());   // the store flushed chunks before the backup
-  {
-    std::fstream f(d + "/snap/chunks/" + file, std::ios::in | std::ios::out | std::ios::binary);
-    const auto at = static_cast<std::streamoff>(offset + length - 2);
-    f.seekg(at);
-    char c = static_cast<char>(f.get() ^ 0x5a);
-    f.seekp(at);
-    f.put(c);
-  }
+  FlipByte(d + "/snap/chunks/" + file, offset + length - 2);
   CHECK(RunTool({"check", "-path", d + "/snap"}, d + "/check2.log") == 1);
   std::string out = ReadFile(d + "/check2.log");
   INFO(out);

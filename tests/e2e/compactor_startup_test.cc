@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "store/compactor/compactor.h"
-#include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
 
@@ -18,12 +18,10 @@ namespace {
 
 constexpr int64_t kDayNs = 86400LL * 1000000000LL;
 
-std::string Config(const std::string& dir, int port, bool retention) {
-  return "auth_enabled: false\nserver:\n  http_listen_port: " + std::to_string(port) +
-         "\ncommon:\n  path_prefix: " + dir + "/data\nlimits_config:\n  reject_old_samples: false\n"
-         "  retention_period: 720h\ncompactor:\n  working_directory: " + dir +
-         "/compactor\n  compaction_interval: 1h\n  retention_enabled: " + (retention ? "true" : "false") +
-         "\n  retention_delete_delay: 0s\n";
+std::string Extra(const std::string& dir, bool retention) {
+  return "limits_config:\n  reject_old_samples: false\n  retention_period: 720h\ncompactor:\n"
+         "  working_directory: " + dir + "/compactor\n  compaction_interval: 1h\n  retention_enabled: " +
+         (retention ? "true" : "false") + "\n  retention_delete_delay: 0s\n";
 }
 
 int FilesIn(const std::string& dir) {
@@ -40,41 +38,38 @@ int FilesIn(const std::string& dir) {
 TEST_CASE("e2e: a restarted store drops data that expired while it was down without waiting an interval",
           "[e2e]") {
   TempDir dir("skald-compactor-start");
-  const int port = FreePort();
-  const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
+  StoreUnderTest store(dir.path());
+  const int port = store.port();
   const int64_t now = NowNs();
   const int64_t old_ts = now - 40 * kDayNs, new_ts = now - 2 * kDayNs;
   const std::string old_dir = dir.path() + "/data/chunks/fake/" + skald::compactor::UtcDay(old_ts);
   const std::string new_dir = dir.path() + "/data/chunks/fake/" + skald::compactor::UtcDay(new_ts);
   {
-    WriteFile(cfg, Config(dir.path(), port, false));   // no retention yet: the old data is kept
-    Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-    REQUIRE(WaitReady(port, 15000));
+    store.Configure(dir.path() + "/data", false, Extra(dir.path(), false));   // no retention yet: the old data is kept
+    REQUIRE(store.Start());
     httplib::Client cli("127.0.0.1", port);
-    const std::string body = R"({"streams":[{"stream":{"job":"e2e-start","age":"old"},"values":[[")" +
-                             std::to_string(old_ts) + R"(","forty days old"]]},)" +
-                             R"({"stream":{"job":"e2e-start","age":"new"},"values":[[")" + std::to_string(new_ts) +
-                             R"(","two days old"]]}]})";
+    const std::string body =
+        JsonPushBody({MakeStream({{"job", "e2e-start"}, {"age", "old"}}, {{old_ts, "forty days old", {}}}),
+                      MakeStream({{"job", "e2e-start"}, {"age", "new"}}, {{new_ts, "two days old", {}}})});
     auto res = cli.Post("/loki/api/v1/push", body, "application/json");
     REQUIRE(res);
     INFO(res->body);
     REQUIRE(res->status == 204);
     REQUIRE(cli.Post("/flush", "", "text/plain")->status == 204);
-    store.Kill(SIGTERM);
-    REQUIRE(store.Wait() == 0);
+    REQUIRE(store.Stop() == 0);
   }
   REQUIRE(FilesIn(old_dir) > 0);
   REQUIRE(FilesIn(new_dir) > 0);
 
-  WriteFile(cfg, Config(dir.path(), port, true));      // 720h retention: the 40-day-old chunk is expired
-  Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-  REQUIRE(WaitReady(port, 15000));
+  // 720h retention: the 40-day-old chunk is expired
+  store.Configure(dir.path() + "/data", false, Extra(dir.path(), true));
+  REQUIRE(store.Start());
   bool swept = false;
   for (int i = 0; i < 100 && !swept; ++i) {
     swept = FilesIn(old_dir) == 0;
     if (!swept) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  INFO(ReadFile(log));
+  INFO(ReadFile(store.log()));
   CHECK(swept);
   CHECK(FilesIn(new_dir) > 0);
   httplib::Client cli("127.0.0.1", port);
@@ -85,6 +80,5 @@ TEST_CASE("e2e: a restarted store drops data that expired while it was down with
   REQUIRE(q);
   CHECK(q->status == 200);
   CHECK(q->body.find("two days old") != std::string::npos);   // only the expired chunk went
-  store.Kill(SIGTERM);
-  CHECK(store.Wait() == 0);
+  CHECK(store.Stop() == 0);
 }

@@ -8,45 +8,36 @@
 #include <string>
 #include <thread>
 
-#include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
 
 namespace {
 
-std::string Config(const std::string& dir, int port, bool retention) {
-  return "auth_enabled: false\nserver:\n  http_listen_port: " + std::to_string(port) +
-         "\ncommon:\n  path_prefix: " + dir + "/data\ncompactor:\n  working_directory: " + dir +
-         "/compactor\n  compaction_interval: 1s\n  retention_enabled: " + (retention ? "true" : "false") +
-         "\n  retention_delete_delay: 0s\n  delete_request_cancel_period: 1s\n";
+std::string Compactor(const std::string& dir, bool retention) {
+  return "compactor:\n  working_directory: " + dir + "/compactor\n  compaction_interval: 1s\n  retention_enabled: " +
+         (retention ? "true" : "false") + "\n  retention_delete_delay: 0s\n  delete_request_cancel_period: 1s\n";
 }
 
 std::string QueryAll(httplib::Client& cli, int64_t start_ns, int64_t end_ns) {
-  httplib::Params p{{"query", R"({job="e2e-delete"})"}, {"start", std::to_string(start_ns)},
-                    {"end", std::to_string(end_ns)}, {"limit", "1000"}};
-  auto res = cli.Get("/loki/api/v1/query_range", p, httplib::Headers{});
-  REQUIRE(res);
-  REQUIRE(res->status == 200);
-  return res->body;
+  return QueryRangeBody(cli, R"({job="e2e-delete"})", start_ns, end_ns, 1000);
 }
 
 }  // namespace
 
 TEST_CASE("e2e: delete API hides lines at once and the compactor removes them from disk", "[e2e]") {
   TempDir dir("skald-delete");
-  const int port = FreePort();
-  const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
-  WriteFile(cfg, Config(dir.path(), port, true));
+  StoreUnderTest store(dir.path());
+  const int port = store.port();
+  store.Configure(dir.path() + "/data", false, Compactor(dir.path(), true));
   const int64_t now_ns = NowNs();
   const int64_t base = now_ns - 3600LL * 1000000000LL;
-  std::string body = R"({"streams":[{"stream":{"job":"e2e-delete"},"values":[)";
+  skald::LogStream stream = MakeStream({{"job", "e2e-delete"}});
   for (int i = 0; i < 20; ++i)
-    body += std::string(i ? "," : "") + "[\"" + std::to_string(base + i) + "\",\"" + (i % 4 ? "keep " : "secret ") +
-            std::to_string(i) + "\"]";
-  body += "]}]}";
+    stream.entries.push_back({base + i, (i % 4 ? "keep " : "secret ") + std::to_string(i), {}});
+  const std::string body = JsonPushBody({stream});
   {
-    Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-    REQUIRE(WaitReady(port, 15000));
+    REQUIRE(store.Start());
     httplib::Client cli("127.0.0.1", port);
     cli.set_read_timeout(10, 0);
     REQUIRE(cli.Post("/loki/api/v1/push", body, "application/json")->status == 204);
@@ -71,12 +62,11 @@ TEST_CASE("e2e: delete API hides lines at once and the compactor removes them fr
       processed = list->body.find("\"status\":\"processed\"") != std::string::npos;
     }
     CHECK(processed);
-    store.Kill(SIGTERM);
-    CHECK(store.Wait() == 0);
+    CHECK(store.Stop() == 0);
   }
-  WriteFile(cfg, Config(dir.path(), port, false));   // no query-time filtering from here on
-  Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-  REQUIRE(WaitReady(port, 15000));
+  // no query-time filtering from here on
+  store.Configure(dir.path() + "/data", false, Compactor(dir.path(), false));
+  REQUIRE(store.Start());
   httplib::Client cli("127.0.0.1", port);
   std::string out = QueryAll(cli, base, now_ns + 60LL * 1000000000LL);
   CHECK(CountOf(out, "secret ") == 0);

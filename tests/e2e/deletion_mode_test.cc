@@ -8,28 +8,21 @@
 #include <string>
 #include <thread>
 
-#include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
 
 namespace {
 
-std::string Config(const std::string& dir, int port, bool retention) {
-  return "auth_enabled: true\nserver:\n  http_listen_port: " + std::to_string(port) +
-         "\ncommon:\n  path_prefix: " + dir + "/data\nlimits_config:\n  deletion_mode: filter-only\n"
-         "runtime_config:\n  file: " + dir + "/runtime.yaml\ncompactor:\n  working_directory: " + dir +
-         "/compactor\n  compaction_interval: 1s\n  retention_enabled: " + (retention ? "true" : "false") +
+std::string Extra(const std::string& dir, bool retention) {
+  return "limits_config:\n  deletion_mode: filter-only\nruntime_config:\n  file: " + dir +
+         "/runtime.yaml\ncompactor:\n  working_directory: " + dir + "/compactor\n  compaction_interval: 1s\n"
+         "  retention_enabled: " + (retention ? "true" : "false") +
          "\n  retention_delete_delay: 0s\n  delete_request_cancel_period: 1s\n";
 }
 
 std::string Query(httplib::Client& cli, int64_t start_ns, int64_t end_ns) {
-  auto res = cli.Get("/loki/api/v1/query_range",
-                     httplib::Params{{"query", R"({job="e2e-mode"})"}, {"start", std::to_string(start_ns)},
-                                     {"end", std::to_string(end_ns)}, {"limit", "1000"}},
-                     httplib::Headers{{"X-Scope-OrgID", "open"}});
-  REQUIRE(res);
-  REQUIRE(res->status == 200);
-  return res->body;
+  return QueryRangeBody(cli, R"({job="e2e-mode"})", start_ns, end_ns, 1000, {{"X-Scope-OrgID", "open"}});
 }
 
 }  // namespace
@@ -37,23 +30,20 @@ std::string Query(httplib::Client& cli, int64_t start_ns, int64_t end_ns) {
 TEST_CASE("e2e: deletion_mode - disabled per tenant answers 403, filter-only hides lines but keeps them on disk",
           "[e2e]") {
   TempDir dir("skald-deletion-mode");
-  const int port = FreePort();
-  const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
+  StoreUnderTest store(dir.path());
   WriteFile(dir.path() + "/runtime.yaml", "overrides:\n  closed:\n    deletion_mode: disabled\n");
-  WriteFile(cfg, Config(dir.path(), port, true));
+  store.Configure(dir.path() + "/data", true, Extra(dir.path(), true));
   const int64_t now = NowNs();
   const int64_t base = now - 3600LL * 1000000000LL;
-  std::string body = R"({"streams":[{"stream":{"job":"e2e-mode"},"values":[)";
+  skald::LogStream stream = MakeStream({{"job", "e2e-mode"}});
   for (int i = 0; i < 8; ++i)
-    body += std::string(i ? "," : "") + "[\"" + std::to_string(base + i) + "\",\"" + (i % 2 ? "secret " : "keep ") +
-            std::to_string(i) + "\"]";
-  body += "]}]}";
+    stream.entries.push_back({base + i, (i % 2 ? "secret " : "keep ") + std::to_string(i), {}});
+  const std::string body = JsonPushBody({stream});
   const httplib::Params form{{"query", R"({job="e2e-mode"} |= "secret")"},
                              {"start", std::to_string(base / 1000000000LL - 60)}};
   {
-    Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-    REQUIRE(WaitReady(port, 15000));
-    httplib::Client cli("127.0.0.1", port);
+    REQUIRE(store.Start());
+    httplib::Client cli("127.0.0.1", store.port());
     cli.set_read_timeout(10, 0);
     REQUIRE(cli.Post("/loki/api/v1/push", httplib::Headers{{"X-Scope-OrgID", "open"}}, body, "application/json")->status == 204);
     REQUIRE(cli.Post("/flush", "", "text/plain")->status == 204);
@@ -79,14 +69,12 @@ TEST_CASE("e2e: deletion_mode - disabled per tenant answers 403, filter-only hid
     auto list = cli.Get("/loki/api/v1/delete", httplib::Headers{{"X-Scope-OrgID", "open"}});
     REQUIRE(list);
     CHECK(list->body.find("\"status\":\"received\"") != std::string::npos);
-    store.Kill(SIGTERM);
-    CHECK(store.Wait() == 0);
+    CHECK(store.Stop() == 0);
   }
-  WriteFile(cfg, Config(dir.path(), port, false));   // no query-time filter: what is on disk shows
-  Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-  REQUIRE(WaitReady(port, 15000));
-  httplib::Client cli("127.0.0.1", port);
+  // no query-time filter: what is on disk shows
+  store.Configure(dir.path() + "/data", true, Extra(dir.path(), false));
+  REQUIRE(store.Start());
+  httplib::Client cli("127.0.0.1", store.port());
   CHECK(CountOf(Query(cli, base, now + 60LL * 1000000000LL), "secret ") == 4);
-  store.Kill(SIGTERM);
-  CHECK(store.Wait() == 0);
+  CHECK(store.Stop() == 0);
 }

@@ -16,16 +16,11 @@
 #include <thread>
 #include <vector>
 
-#include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
 
 namespace {
-
-std::string StoreConfig(const std::string& dir, int port) {
-  return "auth_enabled: false\nserver:\n  http_listen_port: " + std::to_string(port) +
-         "\ncommon:\n  path_prefix: " + dir + "/data\n";
-}
 
 // Pushes batches of 20 lines `id=<n>` to two streams until stopped; returns acknowledged ids.
 void PushLoop(int port, int64_t base_ns, std::atomic<bool>& stop, std::atomic<int>& next_id,
@@ -35,26 +30,8 @@ void PushLoop(int port, int64_t base_ns, std::atomic<bool>& stop, std::atomic<in
   cli.set_read_timeout(5, 0);
   while (!stop.load()) {
     std::vector<int> ids;
-    std::string body = R"({"streams":[)";
-    for (int s = 0; s < 2; ++s) {
-      body += std::string(s ? "," : "") + R"({"stream":{"job":"crash","s":")" + std::to_string(s) +
-              R"("},"values":[)";
-      for (int i = 0; i < 10; ++i) {
-        int id = next_id.fetch_add(1);
-        ids.push_back(id);
-        body += std::string(i ? "," : "") + "[\"" + std::to_string(base_ns + id) + "\",\"id=" +
-                std::to_string(id) + "\"]";
-      }
-      body += "]}";
-    }
-    body += "]}";
-    auto res = cli.Post("/loki/api/v1/push", body, "application/json");
-    if (res && res->status == 204) {
-      std::lock_guard<std::mutex> l(mu);
-      acked.insert(ids.begin(), ids.end());
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    const std::string body = IdBatchBody("crash", 10, "", base_ns, next_id, &ids);
+    if (!PushAcked(cli, body, ids, &acked, &mu)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 
@@ -95,21 +72,17 @@ std::map<int, int> QueryAll(int port, int64_t base_ns, int max_id) {
 
 TEST_CASE("store crash loop: every acknowledged push survives kill -9, exactly once", "[e2e][crash]") {
   TempDir dir("skald-crash");
-  const int port = FreePort();
-  const std::string cfg = dir.path() + "/store.yaml";
-  WriteFile(cfg, StoreConfig(dir.path(), port));
-  const std::string log = dir.path() + "/store.log";
-  const int64_t base_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count() - 60'000'000'000LL;
+  StoreUnderTest store(dir.path());
+  const int port = store.port();
+  store.Configure(dir.path() + "/data", false);
+  const int64_t base_ns = NowNs() - 60'000'000'000LL;
 
   std::mt19937 rng(42);
   std::set<int> acked;
   std::mutex mu;
   std::atomic<int> next_id{0};
   for (int round = 0; round < 5; ++round) {
-    Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-    REQUIRE(WaitReady(port, 15000));
+    REQUIRE(store.Start());
     std::atomic<bool> stop{false};
     std::thread pusher(PushLoop, port, base_ns, std::ref(stop), std::ref(next_id), std::ref(acked),
                        std::ref(mu));
@@ -121,21 +94,16 @@ TEST_CASE("store crash loop: every acknowledged push survives kill -9, exactly o
   }
   REQUIRE(acked.size() > 100);  // the loop really pushed
 
-  Process store({BinPath("skald-store"), "-config.file=" + cfg}, log);
-  REQUIRE(WaitReady(port, 15000));
+  REQUIRE(store.Start());
   std::map<int, int> seen = QueryAll(port, base_ns, next_id.load());
-  int missing = 0, dups = 0;
-  for (int id : acked) missing += seen.count(id) ? 0 : 1;
-  for (auto& [id, n] : seen) dups += n > 1 ? 1 : 0;
+  const IdLoss loss = CompareIds(acked, seen);
   INFO("acked " << acked.size() << " seen " << seen.size());
-  CHECK(missing == 0);
-  CHECK(dups == 0);
+  CHECK(loss.missing == 0);
+  CHECK(loss.dups == 0);
 
   // A graceful stop flushes heads to chunks; the data comes back from chunk files.
-  store.Kill(SIGTERM);
-  CHECK(store.Wait() == 0);
-  Process again({BinPath("skald-store"), "-config.file=" + cfg}, log);
-  REQUIRE(WaitReady(port, 15000));
+  CHECK(store.Stop() == 0);
+  REQUIRE(store.Start());
   std::map<int, int> after = QueryAll(port, base_ns, next_id.load());
   CHECK(after == seen);
 }
