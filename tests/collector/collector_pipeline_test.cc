@@ -6,10 +6,13 @@
 #include <snappy.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -304,5 +307,77 @@ TEST_CASE("collector: two clients each get every line with the labels its stages
     }
     CHECK(by_labels.size() == 3);
   }
+  app.Stop();
+}
+
+namespace {
+// 16-byte printable values whose label edits hash like `v`'s (white box, as in label_edits_test:
+// EditedLabels hashes a value's first and last 8 bytes as first ^ last * kMul).
+std::vector<std::string> EditsHashTwins(const std::string& v, size_t n) {
+  auto word = [](const char* p) { uint64_t w; std::memcpy(&w, p, 8); return w; };
+  constexpr uint64_t kMul = 0xC2B2AE3D27D4EB4FULL;
+  const uint64_t target = word(v.data()) ^ (word(v.data() + 8) * kMul);
+  auto ok = [](char c) { return c > ' ' && c < 0x7f && c != '"' && c != '\\'; };
+  std::vector<std::string> out;
+  uint64_t rng = 11;
+  while (out.size() < n) {
+    std::string t(16, 'x');
+    for (size_t i = 8; i < 16; ++i) {
+      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+      t[i] = static_cast<char>('!' + (rng >> 33) % 94);
+    }
+    const uint64_t head = target ^ (word(t.data() + 8) * kMul);
+    std::memcpy(t.data(), &head, 8);
+    if (std::all_of(t.begin(), t.end(), ok) && t != v) out.push_back(t);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("collector: lines in random order over many label sets each reach their own stream") {
+  // Per target more label sets than the recent-keys memo and the key cache hold (7 x 87 > 512),
+  // in random order with repeats, some with edits whose hashes collide, and small batches: every
+  // line must arrive with exactly the labels its own fields give.
+  Receiver rx;
+  Dir d;
+  metrics::Registry reg;
+  CollectorApp app(Config(d, rx.url(),
+                          "    - regex: {expression: 'lvl=(?P<lvl>\\S+) v=(?P<v>\\S+)'}\n"
+                          "    - labels: {lvl: , v: }\n",
+                          "    batchsize: 8192\n"),
+                   {}, &reg);
+  REQUIRE(app.Start().ok());
+  const std::string twin_base = "twin-base-AB12cd";
+  std::vector<std::string> values = EditsHashTwins(twin_base, 3);
+  values.push_back(twin_base);
+  for (int k = 0; k < 83; ++k) values.push_back("val" + std::to_string(k));
+  const char* levels[] = {"info", "warn", "error", "debug", "trace", "fatal", "x"};
+  uint64_t rng = 5;
+  auto next = [&rng](uint64_t n) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (rng >> 33) % n;
+  };
+  std::string text[2];
+  int lines = 0;
+  for (int i = 0; i < 3000; ++i, ++lines) {
+    const bool twin = next(4) == 0;  // the colliding values often, next to each other
+    const std::string& v = twin ? values[next(4)] : values[next(values.size())];
+    text[i % 2] += "n=" + std::to_string(i) + " lvl=" + levels[next(7)] + " v=" + v + "\n";
+  }
+  Append(d.path + "/a.log", text[0]);
+  Append(d.path + "/b.log", text[1]);
+  REQUIRE(WaitFor([&] { return rx.got().size() == static_cast<size_t>(lines); }, std::chrono::seconds(20)));
+  std::set<std::string> seen;
+  for (const Pushed& p : rx.got()) {
+    INFO(p.line << " " << p.labels);
+    const size_t l = p.line.find(" lvl="), v = p.line.find(" v=");
+    REQUIRE((l != std::string::npos && v != std::string::npos));
+    const int i = std::stoi(p.line.substr(2));
+    const std::string file = d.path + (i % 2 ? "/b.log" : "/a.log");
+    CHECK(p.labels == "{filename=\"" + file + "\", job=\"varlogs\", lvl=\"" + p.line.substr(l + 5, v - l - 5) +
+                          "\", v=\"" + p.line.substr(v + 3) + "\"}");
+    seen.insert(p.labels);
+  }
+  CHECK(seen.size() > 800);
   app.Stop();
 }

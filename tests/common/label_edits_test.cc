@@ -2,6 +2,8 @@
 // for; equal edits hash equal; a reset reuses the edit slots without leaking old edits.
 #include <catch.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "common/label_edits.h"
@@ -10,6 +12,29 @@ using namespace skald;
 
 namespace {
 LabelSet L(std::vector<Label> v) { return LabelSet(std::move(v)); }
+
+// Values of 16 printable bytes whose edits hash like `v`'s (white box: the hash folds a value's
+// first and last 8 bytes as first ^ last * kMul), to show that whatever keys by EditsHash tells
+// such edits apart. If the hash changes, this must follow it (the REQUIREs on equal hashes say so).
+std::vector<std::string> HashTwins(const std::string& v, size_t n) {
+  auto word = [](const char* p) { uint64_t w; std::memcpy(&w, p, 8); return w; };
+  constexpr uint64_t kMul = 0xC2B2AE3D27D4EB4FULL;
+  const uint64_t target = word(v.data()) ^ (word(v.data() + 8) * kMul);
+  auto ok = [](char c) { return c > ' ' && c < 0x7f && c != '"' && c != '\\'; };
+  std::vector<std::string> out;
+  uint64_t rng = 7;
+  while (out.size() < n) {
+    std::string t(16, 'x');
+    for (size_t i = 8; i < 16; ++i) {
+      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+      t[i] = static_cast<char>('!' + (rng >> 33) % 94);
+    }
+    const uint64_t head = target ^ (word(t.data() + 8) * kMul);
+    std::memcpy(t.data(), &head, 8);
+    if (std::all_of(t.begin(), t.end(), ok) && t != v) out.push_back(t);
+  }
+  return out;
+}
 }  // namespace
 
 TEST_CASE("edited labels: set, overwrite and remove over a shared base") {
@@ -171,4 +196,66 @@ TEST_CASE("edited labels: equal versions mean equal label sets, repeated edits k
     if (!fresh) CHECK(it->second == text);
   }
   CHECK(seen.size() > 10);
+}
+
+TEST_CASE("edited labels: edits whose hashes collide are told apart") {
+  auto base = std::make_shared<const LabelSet>(L({{"job", "api"}}));
+  const std::string v = "twin-base-AB12cd";
+  EditedLabels a, b;
+  a.Reset(base);
+  a.Set("level", "INFO");
+  a.Set("v", v);
+  std::string pa;
+  a.PackEdits(&pa);
+  for (const std::string& twin : HashTwins(v, 3)) {
+    b.Reset(base);
+    b.Set("level", "INFO");
+    b.Set("v", twin);
+    INFO(twin);
+    REQUIRE(b.EditsHash() == a.EditsHash());  // the crafted collision (see HashTwins)
+    CHECK_FALSE(b.EditsEqual(pa));
+    std::string pb;
+    b.PackEdits(&pb);
+    CHECK(b.EditsEqual(pb));
+    CHECK_FALSE(a.EditsEqual(pb));
+  }
+}
+
+TEST_CASE("edited labels: the edits hash and packing follow every set, erase and reset") {
+  // One reused object against a fresh one given the same live edits in the same order: equal
+  // hashes and packings after every step (the hash is kept per slot as edits change).
+  auto a = std::make_shared<const LabelSet>(L({{"job", "api"}}));
+  auto b = std::make_shared<const LabelSet>(L({{"job", "web"}}));
+  uint64_t rng = 99;
+  auto next = [&rng](uint64_t n) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (rng >> 33) % n;
+  };
+  const char* names[] = {"level", "status", "job", "a_longer_label_name"};
+  const char* values[] = {"", "INFO", "WARN", "200", "api", "a value longer than sixteen bytes"};
+  EditedLabels r;
+  std::vector<std::pair<std::string, std::string>> live;  // what r holds, in first-set order
+  for (int step = 0; step < 20000; ++step) {
+    if (next(5) == 0) {
+      r.Reset(next(2) ? a : b);
+      live.clear();
+    } else {
+      const std::string n = names[next(4)], v = values[next(6)];
+      r.Set(n, v);
+      auto it = std::find_if(live.begin(), live.end(), [&n](const auto& e) { return e.first == n; });
+      if (it == live.end()) live.emplace_back(n, v);
+      else it->second = v;
+    }
+    EditedLabels fresh;
+    fresh.Reset(r.base());
+    for (const auto& [n, v] : live) fresh.Set(n, v);
+    INFO("step " << step);
+    REQUIRE(r.edit_count() == live.size());
+    REQUIRE(r.EditsHash() == fresh.EditsHash());
+    std::string pr, pf;
+    r.PackEdits(&pr);
+    fresh.PackEdits(&pf);
+    REQUIRE(pr == pf);
+    REQUIRE(r.EditsEqual(pf));
+  }
 }

@@ -3,6 +3,10 @@
 // decode to what was appended.
 #include <catch.hpp>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "collector/client/push_encoder.h"
 #include "push.pb.h"
 
@@ -84,4 +88,26 @@ TEST_CASE("push encoder: an empty batch encodes to an empty request") {
   CHECK(b.empty());
   logproto::PushRequest req = Decode(b);
   CHECK(req.streams_size() == 0);
+}
+
+TEST_CASE("push encoder: streams keep their label text after the caller drops it, colliding hashes") {
+  PushBatch b;
+  std::vector<uint32_t> ids;
+  for (int k = 0; k < 100; ++k) {
+    auto text = std::make_shared<const std::string>("{k=\"" + std::to_string(k) + "\", pad=\"" + std::string(40, 'p') + "\"}");
+    ids.push_back(b.StreamFor(static_cast<uint64_t>(k % 7), text));  // hashes collide in 7 groups
+  }  // the caller's references dropped here
+  for (int k = 0; k < 100; ++k) {
+    const std::string text = "{k=\"" + std::to_string(k) + "\", pad=\"" + std::string(40, 'p') + "\"}";
+    REQUIRE(b.StreamFor(static_cast<uint64_t>(k % 7), std::make_shared<const std::string>(text)) == ids[k]);
+    b.Append(ids[k], k + 1, "line " + std::to_string(k), nullptr);
+  }
+  REQUIRE(b.streams() == 100);
+  logproto::PushRequest req = Decode(b);
+  REQUIRE(req.streams_size() == 100);
+  for (int k = 0; k < 100; ++k) {
+    CHECK(req.streams(k).labels() == "{k=\"" + std::to_string(k) + "\", pad=\"" + std::string(40, 'p') + "\"}");
+    REQUIRE(req.streams(k).entries_size() == 1);
+    CHECK(req.streams(k).entries(0).line() == "line " + std::to_string(k));
+  }
 }
