@@ -19,6 +19,7 @@
 #include "collector/collector_app.h"
 #include "collector/collector_config_loader.h"
 #include "push.pb.h"
+#include "tests/common/edits_hash_twins.h"
 #include "tests/test_support.h"
 
 using namespace skald;
@@ -310,32 +311,9 @@ TEST_CASE("collector: two clients each get every line with the labels its stages
   app.Stop();
 }
 
-namespace {
-// 16-byte printable values whose label edits hash like `v`'s (white box, as in label_edits_test:
-// EditedLabels hashes a value's first and last 8 bytes as first ^ last * kMul).
-std::vector<std::string> EditsHashTwins(const std::string& v, size_t n) {
-  auto word = [](const char* p) { uint64_t w; std::memcpy(&w, p, 8); return w; };
-  constexpr uint64_t kMul = 0xC2B2AE3D27D4EB4FULL;
-  const uint64_t target = word(v.data()) ^ (word(v.data() + 8) * kMul);
-  auto ok = [](char c) { return c > ' ' && c < 0x7f && c != '"' && c != '\\'; };
-  std::vector<std::string> out;
-  uint64_t rng = 11;
-  while (out.size() < n) {
-    std::string t(16, 'x');
-    for (size_t i = 8; i < 16; ++i) {
-      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-      t[i] = static_cast<char>('!' + (rng >> 33) % 94);
-    }
-    const uint64_t head = target ^ (word(t.data() + 8) * kMul);
-    std::memcpy(t.data(), &head, 8);
-    if (std::all_of(t.begin(), t.end(), ok) && t != v) out.push_back(t);
-  }
-  return out;
-}
-}  // namespace
 
 TEST_CASE("collector: lines in random order over many label sets each reach their own stream") {
-  // Per target more label sets than the recent-keys memo and the key cache hold (7 x 87 > 512),
+  // Per target more label sets than the key cache holds (7 x 87 > 512),
   // in random order with repeats, some with edits whose hashes collide, and small batches: every
   // line must arrive with exactly the labels its own fields give.
   Receiver rx;
@@ -348,7 +326,7 @@ TEST_CASE("collector: lines in random order over many label sets each reach thei
                    {}, &reg);
   REQUIRE(app.Start().ok());
   const std::string twin_base = "twin-base-AB12cd";
-  std::vector<std::string> values = EditsHashTwins(twin_base, 3);
+  std::vector<std::string> values = testing::EditsHashTwins(twin_base, 3, 11);
   values.push_back(twin_base);
   for (int k = 0; k < 83; ++k) values.push_back("val" + std::to_string(k));
   const char* levels[] = {"info", "warn", "error", "debug", "trace", "fatal", "x"};

@@ -7,34 +7,13 @@
 #include <map>
 
 #include "common/label_edits.h"
+#include "tests/common/edits_hash_twins.h"
 
 using namespace skald;
 
 namespace {
 LabelSet L(std::vector<Label> v) { return LabelSet(std::move(v)); }
 
-// Values of 16 printable bytes whose edits hash like `v`'s (white box: the hash folds a value's
-// first and last 8 bytes as first ^ last * kMul), to show that whatever keys by EditsHash tells
-// such edits apart. If the hash changes, this must follow it (the REQUIREs on equal hashes say so).
-std::vector<std::string> HashTwins(const std::string& v, size_t n) {
-  auto word = [](const char* p) { uint64_t w; std::memcpy(&w, p, 8); return w; };
-  constexpr uint64_t kMul = 0xC2B2AE3D27D4EB4FULL;
-  const uint64_t target = word(v.data()) ^ (word(v.data() + 8) * kMul);
-  auto ok = [](char c) { return c > ' ' && c < 0x7f && c != '"' && c != '\\'; };
-  std::vector<std::string> out;
-  uint64_t rng = 7;
-  while (out.size() < n) {
-    std::string t(16, 'x');
-    for (size_t i = 8; i < 16; ++i) {
-      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-      t[i] = static_cast<char>('!' + (rng >> 33) % 94);
-    }
-    const uint64_t head = target ^ (word(t.data() + 8) * kMul);
-    std::memcpy(t.data(), &head, 8);
-    if (std::all_of(t.begin(), t.end(), ok) && t != v) out.push_back(t);
-  }
-  return out;
-}
 }  // namespace
 
 TEST_CASE("edited labels: set, overwrite and remove over a shared base") {
@@ -207,7 +186,7 @@ TEST_CASE("edited labels: edits whose hashes collide are told apart") {
   a.Set("v", v);
   std::string pa;
   a.PackEdits(&pa);
-  for (const std::string& twin : HashTwins(v, 3)) {
+  for (const std::string& twin : testing::EditsHashTwins(v, 3)) {
     b.Reset(base);
     b.Set("level", "INFO");
     b.Set("v", twin);
