@@ -30,7 +30,7 @@ class PipelineProcessor : public TargetProcessor {
     pipeline::Entry& e = ScratchFor(labels);
     e.Reset(labels, ts_ns, line);
     if (!p_.Process(e)) return;
-    emit(e.labels, EmittedEntry(e.ts_ns, e.line, e.metadata.empty() ? nullptr : &e.metadata));
+    emit(e.labels, Emitted(e));
   }
   void Tick(int64_t now_ns, bool force, const EmitFn& emit) override {
     if (!p_.buffers()) return;
@@ -41,10 +41,13 @@ class PipelineProcessor : public TargetProcessor {
   }
 
  private:
+  static EmittedEntry Emitted(const pipeline::Entry& e) {  // views, valid during the emit call
+    return EmittedEntry(e.ts_ns, e.line, e.metadata.empty() ? nullptr : &e.metadata);
+  }
   void EmitAll(const EmitFn& emit) {
     for (pipeline::Entry& pe : out_) {
       if (pe.dropped) continue;
-      emit(pe.labels, EmittedEntry(pe.ts_ns, pe.line, pe.metadata.empty() ? nullptr : &pe.metadata));
+      emit(pe.labels, Emitted(pe));
     }
   }
   pipeline::Entry& ScratchFor(const std::shared_ptr<const LabelSet>& labels) {

@@ -85,12 +85,9 @@ class EntryLine {
   size_t size() const { return view_.size(); }
   bool empty() const { return view_.empty(); }
   size_t find(char c, size_t pos = 0) const { return view_.find(c, pos); }
-  size_t find(std::string_view s, size_t pos = 0) const { return view_.find(s, pos); }
-  bool starts_with(std::string_view s) const { return view_.starts_with(s); }
 
   friend bool operator==(const EntryLine& a, std::string_view b) { return a.view_ == b; }
   friend bool operator==(const EntryLine& a, const EntryLine& b) { return a.view_ == b.view_; }
-  friend bool operator<(const EntryLine& a, const EntryLine& b) { return a.view_ < b.view_; }
   friend std::ostream& operator<<(std::ostream& os, const EntryLine& l) { return os << l.view_; }
 
  private:

@@ -17,12 +17,9 @@ class JsonStage : public Stage {
  public:
   std::string_view Name() const override { return "json"; }
   void Process(Entry& e) override {
-    std::string_view input = e.line;
-    if (source_) {
-      const std::string* v = e.extracted.Get(*source_);
-      if (!v) return;
-      input = *v;
-    }
+    const auto src = SourceText(e, source_);
+    if (!src) return;
+    const std::string_view input = *src;
     // Only an object can unmarshal into Promtail's map: skip the parse for anything else.
     size_t first = 0;  // JSON whitespace, then the value's first byte
     while (first < input.size() &&

@@ -227,9 +227,13 @@ bool FindLiteralSse2(const Alternation& a, const char* p, size_t n, size_t* pos,
 // ---- AVX2: 32 bytes a step (compiled for AVX2 only here, run only when the CPU has it) ---------
 SKALD_AVX2 inline __m256i Load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 SKALD_AVX2 inline uint32_t Mask32(__m256i x) { return static_cast<uint32_t>(_mm256_movemask_epi8(x)); }
+// 0xFF for each byte of x in [lo, lo + span] (unsigned).
+SKALD_AVX2 inline __m256i InRangeVec32(__m256i x, __m256i lo, __m256i span) {
+  const __m256i y = _mm256_sub_epi8(x, lo);
+  return _mm256_cmpeq_epi8(_mm256_min_epu8(y, span), y);
+}
 SKALD_AVX2 inline uint32_t InRange32(const void* p, __m256i lo, __m256i span) {
-  const __m256i x = _mm256_sub_epi8(Load32(p), lo);
-  return Mask32(_mm256_cmpeq_epi8(_mm256_min_epu8(x, span), x));
+  return Mask32(InRangeVec32(Load32(p), lo, span));
 }
 
 template <Kind K>
@@ -248,10 +252,7 @@ struct Test32 {  // a ByteTest's constants in registers; operator() gives 0xFF f
     if constexpr (K == Kind::kNibble) return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(a, x), x);
     if constexpr (K == Kind::kNibblePlus)
       return _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(a, x), x), _mm256_cmpeq_epi8(x, b));
-    if constexpr (K == Kind::kRange) {
-      const __m256i y = _mm256_sub_epi8(x, a);
-      return _mm256_cmpeq_epi8(_mm256_min_epu8(y, b), y);
-    }
+    if constexpr (K == Kind::kRange) return InRangeVec32(x, a, b);
     return _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, a), _mm256_cmpeq_epi8(x, b)),
                            _mm256_or_si256(_mm256_cmpeq_epi8(x, c), _mm256_cmpeq_epi8(x, d)));
   }

@@ -46,12 +46,9 @@ class LogfmtStage : public Stage {
  public:
   std::string_view Name() const override { return "logfmt"; }
   void Process(Entry& e) override {
-    std::string_view input = e.line;
-    if (source_) {
-      const std::string* v = e.extracted.Get(*source_);
-      if (!v) return;
-      input = *v;
-    }
+    const auto src = SourceText(e, source_);
+    if (!src) return;
+    const std::string_view input = *src;
     std::string copy(input);  // the extracted map may change under us
     DecodeLogfmt(copy, [&](std::string_view k, std::string v) {
       for (const auto& [name, key] : mapping_)

@@ -38,12 +38,9 @@ class RegexStage : public Stage {
   // Reads the line, or only `source` when set (for the chain's liveness pass).
   std::optional<KeySet> ReadsExtracted() const override { return source_ ? KeySet{*source_} : KeySet{}; }
   void Process(Entry& e) override {
-    std::string_view input = e.line;
-    if (source_) {
-      const std::string* v = e.extracted.Get(*source_);
-      if (!v) return;
-      input = *v;
-    }
+    const auto src = SourceText(e, source_);
+    if (!src) return;
+    const std::string_view input = *src;
     // The matches point into `input`, which may live in the extracted map (`source`): every value is
     // copied out before the first Set, which can overwrite or move that string.
     if (scan_) {  // every group wraps the whole expression: each named value is the match

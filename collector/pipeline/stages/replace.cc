@@ -16,13 +16,9 @@ class ReplaceStage : public Stage {
   explicit ReplaceStage(gotemplate::Template t) : tmpl_(std::move(t)) {}
   std::string_view Name() const override { return "replace"; }
   void Process(Entry& e) override {
-    std::string_view in = e.line;
-    if (source_) {
-      const std::string* v = e.extracted.Get(*source_);
-      if (!v) return;
-      in = *v;
-    }
-    const std::string input(in);
+    const auto in = SourceText(e, source_);
+    if (!in) return;
+    const std::string input(*in);
     std::string result;
     std::map<std::string, std::string> captured;
     std::vector<re2::StringPiece> first;

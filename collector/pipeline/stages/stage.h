@@ -151,6 +151,14 @@ struct Entry {
   }
 };
 
+// What a stage with an optional `source` reads: the line, or that extracted value (nullopt when the
+// key is absent: the stage then does nothing). The view lives until the line or that key changes.
+inline std::optional<std::string_view> SourceText(const Entry& e, const std::optional<std::string>& source) {
+  if (!source) return e.line.view();
+  if (const std::string* v = e.extracted.Get(*source)) return std::string_view(*v);
+  return std::nullopt;
+}
+
 // The label Promtail reserves for the tenant a client pushes to (set by the `tenant` stage).
 inline constexpr std::string_view kTenantLabel = "__tenant_id__";
 
