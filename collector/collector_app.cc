@@ -45,7 +45,7 @@ Status CollectorApp::Start(bool mark_ready) {
   sopts.registry = registry_;
   shipper_ = std::make_unique<Shipper>(cfg_, factory, sopts);
   SKALD_RETURN_IF_ERROR(shipper_->Start());
-  RegisterTargetsHandler(http_->server(), *shipper_);
+  RegisterTargetsHandler(http_->router(), *shipper_);
   http_->AddExposition([metrics] {
     // max_idle_duration: idle series go at scrape time (the metrics stage stamps the steady clock).
     metrics->Expire(std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -7,7 +7,7 @@
 #include "collector/collector_config.h"
 #include "collector/pipeline/stages/custom_metrics.h"
 #include "collector/shipper.h"
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "common/metrics.h"
 #include "common/status.h"
 
@@ -31,7 +31,7 @@ class CollectorApp {
   void Stop();  // idempotent
 
   void SetReady(bool ready, const std::string& reason = "") { http_->SetReady(ready, reason); }
-  httplib::Server& http() { return http_->server(); }
+  http::Router& http() { return http_->router(); }
   HttpServer& http_server() { return *http_; }
   metrics::Registry& registry() { return *registry_; }
   const CollectorConfig& config() const { return cfg_; }

@@ -10,7 +10,7 @@
 #include "collector/pipeline/dry_run.h"
 #include "collector/scrape_hooks.h"
 #include "common/cli_flags.h"
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "common/logger.h"
 #include "common/shutdown.h"
 #include "common/version.h"

@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include "collector/discovery/file_glob.h"
 #include "collector/tail/ack_cursor.h"
@@ -539,8 +539,8 @@ std::string Shipper::TargetsJson() const {
   return out + "]";
 }
 
-void RegisterTargetsHandler(httplib::Server& server, const Shipper& shipper) {
-  server.Get("/targets", [&shipper](const httplib::Request&, httplib::Response& res) {
+void RegisterTargetsHandler(http::Router& server, const Shipper& shipper) {
+  server.Get("/targets", [&shipper](const http::Request&, http::Response& res) {
     res.set_content(shipper.TargetsJson(), "application/json");
   });
 }

@@ -23,7 +23,7 @@
 #include "common/metrics.h"
 #include "common/status.h"
 
-namespace httplib { class Server; }
+namespace skald::http { class Router; }
 
 namespace skald {
 
@@ -143,6 +143,6 @@ class Shipper {
 };
 
 // Registers GET /targets (JSON from Shipper::TargetsJson) on `server`.
-void RegisterTargetsHandler(httplib::Server& server, const Shipper& shipper);
+void RegisterTargetsHandler(http::Router& server, const Shipper& shipper);
 
 }  // namespace skald

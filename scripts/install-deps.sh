@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libsimdjson-dev liblz4-dev lz4
   libsqlite3-dev sqlite3 libfmt-dev libyaml-cpp-dev catch2 libre2-dev
-  libprotobuf-dev protobuf-compiler libsnappy-dev zlib1g-dev
+  libprotobuf-dev protobuf-compiler libsnappy-dev zlib1g-dev libboost-dev
   curl ca-certificates python3
   docker.io busybox-static
   prometheus prometheus-alertmanager

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: install deps, build (Release and ASan+UBSan), run ctest.
+# The whole test suite on a fresh machine: install deps, build (Release and ASan+UBSan), run ctest,
+# then the fuzz stage (scripts/fuzz.sh: clang libFuzzer targets on their seed corpora).
 # Usage: scripts/test.sh            (README's second command; .ci/run calls it)
-#        SKALD_SKIP_ASAN=1 scripts/test.sh   to skip the sanitizer pass locally
+#        SKALD_SKIP_ASAN=1 / SKALD_SKIP_FUZZ=1 scripts/test.sh   to skip the sanitizer / fuzz pass locally
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,4 +19,8 @@ fi
 echo "== Release build: whole suite"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$JOBS"
-cd build && ctest -j "$JOBS" --output-on-failure --timeout 600
+(cd build && ctest -j "$JOBS" --output-on-failure --timeout 600)
+
+if [ "${SKALD_SKIP_FUZZ:-0}" != "1" ]; then
+  bash scripts/fuzz.sh   # clang libFuzzer targets, ~15 s each on their seed corpora
+fi

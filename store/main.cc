@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "common/cli_flags.h"
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "common/logger.h"
 #include "common/shutdown.h"
 #include "common/version.h"
 #include "store/backup/tool_commands.h"
+#include "store/ingest/protobuf_log.h"
 #include "store/store_app.h"
 #include "store/store_config_loader.h"
 
@@ -47,6 +48,7 @@ int Run(const Options& o) {
     SKALD_LOG(info, "config is valid", {{"file", o.config_file}, {"warnings", warnings.size()}});
     return 0;
   }
+  skald::ingest::InstallProtobufLogHandler();  // before any push is parsed
   skald::shutdown::InstallSignalHandlers();
   skald::StoreApp app(std::move(*cfg));
   skald::Status st = app.Start();

@@ -30,7 +30,9 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
   opts.read_timeout_ms = cfg_.server.http_server_read_timeout_ms;
   opts.write_timeout_ms = cfg_.server.http_server_write_timeout_ms;
   opts.idle_timeout_ms = cfg_.server.http_server_idle_timeout_ms;
-  opts.thread_count = 16 + cfg_.limits.max_concurrent_tail_requests;  // each live tail holds one
+  opts.thread_count = 16;  // pushes and admin; live tails and idle connections hold no thread
+  opts.query_concurrency = cfg_.querier.max_concurrent;  // the rest queue (429 when the queue is full)
+  opts.max_connections = cfg_.server.http_listen_conn_limit;
   http_ = std::make_unique<HttpServer>(opts, registry_);
   http_->SetConfigText(StoreConfigToYaml(cfg_));
   registry_->NewGaugeVec("skald_build_info", "Skald build information; always 1.",
@@ -61,20 +63,20 @@ void StoreApp::RegisterRoutes() {
   o.stream_idle_ns = cfg_.ingester.chunk_idle_period_ns;
   distributor_ = std::make_unique<ingest::Distributor>(cfg_.limits, ingester_.get(),
                                                        &ingest::GlobalPushMetrics(), o);
-  api::RegisterPushRoutes(http_->server(), *distributor_, cfg_.auth_enabled);
+  api::RegisterPushRoutes(http_->router(), *distributor_, cfg_.auth_enabled);
   api::QueryDeps deps;
   deps.reader = query_reader();
   deps.limits = cfg_.limits;
   deps.auth_enabled = cfg_.auth_enabled;
   deps.tail_max_duration_ns = cfg_.querier.tail_max_duration_ns;
   deps.parallelism = 2;
-  api::RegisterQueryRoutes(http_->server(), deps);
-  api::RegisterExportRoute(http_->server(), deps);
+  api::RegisterQueryRoutes(http_->router(), deps);
+  api::RegisterExportRoute(http_->router(), deps);
   // Unprocessed delete requests travel with the snapshot, or a restore would show deleted lines.
-  api::RegisterAdminRoutes(http_->server(), ingester_.get(),
+  api::RegisterAdminRoutes(http_->router(), ingester_.get(),
                            {{fs::JoinPath(cfg_.compactor.working_directory, "delete_requests.db"),
                              "compactor/delete_requests.db"}});
-  auto flush = [this](const httplib::Request&, httplib::Response& res) {
+  auto flush = [this](const http::Request&, http::Response& res) {
     Status st = ingester_->FlushAll();
     if (!st.ok()) {
       res.status = 500;
@@ -83,8 +85,8 @@ void StoreApp::RegisterRoutes() {
     }
     res.status = 204;
   };
-  http_->server().Get("/flush", flush);
-  http_->server().Post("/flush", flush);
+  http_->router().Get("/flush", flush);
+  http_->router().Post("/flush", flush);
 }
 
 // Loki's ruler: runs when a local rules directory is configured (ruler.storage.local.directory or
@@ -93,7 +95,7 @@ Status StoreApp::StartRuler() {
   if (cfg_.ruler.local_directory.empty()) return Status::Ok();
   ruler_ = std::make_unique<ruler::Ruler>(ruler::RulerOptionsFromConfig(cfg_.ruler),
                                           ruler::MakeEngineQueryFn(query_reader()), registry_);
-  api::RegisterRulerRoutes(http_->server(), ruler_.get(), cfg_.auth_enabled, cfg_.ruler.enable_api);
+  api::RegisterRulerRoutes(http_->router(), ruler_.get(), cfg_.auth_enabled, cfg_.ruler.enable_api);
   return ruler_->Start();
 }
 
@@ -106,6 +108,8 @@ StoreReader* StoreApp::query_reader() {
 Status StoreApp::Start(bool mark_ready) {
   http_->SetReady(false, "starting");
   SKALD_RETURN_IF_ERROR(OpenIngester());
+  // 503 on /ready while pushes are refused (WAL cannot write, flushes fail, disk under the floor).
+  http_->AddReadinessCheck([ing = ingester_.get()] { return ing->WriteBlockedReason(); });
   started_ = true;
   SKALD_RETURN_IF_ERROR(StartRetention());
   RegisterRoutes();

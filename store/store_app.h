@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "common/metrics.h"
 #include "common/status.h"
 #include "store/store_config.h"
@@ -44,7 +44,7 @@ class StoreApp {
   void Stop();
 
   void SetReady(bool ready, const std::string& reason = "") { http_->SetReady(ready, reason); }
-  httplib::Server& http() { return http_->server(); }
+  http::Router& http() { return http_->router(); }
   HttpServer& http_server() { return *http_; }
   metrics::Registry& registry() { return *registry_; }
   const StoreConfig& config() const { return cfg_; }

@@ -40,7 +40,7 @@ Status StoreApp::StartRetention() {
     };
     retention_reader_ = std::make_unique<retention::RetentionReader>(std::move(ro));
   }
-  api::RegisterDeleteRoutes(http_->server(), dd);
+  api::RegisterDeleteRoutes(http_->router(), dd);
   return StartCompactor();
 }
 

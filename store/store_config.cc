@@ -4,6 +4,7 @@
 
 #include "common/config_yaml.h"
 #include "common/logger.h"
+#include "store/fs/free_space_guard.h"
 #include "store/retention/deletion_mode.h"
 #include "store/store_config_loader.h"
 
@@ -32,9 +33,10 @@ Schema ServerKeys(ServerConfig* s) {
                Value("http_server_read_timeout", config::BindDurationMs(&s->http_server_read_timeout_ms)),
                Value("http_server_write_timeout", config::BindDurationMs(&s->http_server_write_timeout_ms)),
                Value("http_server_idle_timeout", config::BindDurationMs(&s->http_server_idle_timeout_ms)),
-               Value("graceful_shutdown_timeout", config::BindDurationMs(&s->graceful_shutdown_timeout_ms))},
+               Value("graceful_shutdown_timeout", config::BindDurationMs(&s->graceful_shutdown_timeout_ms)),
+               Value("http_listen_conn_limit", BindInt(&s->http_listen_conn_limit))},
               {"grpc_listen_address", "http_listen_network", "grpc_listen_network",
-               "http_listen_conn_limit", "grpc_listen_conn_limit", "log_format", "log_source_ips_enabled",
+               "grpc_listen_conn_limit", "log_format", "log_source_ips_enabled",
                "log_source_ips_header", "log_source_ips_regex", "log_request_headers",
                "log_request_at_info_level_enabled", "log_request_exclude_headers_list",
                "http_path_prefix", "register_instrumentation", "http_tls_config", "grpc_tls_config",
@@ -73,6 +75,9 @@ Schema LimitsKeys(LimitsConfig* l) {
       Value("max_query_series", BindInt(&l->max_query_series)),
       Value("max_query_parallelism", BindInt(&l->max_query_parallelism)),
       Value("query_timeout", BindDuration(&l->query_timeout_ns)),
+      Value("max_query_bytes_read", BindBytes(&l->max_query_bytes_read)),
+      Value("max_querier_bytes_read", BindBytes(&l->max_querier_bytes_read)),
+      Value("max_query_memory", BindBytes(&l->max_query_memory)),   // skald only
       Value("retention_period", BindDuration(&l->retention_period_ns)),
       config::List("retention_stream",
                    [l](size_t) {
@@ -104,7 +109,7 @@ Schema LimitsKeys(LimitsConfig* l) {
                "max_streams_matchers_per_query", "max_cache_freshness_per_query",
                "max_stats_cache_freshness", "max_queriers_per_tenant", "query_ready_index_num_days",
                "split_queries_by_interval", "split_metadata_queries_by_interval",
-               "min_sharding_lookback", "max_query_bytes_read", "max_querier_bytes_read",
+               "min_sharding_lookback",
                "volume_enabled", "volume_max_series", "ruler_evaluation_delay_duration",
                "ruler_max_rules_per_rule_group", "ruler_max_rule_groups_per_tenant",
                "ruler_alertmanager_config", "ruler_remote_write_disabled", "ruler_remote_write_url",
@@ -137,6 +142,10 @@ Schema IngesterKeys(IngesterConfig* i) {
                Value("chunk_idle_period", BindDuration(&i->chunk_idle_period_ns)),
                Value("max_chunk_age", BindDuration(&i->max_chunk_age_ns)),
                Value("chunk_encoding", BindString(&i->chunk_encoding)),
+               Value("min_free_space", [i](const YAML::Node& n) -> Status {   // skald only
+                 SKALD_RETURN_IF_ERROR(BindString(&i->min_free_space)(n));
+                 return fs::ParseFreeSpaceFloor(i->min_free_space).status();
+               }),
                Section("wal", WalKeys(i))},
               {"lifecycler", "concurrent_flushes", "flush_check_period", "flush_op_timeout",
                "chunk_retain_period", "autoforget_unhealthy", "sync_period", "sync_min_utilization",
@@ -221,10 +230,10 @@ Schema CommonKeys(StoreConfig* c) {
 Schema QuerierKeys(QuerierConfig* q) {
   return With({Value("max_concurrent", BindInt(&q->max_concurrent)),
                Value("query_ingesters_within", BindDuration(&q->query_ingesters_within_ns)),
-               Value("tail_max_duration", BindDuration(&q->tail_max_duration_ns))},
+               Value("tail_max_duration", BindDuration(&q->tail_max_duration_ns)),
+               Value("query_timeout", BindDuration(&q->query_timeout_ns))},
               {"extra_query_delay", "query_ingester_only", "query_store_only",
-               "multi_tenant_queries_enabled", "per_request_limits_enabled", "engine",
-               "query_timeout"});
+               "multi_tenant_queries_enabled", "per_request_limits_enabled", "engine"});
 }
 
 Schema TopLevelKeys(StoreConfig* c) {
@@ -259,6 +268,13 @@ Result<StoreConfig> ParseStoreConfig(const std::string& name, const std::string&
   walker.Walk(doc->root, TopLevelKeys(&cfg), "");
   if (warnings) *warnings = walker.warnings();
   SKALD_RETURN_IF_ERROR(walker.ToStatus());
+  if (cfg.querier.query_timeout_ns > 0) {   // Loki 2.9: the deprecated key, when set, wins
+    cfg.limits.query_timeout_ns = cfg.querier.query_timeout_ns;
+    if (warnings) {
+      warnings->push_back(name + ": querier.query_timeout is deprecated, use limits_config.query_timeout "
+                          "(querier.query_timeout is applied and overrides it)");
+    }
+  }
   DeriveStoreDefaults(&cfg);
   SKALD_RETURN_IF_ERROR(ValidateStoreConfig(cfg).Annotate(name));
   return cfg;

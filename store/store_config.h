@@ -17,6 +17,7 @@ struct ServerConfig {
   int64_t http_server_write_timeout_ms = 30000;
   int64_t http_server_idle_timeout_ms = 120000;
   int64_t graceful_shutdown_timeout_ms = 30000;
+  int http_listen_conn_limit = 0;           // 0 = the open-file limit minus a reserve (Loki: unlimited)
 };
 
 struct RetentionStreamRule {
@@ -47,6 +48,9 @@ struct LimitsConfig {
   int max_query_series = 500;
   int max_query_parallelism = 32;
   int64_t query_timeout_ns = 60LL * 1000000000LL;
+  int64_t max_query_bytes_read = 0;                // 0 = off; checked up front from the index
+  int64_t max_querier_bytes_read = 150LL * 1000 * 1000 * 1000;  // 150GB, checked while scanning
+  int64_t max_query_memory = 256LL << 20;          // skald: per-step values of a metric query
   int64_t retention_period_ns = 0;                 // 0 = keep forever (744h in Loki when enabled)
   std::vector<RetentionStreamRule> retention_stream;
   std::string deletion_mode = "filter-and-delete"; // disabled | filter-only | filter-and-delete
@@ -71,6 +75,9 @@ struct IngesterConfig {
   // skald: "group" (fsync before ack, batched across concurrent pushes), "always", "never"
   std::string wal_fsync = "group";
   int64_t wal_segment_size = 64LL << 20;
+  // skald: pushes are refused (503) while free space on the WAL's or the chunks' volume is under
+  // this floor: a size, a share of the volume, or both (the smaller applies); "0" turns it off.
+  std::string min_free_space = "256MB,2%";
 };
 
 struct CompactorConfig {
@@ -108,6 +115,7 @@ struct QuerierConfig {
   int max_concurrent = 10;
   int64_t query_ingesters_within_ns = 3LL * 3600 * 1000000000LL;
   int64_t tail_max_duration_ns = 3600LL * 1000000000LL;
+  int64_t query_timeout_ns = 0;                    // deprecated in Loki 2.9; set (> 0) it wins
 };
 
 struct StoreConfig {

@@ -52,6 +52,9 @@ void EmitLimits(YAML::Emitter& e, const LimitsConfig& l) {
   e << YAML::Key << "max_query_series" << YAML::Value << l.max_query_series;
   e << YAML::Key << "max_query_parallelism" << YAML::Value << l.max_query_parallelism;
   e << YAML::Key << "query_timeout" << YAML::Value << Dur(l.query_timeout_ns);
+  e << YAML::Key << "max_query_bytes_read" << YAML::Value << l.max_query_bytes_read;
+  e << YAML::Key << "max_querier_bytes_read" << YAML::Value << l.max_querier_bytes_read;
+  e << YAML::Key << "max_query_memory" << YAML::Value << l.max_query_memory;
   e << YAML::Key << "retention_period" << YAML::Value << FormatPromDuration(l.retention_period_ns);
   e << YAML::Key << "retention_stream" << YAML::Value << YAML::BeginSeq;
   for (const auto& r : l.retention_stream) {
@@ -78,6 +81,7 @@ void EmitIngesterCompactor(YAML::Emitter& e, const IngesterConfig& i, const Comp
   e << YAML::Key << "chunk_idle_period" << YAML::Value << Dur(i.chunk_idle_period_ns);
   e << YAML::Key << "max_chunk_age" << YAML::Value << Dur(i.max_chunk_age_ns);
   e << YAML::Key << "chunk_encoding" << YAML::Value << i.chunk_encoding;
+  e << YAML::Key << "min_free_space" << YAML::Value << i.min_free_space;
   e << YAML::Key << "wal" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "enabled" << YAML::Value << i.wal_enabled;
   e << YAML::Key << "dir" << YAML::Value << i.wal_dir;
@@ -133,6 +137,7 @@ void EmitRulerQuerier(YAML::Emitter& e, const RulerConfig& r, const QuerierConfi
   e << YAML::Key << "max_concurrent" << YAML::Value << q.max_concurrent;
   e << YAML::Key << "query_ingesters_within" << YAML::Value << Dur(q.query_ingesters_within_ns);
   e << YAML::Key << "tail_max_duration" << YAML::Value << Dur(q.tail_max_duration_ns);
+  e << YAML::Key << "query_timeout" << YAML::Value << Dur(q.query_timeout_ns);
   e << YAML::EndMap;
 }
 
@@ -195,6 +200,7 @@ std::string StoreConfigToYaml(const StoreConfig& c) {
     << DurMs(c.server.http_server_idle_timeout_ms);
   e << YAML::Key << "graceful_shutdown_timeout" << YAML::Value
     << DurMs(c.server.graceful_shutdown_timeout_ms);
+  e << YAML::Key << "http_listen_conn_limit" << YAML::Value << c.server.http_listen_conn_limit;
   e << YAML::EndMap;
   e << YAML::Key << "common" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "path_prefix" << YAML::Value << c.path_prefix;

@@ -3,15 +3,18 @@
 
 #include <curl/curl.h>
 #include <snappy.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
-#include "common/bytes_equal.h"
-#include "common/logger.h"
 #include <fstream>
 #include <sstream>
+
+#include "collector/client/retry_after.h"
+#include "common/bytes_equal.h"
+#include "common/logger.h"
 
 namespace skald::client {
 
@@ -31,6 +34,21 @@ size_t KeepBody(char* p, size_t size, size_t n, void* out) {
   auto* s = static_cast<std::string*>(out);
   if (s->size() < 512) s->append(p, std::min<size_t>(size * n, 512 - s->size()));
   return size * n;
+}
+// Header callback: keeps the value of a Retry-After header (the last response's, after redirects).
+size_t KeepRetryAfter(char* p, size_t size, size_t n, void* out) {
+  constexpr std::string_view kName = "retry-after:";
+  const std::string_view h(p, size * n);
+  if (h.size() > kName.size() && ::strncasecmp(h.data(), kName.data(), kName.size()) == 0) {
+    *static_cast<std::string*>(out) = std::string(h.substr(kName.size()));
+  } else if (h.starts_with("HTTP/")) {
+    static_cast<std::string*>(out)->clear();
+  }
+  return size * n;
+}
+int64_t WallNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
 }
 }  // namespace
 
@@ -146,41 +164,68 @@ void Client::AckBatch(const Batch& b) {
   for (const auto& [cursor, off] : b.acks) cursor->Ack(index_, off);
 }
 
+bool Client::Retryable(int code) const {
+  return code == 0 || code >= 500 || (code == 429 && !cfg_.drop_rate_limited_batches);
+}
+
+int64_t Client::RetryWait(Backoff& backoff, const PostResult& r) const {
+  int64_t wait = backoff.Next();
+  if ((r.code == 429 || r.code == 503) && !r.retry_after.empty()) {
+    // The store's minimum, plus up to min_period of jitter so hosts told the same value spread out.
+    auto ra = ParseRetryAfter(r.retry_after, WallNowNs());
+    if (ra) wait = std::max(wait, *ra + backoff.Jitter(backoff.min_ns()));
+  }
+  return std::min(wait, backoff.max_ns());
+}
+
+bool Client::SleepUnlessStopped(int64_t wait_ns) {
+  const int64_t wake = MonoNowNs() + wait_ns;
+  std::unique_lock<std::mutex> l(mu_);
+  while (MonoNowNs() < wake) {
+    if (stopping_ && MonoNowNs() > stop_deadline_ns_) return false;
+    cv_.wait_for(l, std::chrono::nanoseconds(std::min<int64_t>(wake - MonoNowNs(), 20'000'000)));
+  }
+  return !(stopping_ && MonoNowNs() > stop_deadline_ns_);
+}
+
+void Client::DropBatch(const Batch& b, const PostResult& r) {
+  const bool rate_limited = r.code == 429;
+  SKALD_LOG(error, "final error sending batch, dropping it", {{"component", "client"}, {"host", metrics_.host()},
+            {"status", r.code}, {"entries", b.entries}, {"error", r.err}});
+  metrics_.Dropped(rate_limited ? "rate_limited" : "ingester_error", b.entries, b.bytes);
+  AckBatch(b);  // dropped for good: the position may move past these lines
+}
+
 void Client::SendBatch(Batch& b) {
   b.enc.Encode(&body_);
   compressed_.clear();
   snappy::Compress(body_.data(), body_.size(), &compressed_);
-  int64_t backoff = cfg_.backoff.min_period_ns;
+  Backoff backoff(cfg_.backoff.min_period_ns, cfg_.backoff.max_period_ns);
   for (int attempt = 1;; ++attempt) {
-    std::string err;
     const int64_t t0 = MonoNowNs();
-    const int code = PostOnce(b.tenant, compressed_, &err);
-    metrics_.Request(code, static_cast<double>(MonoNowNs() - t0) / 1e9);
-    if (code >= 200 && code < 300) {
+    const PostResult r = PostOnce(b.tenant, compressed_);
+    metrics_.Request(r.code, static_cast<double>(MonoNowNs() - t0) / 1e9);
+    if (r.code >= 200 && r.code < 300) {
       metrics_.Sent(b.entries, b.bytes);
       AckBatch(b);
+      if (cfg_.backoff.max_retries > 0 && attempt > cfg_.backoff.max_retries) {
+        SKALD_LOG(info, "held batch delivered, reading resumes", {{"component", "client"},
+                  {"host", metrics_.host()}, {"attempts", attempt}, {"entries", b.entries}});
+      }
       return;
     }
-    const bool rate_limited = code == 429;
-    bool retry = code == 0 || code >= 500 || (rate_limited && !cfg_.drop_rate_limited_batches);
-    if (retry && attempt >= cfg_.backoff.max_retries) retry = false;
-    if (!retry) {
-      SKALD_LOG(error, "final error sending batch", {{"component", "client"}, {"host", metrics_.host()},
-                {"status", code}, {"entries", b.entries}, {"error", err}});
-      metrics_.Dropped(rate_limited ? "rate_limited" : "ingester_error", b.entries, b.bytes);
-      AckBatch(b);  // dropped for good: the position may move past these lines
-      return;
+    if (!Retryable(r.code)) return DropBatch(b, r);
+    if (attempt == cfg_.backoff.max_retries) {  // where Promtail drops; Skald keeps the batch
+      SKALD_LOG(error, "batch still undelivered after max_retries, holding it and pausing reading "
+                "until the store accepts it", {{"component", "client"}, {"host", metrics_.host()},
+                {"status", r.code}, {"entries", b.entries}, {"error", r.err}});
+      metrics_.Held(b.entries);
     }
     metrics_.Retry();
+    const int64_t wait = RetryWait(backoff, r);
     SKALD_LOG(warn, "error sending batch, will retry", {{"component", "client"}, {"host", metrics_.host()},
-              {"status", code}, {"error", err}});
-    const int64_t wake = MonoNowNs() + backoff;
-    while (MonoNowNs() < wake) {
-      std::unique_lock<std::mutex> l(mu_);
-      if (stopping_ && MonoNowNs() > stop_deadline_ns_) return;  // unacknowledged: re-read later
-      cv_.wait_for(l, std::chrono::milliseconds(20));
-    }
-    backoff = std::min(backoff * 2, cfg_.backoff.max_period_ns);
+              {"status", r.code}, {"attempt", attempt}, {"wait_ms", wait / 1'000'000}, {"error", r.err}});
+    if (!SleepUnlessStopped(wait)) return;  // unacknowledged: re-read after restart
   }
 }
 
@@ -193,7 +238,8 @@ std::string Client::ReadSecretFile(const std::string& path) const {
   return s;
 }
 
-int Client::PostOnce(const std::string& tenant, const std::string& body, std::string* err) {
+Client::PostResult Client::PostOnce(const std::string& tenant, const std::string& body) {
+  PostResult out;
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
   curl_slist* h = nullptr;
@@ -207,6 +253,8 @@ int Client::PostOnce(const std::string& tenant, const std::string& body, std::st
   h = curl_slist_append(h, "Expect:");
   std::string resp;
   curl_easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, KeepRetryAfter);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.retry_after);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
@@ -232,12 +280,13 @@ int Client::PostOnce(const std::string& tenant, const std::string& body, std::st
   long code = 0;
   if (rc == CURLE_OK) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    if (code >= 300) *err = resp;
+    if (code >= 300) out.err = resp;
   } else {
-    *err = curl_easy_strerror(rc);
+    out.err = curl_easy_strerror(rc);
   }
   curl_slist_free_all(h);
-  return static_cast<int>(code);
+  out.code = static_cast<int>(code);
+  return out;
 }
 
 }  // namespace skald::client

@@ -1,5 +1,5 @@
 // Client: one `clients:` entry. Batches entries per tenant (batchwait/batchsize), pushes protobuf +
-// snappy bodies with retries and backoff, acknowledges delivered (or dropped) lines to AckCursors.
+// snappy bodies with jittered retries, acknowledges delivered (or 4xx-dropped) lines to AckCursors.
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,7 @@
 #include "collector/client/push_encoder.h"
 #include "collector/collector_config.h"
 #include "collector/tail/ack_cursor.h"
+#include "common/backoff.h"
 #include "common/labels.h"
 #include "common/status.h"
 
@@ -78,11 +79,24 @@ class Client {
     int64_t created_ns = 0;
     uint64_t id = 0;  // unique per opened batch (StreamSlot::batch_id)
   };
+  // One HTTP attempt: the status code (0 on a network error, with `err`), the answer's body or
+  // curl's error in `err`, and any Retry-After header value.
+  struct PostResult {
+    int code = 0;
+    std::string err, retry_after;
+  };
   void SenderLoop();
+  // Sends until delivered, dropped (a 4xx other than 429) or Stop()'s drain deadline; a 5xx, 429 or
+  // network error is retried with jittered backoff for as long as it takes (see docs/OPERATIONS.md).
   void SendBatch(Batch& b);
   void AckBatch(const Batch& b);
-  // One HTTP attempt: status code, or 0 with `err` on a network error.
-  int PostOnce(const std::string& tenant, const std::string& body, std::string* err);
+  void DropBatch(const Batch& b, const PostResult& r);
+  bool Retryable(int code) const;
+  // The next jittered backoff, raised to a 429/503's Retry-After (plus jitter), at most max_period.
+  int64_t RetryWait(Backoff& backoff, const PostResult& r) const;
+  // False when Stop()'s drain deadline passed first.
+  bool SleepUnlessStopped(int64_t wait_ns);
+  PostResult PostOnce(const std::string& tenant, const std::string& body);
   void CutLocked(const std::string& tenant);
   std::string ReadSecretFile(const std::string& path) const;
 

@@ -10,6 +10,10 @@ ClientMetrics::ClientMetrics(std::string host, metrics::Registry* r) : host_(std
   sent_bytes_ = &r->NewCounterVec("promtail_sent_bytes_total", "Number of bytes sent.", {"host"}).WithLabelValues({host_});
   retries_ = &r->NewCounterVec("promtail_batch_retries_total", "Number of times batches has had to be retried.", {"host"})
                   .WithLabelValues({host_});
+  held_entries_ = &r->NewCounterVec("skald_collector_held_entries_total",
+                                    "Entries of batches still undelivered after backoff_config.max_retries, kept and "
+                                    "retried instead of dropped.", {"host"})
+                       .WithLabelValues({host_});
   dropped_entries_ = &r->NewCounterVec("promtail_dropped_entries_total",
                                        "Number of log entries dropped because failed to be sent to the ingester after all retries.",
                                        {"host", "reason"});

@@ -3,6 +3,8 @@
 
 #include <curl/curl.h>
 
+#include <cstdlib>
+
 namespace skald::discovery {
 
 namespace {
@@ -14,10 +16,28 @@ size_t Append(char* p, size_t size, size_t n, void* out) {
 struct StreamState {
   std::string pending;
   const std::function<void(std::string_view)>* fn;
+  const std::function<void()>* on_open;
+  long code = 0;  // status of the last response line seen
+  bool opened = false;
 };
+
+// Header callback: remembers the status line's code and calls on_open at the end of a 2xx header.
+size_t StreamHeader(char* p, size_t size, size_t n, void* st) {
+  auto* s = static_cast<StreamState*>(st);
+  const std::string_view h(p, size * n);
+  if (h.starts_with("HTTP/")) {
+    const size_t sp = h.find(' ');
+    s->code = sp == std::string_view::npos ? 0 : std::strtol(std::string(h.substr(sp + 1, 3)).c_str(), nullptr, 10);
+  } else if ((h == "\r\n" || h == "\n") && s->code >= 200 && s->code < 300 && !s->opened) {
+    s->opened = true;
+    if (*s->on_open) (*s->on_open)();
+  }
+  return size * n;
+}
 
 size_t StreamWrite(char* p, size_t size, size_t n, void* st) {
   auto* s = static_cast<StreamState*>(st);
+  if (s->code < 200 || s->code >= 300) return size * n;  // an error body, not events
   s->pending.append(p, size * n);
   size_t start = 0, nl;
   while ((nl = s->pending.find('\n', start)) != std::string::npos) {
@@ -79,15 +99,18 @@ Result<std::string> DockerApi::Get(const std::string& path_and_query, long timeo
   return body;
 }
 
-Status DockerApi::Stream(const std::string& path_and_query, const std::function<void(std::string_view)>& on_line) {
+Status DockerApi::Stream(const std::string& path_and_query, const std::function<void(std::string_view)>& on_line,
+                         const std::function<void()>& on_open) {
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
-  StreamState st{{}, &on_line};
+  StreamState st{{}, &on_line, &on_open};
   const std::string url = base_ + path_and_query;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   if (!socket_.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_.c_str());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, StreamWrite);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, StreamHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled_);
@@ -96,6 +119,7 @@ Status DockerApi::Stream(const std::string& path_and_query, const std::function<
   CURLcode rc = curl_easy_perform(c);
   if (cancelled_) return Status(Code::kCancelled, "cancelled");
   if (rc != CURLE_OK) return Status::Unavailable(std::string("docker events: ") + curl_easy_strerror(rc));
+  if (!st.opened) return Status::Unavailable("docker events: HTTP " + std::to_string(st.code));
   return Status::Unavailable("docker events stream closed");
 }
 

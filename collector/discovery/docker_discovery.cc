@@ -1,6 +1,7 @@
 // DockerDiscovery threads: periodic full list + inspect, and the events stream feeding quick updates.
 #include "collector/discovery/docker_discovery.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -11,8 +12,17 @@
 
 namespace skald::discovery {
 
-DockerDiscovery::DockerDiscovery(DockerSDConfig cfg, std::string source, TargetsFn fn)
-    : cfg_(std::move(cfg)), source_(std::move(source)), fn_(std::move(fn)) {}
+DockerDiscovery::DockerDiscovery(DockerSDConfig cfg, std::string source, TargetsFn fn, DockerDiscoveryOptions opts)
+    : cfg_(std::move(cfg)), source_(std::move(source)), fn_(std::move(fn)), opts_(opts) {
+  metrics::Registry& r = opts_.registry ? *opts_.registry : metrics::Registry::Default();
+  refresh_failures_ = &r.NewCounterVec("prometheus_sd_refresh_failures_total",
+                                       "Number of refresh failures for the given SD mechanism.", {"mechanism"})
+                           .WithLabelValues({"docker"});
+  up_ = &r.NewGaugeVec("skald_collector_docker_sd_up",
+                       "1 while docker_sd reaches the Docker daemon, 0 during an outage.", {"host"})
+             .WithLabelValues({cfg_.host});
+  up_->Set(1);
+}
 
 DockerDiscovery::~DockerDiscovery() { Stop(); }
 
@@ -114,22 +124,50 @@ void DockerDiscovery::Publish() {
   fn_(source_, std::move(out));
 }
 
+void DockerDiscovery::SetDown(bool* channel, bool down, const Status& st) {
+  std::lock_guard<std::mutex> l(health_mu_);
+  const bool was = refresh_down_ || events_down_;
+  *channel = down;
+  const bool now = refresh_down_ || events_down_;
+  up_->Set(now ? 0 : 1);
+  if (!was && now) {
+    SKALD_LOG(warn, "docker_sd cannot reach the Docker daemon, retrying with backoff (logged once until it is back)",
+              {{"component", "docker_sd"}, {"host", cfg_.host}, {"error", st.message()}});
+  } else if (was && !now) {
+    SKALD_LOG(info, "docker_sd reconnected to the Docker daemon", {{"component", "docker_sd"}, {"host", cfg_.host}});
+  }
+}
+
+bool DockerDiscovery::WaitUnlessStopped(std::unique_lock<std::mutex>& l, int64_t ns) {
+  cv_.wait_for(l, std::chrono::nanoseconds(ns), [this] { return stop_; });
+  return !stop_;
+}
+
 void DockerDiscovery::RefreshLoop() {
   DockerApi api(cfg_.host);
+  Backoff backoff(opts_.retry_min_ns, opts_.retry_max_ns);
   auto next_full = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> l(mu_);
   while (!stop_) {
-    if (std::chrono::steady_clock::now() >= next_full) {
+    if (refresh_now_ || std::chrono::steady_clock::now() >= next_full) {
+      refresh_now_ = false;
       l.unlock();
       Status st = FullRefresh(api);
-      if (!st.ok()) SKALD_LOG(warn, "docker refresh failed", {{"component", "docker_sd"}, {"host", cfg_.host}, {"error", st.message()}});
-      else Publish();
-      next_full = std::chrono::steady_clock::now() + std::chrono::nanoseconds(cfg_.refresh_interval_ns);
+      int64_t wait = cfg_.refresh_interval_ns;
+      if (!st.ok()) {
+        refresh_failures_->Inc();
+        wait = std::min(backoff.Next(), wait);  // retry sooner than refresh_interval, never later
+      } else {
+        backoff.Reset();
+        Publish();
+      }
+      SetDown(&refresh_down_, !st.ok(), st);
+      next_full = std::chrono::steady_clock::now() + std::chrono::nanoseconds(wait);
       l.lock();
       continue;
     }
     if (events_.empty()) {
-      cv_.wait_until(l, next_full, [this] { return stop_ || !events_.empty(); });
+      cv_.wait_until(l, next_full, [this] { return stop_ || refresh_now_ || !events_.empty(); });
       continue;
     }
     auto [action, id] = events_.front();
@@ -151,23 +189,37 @@ void DockerDiscovery::EventsLoop() {
   const std::string q = "/events?filters=" +
       DockerApi::Escape(R"({"type":["container"],"event":["start","die","destroy"]})");
   simdjson::dom::parser parser;
+  Backoff backoff(opts_.retry_min_ns, opts_.retry_max_ns);
+  bool ever_opened = false;
+  auto on_line = [&](std::string_view line) {
+    simdjson::dom::element e;
+    if (parser.parse(line.data(), line.size()).get(e) != simdjson::SUCCESS) return;
+    std::string_view action, id;
+    if (e["Action"].get(action) != simdjson::SUCCESS || e["Actor"]["ID"].get(id) != simdjson::SUCCESS) return;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      events_.emplace_back(std::string(action), std::string(id));
+    }
+    cv_.notify_all();
+  };
+  auto on_open = [&] {
+    backoff.Reset();
+    SetDown(&events_down_, false, Status::Ok());
+    if (!ever_opened) { ever_opened = true; return; }
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      refresh_now_ = true;  // events were missed while disconnected: list everything again
+    }
+    cv_.notify_all();
+  };
   while (true) {
-    Status st = events_api_->Stream(q, [&](std::string_view line) {
-      simdjson::dom::element e;
-      if (parser.parse(line.data(), line.size()).get(e) != simdjson::SUCCESS) return;
-      std::string_view action, id;
-      if (e["Action"].get(action) != simdjson::SUCCESS || e["Actor"]["ID"].get(id) != simdjson::SUCCESS) return;
-      {
-        std::lock_guard<std::mutex> l(mu_);
-        events_.emplace_back(std::string(action), std::string(id));
-      }
-      cv_.notify_all();
-    });
+    Status st = events_api_->Stream(q, on_line, on_open);
     std::unique_lock<std::mutex> l(mu_);
     if (stop_) return;
-    SKALD_LOG(warn, "docker events stream ended, reconnecting", {{"component", "docker_sd"}, {"error", st.message()}});
-    cv_.wait_for(l, std::chrono::seconds(1), [this] { return stop_; });
-    if (stop_) return;
+    l.unlock();
+    SetDown(&events_down_, true, st);
+    l.lock();
+    if (!WaitUnlessStopped(l, backoff.Next())) return;
   }
 }
 

@@ -51,8 +51,14 @@ Result<std::map<std::string, Position>> DecodePositions(const std::string& text)
   return out;
 }
 
-Result<std::unique_ptr<Positions>> Positions::Open(const PositionsConfig& cfg) {
-  std::unique_ptr<Positions> p(new Positions(cfg));
+Positions::Positions(PositionsConfig cfg, metrics::Registry* registry) : cfg_(std::move(cfg)) {
+  metrics::Registry& r = registry ? *registry : metrics::Registry::Default();
+  write_failures_ = &r.NewCounter("skald_collector_positions_write_failures_total",
+                                  "Failed writes of the positions file (the previous file is kept).");
+}
+
+Result<std::unique_ptr<Positions>> Positions::Open(const PositionsConfig& cfg, metrics::Registry* registry) {
+  std::unique_ptr<Positions> p(new Positions(cfg, registry));
   Status st = p->Load();
   if (!st.ok()) {
     if (!cfg.ignore_invalid_yaml || st.code() != Code::kCorruption) return st;
@@ -99,24 +105,39 @@ std::map<std::string, Position> Positions::Snapshot() const {
 }
 
 namespace {
-Status WriteAtomically(const std::string& path, const std::string& data) {
-  const std::string tmp = path + ".tmp";
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+}
+
+// Writes and fsyncs `tmp`; on failure removes it (a disk-full episode must not leave a partial file
+// taking the space the next attempt needs). The file at the final path is never touched here.
+Status WriteTemp(const std::string& tmp, const std::string& data) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError("open " + tmp + ": " + std::strerror(errno));
-  size_t off = 0;
-  while (off < data.size()) {
+  Status st = Status::Ok();
+  for (size_t off = 0; off < data.size() && st.ok();) {
     ssize_t w = ::write(fd, data.data() + off, data.size() - off);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) { ::close(fd); return Status::IOError("write " + tmp + ": " + std::strerror(errno)); }
-    off += static_cast<size_t>(w);
+    if (w < 0) st = Status::IOError("write " + tmp + ": " + std::strerror(errno));
+    else off += static_cast<size_t>(w);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::IOError("fsync " + tmp);
+  if (st.ok() && ::fsync(fd) != 0) st = Status::IOError("fsync " + tmp + ": " + std::strerror(errno));
+  if (::close(fd) != 0 && st.ok()) st = Status::IOError("close " + tmp + ": " + std::strerror(errno));
+  if (!st.ok()) ::unlink(tmp.c_str());
+  return st;
+}
+
+// tmp + fsync + rename + directory fsync: a crash or a failure leaves the old file or the new one.
+Status WriteAtomically(const std::string& path, const std::string& data) {
+  const std::string tmp = path + ".tmp";
+  SKALD_RETURN_IF_ERROR(WriteTemp(tmp, data));
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IOError("rename " + tmp + ": " + std::strerror(errno));
+    Status st = Status::IOError("rename " + tmp + ": " + std::strerror(errno));
+    ::unlink(tmp.c_str());
+    return st;
   }
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) { ::fsync(dfd); ::close(dfd); }
   return Status::Ok();
 }
@@ -134,19 +155,32 @@ Status Positions::Save() {
   Status st = WriteAtomically(cfg_.filename, text);
   if (!st.ok()) {
     std::lock_guard<std::mutex> l(mu_);
-    dirty_ = true;
+    dirty_ = true;  // the next sync retries with whatever is current then
   }
   return st;
 }
 
+void Positions::SaveAndReport() {
+  Status st = Save();
+  if (!st.ok()) {
+    write_failures_->Inc();
+    if (!failing_) {
+      SKALD_LOG(error, "saving positions failed, keeping the previous file and retrying every sync_period "
+                "(logged once until a save succeeds)", {{"file", cfg_.filename}, {"error", st.message()}});
+    }
+  } else if (failing_) {
+    SKALD_LOG(info, "saving positions works again", {{"file", cfg_.filename}});
+  }
+  failing_ = !st.ok();
+}
+
 void Positions::StartSync() {
   sync_ = std::thread([this] {
-    std::unique_lock<std::mutex> l(save_mu_);
+    std::unique_lock<std::mutex> l(sync_mu_);
     while (!stop_) {
       cv_.wait_for(l, std::chrono::nanoseconds(cfg_.sync_period_ns), [this] { return stop_; });
       l.unlock();
-      Status st = Save();
-      if (!st.ok()) SKALD_LOG(error, "saving positions failed", {{"file", cfg_.filename}, {"error", st.message()}});
+      SaveAndReport();
       l.lock();
     }
   });
@@ -154,12 +188,12 @@ void Positions::StartSync() {
 
 void Positions::Stop() {
   {
-    std::lock_guard<std::mutex> l(save_mu_);
+    std::lock_guard<std::mutex> l(sync_mu_);
     stop_ = true;
   }
   cv_.notify_all();
   if (sync_.joinable()) sync_.join();
-  (void)Save();
+  SaveAndReport();
 }
 
 }  // namespace skald::tail

@@ -31,7 +31,7 @@ std::string ReportJson(const backup::SnapshotReport& r) {
   return w.Take();
 }
 
-void Backup(BackupState& s, const httplib::Request& req, httplib::Response& res) {
+void Backup(BackupState& s, const http::Request& req, http::Response& res) {
   std::string dir = Param(req.params, "dir");
   if (dir.empty() || dir.front() != '/') {
     return WriteError(res, Status::Invalid("dir must be an absolute path on the store's filesystem"));
@@ -55,7 +55,7 @@ void Backup(BackupState& s, const httplib::Request& req, httplib::Response& res)
 
 }  // namespace
 
-void RegisterAdminRoutes(httplib::Server& server, head::Ingester* ingester,
+void RegisterAdminRoutes(http::Router& server, head::Ingester* ingester,
                          std::vector<std::pair<std::string, std::string>> extra_sqlite) {
   auto s = std::make_shared<BackupState>();
   s->ingester = ingester;
@@ -65,7 +65,7 @@ void RegisterAdminRoutes(httplib::Server& server, head::Ingester* ingester,
   s->last_bytes = &reg.NewGauge("skald_backup_last_bytes", "Bytes written by the last successful backup.");
   s->last_paused_ms = &reg.NewGauge("skald_backup_last_paused_ms",
                                     "How long the last successful backup held flushes paused.");
-  server.Post("/skald/admin/backup", [s](const httplib::Request& req, httplib::Response& res) { Backup(*s, req, res); });
+  server.Post("/skald/admin/backup", [s](const http::Request& req, http::Response& res) { Backup(*s, req, res); });
 }
 
 }  // namespace skald::api

@@ -2,7 +2,7 @@
 // store/backup/FORMAT.md) on the store's own filesystem and answers with what it wrote.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include <string>
 #include <utility>
@@ -16,7 +16,7 @@ namespace skald::api {
 
 // `ingester` must outlive the server. One backup runs at a time; a second answers 409.
 // `extra_sqlite`: further databases every snapshot includes (see backup::TakeSnapshot).
-void RegisterAdminRoutes(httplib::Server& server, head::Ingester* ingester,
+void RegisterAdminRoutes(http::Router& server, head::Ingester* ingester,
                          std::vector<std::pair<std::string, std::string>> extra_sqlite = {});
 
 }  // namespace skald::api

@@ -44,12 +44,12 @@ int64_t Now(const DeleteDeps& d) {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void Text(httplib::Response& res, int code, const std::string& msg) {
+void Text(http::Response& res, int code, const std::string& msg) {
   res.status = code;
   res.set_content(msg, "text/plain; charset=utf-8");
 }
 
-void Create(const DeleteDeps& d, const std::string& tenant, const httplib::Request& req, httplib::Response& res) {
+void Create(const DeleteDeps& d, const std::string& tenant, const http::Request& req, http::Response& res) {
   std::string query = req.get_param_value("query");
   if (query.empty()) return Text(res, 400, "query not set");
   if (req.get_param_value("start").empty()) return Text(res, 400, "start time not set");
@@ -73,7 +73,7 @@ void Create(const DeleteDeps& d, const std::string& tenant, const httplib::Reque
   res.status = 204;
 }
 
-void List(const DeleteDeps& d, const std::string& tenant, httplib::Response& res) {
+void List(const DeleteDeps& d, const std::string& tenant, http::Response& res) {
   auto rs = d.requests->List(tenant);
   if (!rs.ok()) return Text(res, 500, rs.status().message());
   std::string body = "[";
@@ -87,7 +87,7 @@ void List(const DeleteDeps& d, const std::string& tenant, httplib::Response& res
   res.set_content(body + "]", "application/json");
 }
 
-void Cancel(const DeleteDeps& d, const std::string& tenant, const httplib::Request& req, httplib::Response& res) {
+void Cancel(const DeleteDeps& d, const std::string& tenant, const http::Request& req, http::Response& res) {
   std::string id = req.get_param_value("request_id");
   if (id.empty()) return Text(res, 400, "could not find delete request with given id");
   Status st = d.requests->Cancel(tenant, id, Now(d), d.cancel_period_ns);
@@ -112,8 +112,8 @@ Result<int64_t> ParseDeleteTime(const std::string& v) {
   return ParseRFC3339(v);
 }
 
-void RegisterDeleteRoutes(httplib::Server& server, DeleteDeps deps) {
-  auto handler = [deps](const httplib::Request& req, httplib::Response& res) {
+void RegisterDeleteRoutes(http::Router& server, DeleteDeps deps) {
+  auto handler = [deps](const http::Request& req, http::Response& res) {
     if (deps.requests == nullptr) return Text(res, 400, "Retention is not enabled");
     auto tenant = ReadTenant(req, deps.auth_enabled);
     if (!tenant.ok()) return WriteError(res, tenant.status());

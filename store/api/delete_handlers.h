@@ -2,7 +2,7 @@
 // /loki/api/v1/delete and the /loki/api/admin/delete alias, backed by retention::DeleteRequests.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include <cstdint>
 #include <functional>
@@ -23,7 +23,7 @@ struct DeleteDeps {
   std::function<retention::DeletionMode(const std::string& tenant)> mode;
 };
 
-void RegisterDeleteRoutes(httplib::Server& server, DeleteDeps deps);
+void RegisterDeleteRoutes(http::Router& server, DeleteDeps deps);
 
 // `start`/`end` of a delete request: RFC3339, or unix seconds written with exactly 10 digits.
 Result<int64_t> ParseDeleteTime(const std::string& v);

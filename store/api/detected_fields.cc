@@ -61,7 +61,7 @@ struct FieldInfo {
 };
 
 // Runs the request's log query and gathers its fields.
-Result<std::map<std::string, FieldInfo>> Gather(const QueryDeps& d, const httplib::Request& req) {
+Result<std::map<std::string, FieldInfo>> Gather(const QueryDeps& d, const http::Request& req) {
   auto tenant = ReadTenant(req, d.auth_enabled);
   if (!tenant.ok()) return tenant.status();
   auto b = ParseBounds(req.params, NowNs(d));
@@ -70,7 +70,7 @@ Result<std::map<std::string, FieldInfo>> Gather(const QueryDeps& d, const httpli
   if (std::string l = Param(req.params, "line_limit"); !l.empty()) line_limit = static_cast<uint32_t>(std::max(1L, std::atol(l.c_str())));
   query::Engine engine(d.reader, query::EngineOptions{0, 0, d.limits.max_query_series, d.parallelism});
   query::QueryRequest q{*tenant, Param(req.params, "query"), b->start_ns, b->end_ns, 0, 0, line_limit,
-                        Direction::kBackward, false, true};
+                        Direction::kBackward, false, true, req.cancel};
   auto r = engine.Exec(q);
   if (!r.ok()) return r.status();
   if (r->type != query::ResultType::kStreams) return Status::Invalid("detected_fields needs a log query");
@@ -91,7 +91,7 @@ Result<std::map<std::string, FieldInfo>> Gather(const QueryDeps& d, const httpli
   return fields;
 }
 
-void Fields(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void Fields(const QueryDeps& d, const http::Request& req, http::Response& res) {
   auto fields = Gather(d, req);
   if (!fields.ok()) return WriteError(res, fields.status());
   int64_t limit = 1000;
@@ -118,7 +118,7 @@ void Fields(const QueryDeps& d, const httplib::Request& req, httplib::Response& 
   WriteJson(res, w.Take());
 }
 
-void FieldValues(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void FieldValues(const QueryDeps& d, const http::Request& req, http::Response& res) {
   auto fields = Gather(d, req);
   if (!fields.ok()) return WriteError(res, fields.status());
   int64_t limit = 1000;
@@ -167,13 +167,14 @@ std::string DetectType(std::string_view v) {
   return "string";
 }
 
-void RegisterDetectedFieldRoutes(httplib::Server& server, const QueryDeps& deps) {
-  auto fields = [deps](const httplib::Request& q, httplib::Response& r) { Fields(deps, q, r); };
-  auto values = [deps](const httplib::Request& q, httplib::Response& r) { FieldValues(deps, q, r); };
-  server.Get("/loki/api/v1/detected_fields", fields);
-  server.Post("/loki/api/v1/detected_fields", fields);
-  server.Get("/loki/api/v1/detected_field/([^/]+)/values", values);
-  server.Post("/loki/api/v1/detected_field/([^/]+)/values", values);
+void RegisterDetectedFieldRoutes(http::Router& server, const QueryDeps& deps) {
+  auto fields = [deps](const http::Request& q, http::Response& r) { Fields(deps, q, r); };
+  auto values = [deps](const http::Request& q, http::Response& r) { FieldValues(deps, q, r); };
+  const auto q = http::RouteClass::kQuery;
+  server.Get("/loki/api/v1/detected_fields", fields, q);
+  server.Post("/loki/api/v1/detected_fields", fields, q);
+  server.Get("/loki/api/v1/detected_field/([^/]+)/values", values, q);
+  server.Post("/loki/api/v1/detected_field/([^/]+)/values", values, q);
 }
 
 }  // namespace skald::api

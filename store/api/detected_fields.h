@@ -2,7 +2,7 @@
 // the newest `line_limit` lines of a log query and report the logfmt/JSON fields found in them.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include <string>
 #include <string_view>
@@ -22,6 +22,6 @@ std::vector<DetectedField> DetectFields(std::string_view line);
 // Loki's detected type of a value: int, float, boolean, duration, bytes or string.
 std::string DetectType(std::string_view value);
 
-void RegisterDetectedFieldRoutes(httplib::Server& server, const QueryDeps& deps);
+void RegisterDetectedFieldRoutes(http::Router& server, const QueryDeps& deps);
 
 }  // namespace skald::api

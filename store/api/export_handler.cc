@@ -96,7 +96,7 @@ struct ExportParams {
   bool lz4 = false;
 };
 
-Result<ExportParams> ReadParams(const QueryDeps& d, const httplib::Request& req) {
+Result<ExportParams> ReadParams(const QueryDeps& d, const http::Request& req) {
   ExportParams p;
   auto tenant = ReadTenant(req, d.auth_enabled);
   if (!tenant.ok()) return tenant.status();
@@ -124,7 +124,7 @@ struct ExportStream {
   bool finished = false;
 };
 
-bool Provide(ExportStream& s, httplib::DataSink& sink) {
+bool Provide(ExportStream& s, http::DataSink& sink) {
   if (!sink.is_writable()) return false;
   s.piece.clear();
   bool more = s.cursor->Fill(&s.piece);
@@ -143,7 +143,7 @@ bool Provide(ExportStream& s, httplib::DataSink& sink) {
   return true;
 }
 
-void Export(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void Export(const QueryDeps& d, const http::Request& req, http::Response& res) {
   auto p = ReadParams(d, req);
   if (!p.ok()) return WriteError(res, p.status());
   auto expr = logql::ParseLogSelector(Param(req.params, "query"));
@@ -164,7 +164,7 @@ void Export(const QueryDeps& d, const httplib::Request& req, httplib::Response& 
   res.status = 200;
   res.set_chunked_content_provider(
       p->lz4 ? "application/x-lz4" : "application/x-ndjson",
-      [st](size_t, httplib::DataSink& sink) { return Provide(*st, sink); },
+      [st](size_t, http::DataSink& sink) { return Provide(*st, sink); },
       [st](bool) {
         const char* result = st->cursor->failed() ? "error" : st->finished ? "ok" : "aborted";
         ExportMetrics::Get().requests.WithLabelValues({result}).Inc();
@@ -175,8 +175,8 @@ void Export(const QueryDeps& d, const httplib::Request& req, httplib::Response& 
 
 }  // namespace
 
-void RegisterExportRoute(httplib::Server& server, const QueryDeps& deps) {
-  auto h = [deps](const httplib::Request& req, httplib::Response& res) { Export(deps, req, res); };
+void RegisterExportRoute(http::Router& server, const QueryDeps& deps) {
+  auto h = [deps](const http::Request& req, http::Response& res) { Export(deps, req, res); };
   server.Get("/skald/api/v1/export", h);
   server.Post("/skald/api/v1/export", h);
 }

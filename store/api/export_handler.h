@@ -2,7 +2,7 @@
 // lines over chunked transfer, optionally LZ4-framed; no entry limit, memory bounded by one stream.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include "store/api/query_handlers.h"
 
@@ -10,6 +10,6 @@ namespace skald::api {
 
 // Parameters: query (log selector, line filters and pipeline allowed), start, end (Loki time
 // formats; defaults now-1h and now), format=json (default) or lz4. Tenant as for queries.
-void RegisterExportRoute(httplib::Server& server, const QueryDeps& deps);
+void RegisterExportRoute(http::Router& server, const QueryDeps& deps);
 
 }  // namespace skald::api

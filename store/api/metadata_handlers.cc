@@ -38,7 +38,7 @@ struct Scope {
   Matchers matchers;
 };
 
-Result<Scope> ReadScope(const QueryDeps& deps, const httplib::Request& req, const std::string& q) {
+Result<Scope> ReadScope(const QueryDeps& deps, const http::Request& req, const std::string& q) {
   auto tenant = ReadTenant(req, deps.auth_enabled);
   if (!tenant.ok()) return tenant.status();
   auto b = ParseBounds(req.params, NowNs(deps));
@@ -61,7 +61,7 @@ Result<std::vector<std::pair<std::string, StreamInfo>>> ScopeStreams(StoreReader
 }
 
 // Label names (name empty) or values of `name`, across the request's tenants.
-Result<std::vector<std::string>> LabelStrings(const QueryDeps& d, const httplib::Request& req,
+Result<std::vector<std::string>> LabelStrings(const QueryDeps& d, const http::Request& req,
                                               const std::string& name) {
   auto s = ReadScope(d, req, Param(req.params, "query"));
   if (!s.ok()) return s.status();
@@ -76,7 +76,7 @@ Result<std::vector<std::string>> LabelStrings(const QueryDeps& d, const httplib:
 }
 
 // v1 shape `{"status":"success","data":[..]}`; legacy /api/prom shape `{"values":[..]}`.
-void WriteStrings(httplib::Response& res, const Result<std::vector<std::string>>& v, bool legacy) {
+void WriteStrings(http::Response& res, const Result<std::vector<std::string>>& v, bool legacy) {
   if (!v.ok()) return WriteError(res, v.status());
   if (!legacy) return WriteJson(res, EncodeStringList(*v));
   JsonWriter w;
@@ -89,20 +89,20 @@ void WriteStrings(httplib::Response& res, const Result<std::vector<std::string>>
   WriteJson(res, w.Take());
 }
 
-void Labels(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void Labels(const QueryDeps& d, const http::Request& req, http::Response& res) {
   WriteStrings(res, LabelStrings(d, req, ""), false);
 }
-void LabelValues(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void LabelValues(const QueryDeps& d, const http::Request& req, http::Response& res) {
   WriteStrings(res, LabelStrings(d, req, req.matches[1]), false);
 }
-void LegacyLabels(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void LegacyLabels(const QueryDeps& d, const http::Request& req, http::Response& res) {
   WriteStrings(res, LabelStrings(d, req, ""), true);
 }
-void LegacyLabelValues(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void LegacyLabelValues(const QueryDeps& d, const http::Request& req, http::Response& res) {
   WriteStrings(res, LabelStrings(d, req, req.matches[1]), true);
 }
 
-void Series(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void Series(const QueryDeps& d, const http::Request& req, http::Response& res) {
   auto s = ReadScope(d, req, "");
   if (!s.ok()) return WriteError(res, s.status());
   std::vector<std::string> selectors = Params(req.params, "match[]");
@@ -121,7 +121,7 @@ void Series(const QueryDeps& d, const httplib::Request& req, httplib::Response& 
   WriteJson(res, EncodeSeries(out));
 }
 
-void IndexStatsRoute(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void IndexStatsRoute(const QueryDeps& d, const http::Request& req, http::Response& res) {
   auto s = ReadScope(d, req, Param(req.params, "query"));
   if (!s.ok()) return WriteError(res, s.status());
   skald::IndexStats total;
@@ -138,7 +138,7 @@ void IndexStatsRoute(const QueryDeps& d, const httplib::Request& req, httplib::R
 }
 
 // Volume: bytes per group of streams; range=true buckets them by `step` (chunk start time).
-void Volume(const QueryDeps& d, const httplib::Request& req, httplib::Response& res, bool range) {
+void Volume(const QueryDeps& d, const http::Request& req, http::Response& res, bool range) {
   auto s = ReadScope(d, req, Param(req.params, "query"));
   if (!s.ok()) return WriteError(res, s.status());
   std::vector<std::string> targets;
@@ -195,7 +195,7 @@ void Volume(const QueryDeps& d, const httplib::Request& req, httplib::Response& 
   WriteJson(res, EncodeQueryResponse(r, false));
 }
 
-void DetectedLabels(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void DetectedLabels(const QueryDeps& d, const http::Request& req, http::Response& res) {
   auto s = ReadScope(d, req, Param(req.params, "query"));
   if (!s.ok()) return WriteError(res, s.status());
   auto streams = ScopeStreams(*d.reader, *s, s->matchers);
@@ -216,7 +216,7 @@ void DetectedLabels(const QueryDeps& d, const httplib::Request& req, httplib::Re
   WriteJson(res, w.Take());
 }
 
-void BuildInfo(const QueryDeps& d, const httplib::Request&, httplib::Response& res) {
+void BuildInfo(const QueryDeps& d, const http::Request&, http::Response& res) {
   JsonWriter w;
   w.Raw("{").Key("version").Str(d.version).Comma().Key("revision").Str("skald").Comma();
   w.Key("branch").Str("main").Comma().Key("buildUser").Str("skald").Comma();
@@ -225,7 +225,7 @@ void BuildInfo(const QueryDeps& d, const httplib::Request&, httplib::Response& r
 }
 
 // Loki answers a bad query here with a JSON body, unlike the other read routes.
-void FormatQuery(const QueryDeps&, const httplib::Request& req, httplib::Response& res) {
+void FormatQuery(const QueryDeps&, const http::Request& req, http::Response& res) {
   auto e = logql::ParseExpr(Param(req.params, "query"));
   JsonWriter w;
   if (!e.ok()) {
@@ -238,12 +238,12 @@ void FormatQuery(const QueryDeps&, const httplib::Request& req, httplib::Respons
   WriteJson(res, w.Take());
 }
 
-using Fn = void (*)(const QueryDeps&, const httplib::Request&, httplib::Response&);
+using Fn = void (*)(const QueryDeps&, const http::Request&, http::Response&);
 
-void Route(httplib::Server& s, const std::string& path, const QueryDeps& deps, Fn fn) {
-  auto h = [deps, fn](const httplib::Request& req, httplib::Response& res) { fn(deps, req, res); };
-  s.Get(path, h);
-  s.Post(path, h);
+void Route(http::Router& s, const std::string& path, const QueryDeps& deps, Fn fn) {
+  auto h = [deps, fn](const http::Request& req, http::Response& res) { fn(deps, req, res); };
+  s.Get(path, h, http::RouteClass::kQuery);
+  s.Post(path, h, http::RouteClass::kQuery);
 }
 
 }  // namespace
@@ -262,7 +262,7 @@ Result<Matchers> QueryMatchers(const std::string& query) {
   return sel->matchers;
 }
 
-void RegisterMetadataRoutes(httplib::Server& server, const QueryDeps& deps) {
+void RegisterMetadataRoutes(http::Router& server, const QueryDeps& deps) {
   Route(server, "/loki/api/v1/labels", deps, Labels);
   Route(server, "/loki/api/v1/label", deps, Labels);
   Route(server, "/loki/api/v1/label/([^/]+)/values", deps, LabelValues);
@@ -272,9 +272,9 @@ void RegisterMetadataRoutes(httplib::Server& server, const QueryDeps& deps) {
   Route(server, "/api/prom/series", deps, Series);
   Route(server, "/loki/api/v1/index/stats", deps, IndexStatsRoute);
   Route(server, "/loki/api/v1/index/volume", deps,
-        [](const QueryDeps& d, const httplib::Request& q, httplib::Response& r) { Volume(d, q, r, false); });
+        [](const QueryDeps& d, const http::Request& q, http::Response& r) { Volume(d, q, r, false); });
   Route(server, "/loki/api/v1/index/volume_range", deps,
-        [](const QueryDeps& d, const httplib::Request& q, httplib::Response& r) { Volume(d, q, r, true); });
+        [](const QueryDeps& d, const http::Request& q, http::Response& r) { Volume(d, q, r, true); });
   Route(server, "/loki/api/v1/detected_labels", deps, DetectedLabels);
   Route(server, "/loki/api/v1/status/buildinfo", deps, BuildInfo);
   Route(server, "/loki/api/v1/format_query", deps, FormatQuery);

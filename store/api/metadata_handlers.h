@@ -2,7 +2,7 @@
 // and fields, format_query and build info. Registered by RegisterQueryRoutes.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include <string>
 
@@ -12,7 +12,7 @@
 
 namespace skald::api {
 
-void RegisterMetadataRoutes(httplib::Server& server, const QueryDeps& deps);
+void RegisterMetadataRoutes(http::Router& server, const QueryDeps& deps);
 
 // Matchers of a `query` parameter: empty or `{}` = none (all streams); a selector; or the first
 // stream selector of any LogQL expression.

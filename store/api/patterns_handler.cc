@@ -64,7 +64,7 @@ std::string Encode(const std::vector<MinedPattern>& ps) {
   return w.Take();
 }
 
-void Patterns(const QueryDeps& d, const httplib::Request& req, httplib::Response& res, metrics::Counter* capped_total) {
+void Patterns(const QueryDeps& d, const http::Request& req, http::Response& res, metrics::Counter* capped_total) {
   auto tenant = ReadTenant(req, d.auth_enabled);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseRangeQuery(req.params, NowNs(d));
@@ -87,12 +87,12 @@ void Patterns(const QueryDeps& d, const httplib::Request& req, httplib::Response
 
 }  // namespace
 
-void RegisterPatternRoutes(httplib::Server& server, const QueryDeps& deps) {
+void RegisterPatternRoutes(http::Router& server, const QueryDeps& deps) {
   metrics::Counter* capped = &metrics::Registry::Default().NewCounter(
       "skald_patterns_capped_total", "Pattern requests that hit the line cap (mined from the newest lines only).");
-  auto h = [deps, capped](const httplib::Request& req, httplib::Response& res) { Patterns(deps, req, res, capped); };
-  server.Get("/loki/api/v1/patterns", h);
-  server.Post("/loki/api/v1/patterns", h);
+  auto h = [deps, capped](const http::Request& req, http::Response& res) { Patterns(deps, req, res, capped); };
+  server.Get("/loki/api/v1/patterns", h, http::RouteClass::kQuery);
+  server.Post("/loki/api/v1/patterns", h, http::RouteClass::kQuery);
 }
 
 }  // namespace skald::api

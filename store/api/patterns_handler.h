@@ -2,7 +2,7 @@
 // lines in [start, end) mined into `<_>` patterns at query time, with line counts per step.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include "store/api/query_handlers.h"
 
@@ -11,6 +11,6 @@ namespace skald::api {
 // Lines read per request at most (split over the streams, newest first); a capped answer is logged.
 inline constexpr int64_t kPatternMaxLines = 100000;
 
-void RegisterPatternRoutes(httplib::Server& server, const QueryDeps& deps);
+void RegisterPatternRoutes(http::Router& server, const QueryDeps& deps);
 
 }  // namespace skald::api

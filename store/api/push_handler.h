@@ -2,7 +2,7 @@
 // answering with Loki's status codes and plain-text messages.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include "store/ingest/distributor.h"
 
@@ -10,9 +10,9 @@ namespace skald::api {
 
 // Registers both push routes and caps the server's request payload at
 // limits.max_push_body_bytes. `distributor` must outlive `server`.
-void RegisterPushRoutes(httplib::Server& server, ingest::Distributor& distributor, bool auth_enabled);
+void RegisterPushRoutes(http::Router& server, ingest::Distributor& distributor, bool auth_enabled);
 
 // Writes Loki's http.Error-style answer: `text/plain; charset=utf-8`, body `msg\n`.
-void WritePlainError(httplib::Response& res, int status, const std::string& msg);
+void WritePlainError(http::Response& res, int status, const std::string& msg);
 
 }  // namespace skald::api

@@ -22,14 +22,14 @@ struct QueryApi {
   metrics::CounterVec* requests = nullptr;
 };
 
-bool Categorize(const httplib::Request& req) {
+bool Categorize(const http::Request& req) {
   return req.get_header_value("X-Loki-Response-Encoding-Flags").find("categorize-labels") !=
          std::string::npos;
 }
 
 // Runs an engine request and writes the response; counts it by route and status.
 void Answer(QueryApi& api, const std::string& route, const query::QueryRequest& q,
-            httplib::Response& res) {
+            http::Response& res) {
   auto r = api.engine->Exec(q);
   if (!r.ok()) {
     SKALD_LOG(info, "query failed", {{"route", route}, {"query", q.query}, {"err", r.status().message()}});
@@ -40,34 +40,34 @@ void Answer(QueryApi& api, const std::string& route, const query::QueryRequest& 
   api.requests->WithLabelValues({route, std::to_string(res.status)}).Inc();
 }
 
-void RangeQuery(QueryApi& api, const httplib::Request& req, httplib::Response& res) {
+void RangeQuery(QueryApi& api, const http::Request& req, http::Response& res) {
   auto tenant = ReadTenant(req, api.deps.auth_enabled);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseRangeQuery(req.params, NowNs(api.deps));
   if (!p.ok()) return WriteError(res, p.status());
   query::QueryRequest q{*tenant, p->query, p->start_ns, p->end_ns, p->step_ns, p->interval_ns,
-                        p->limit, p->direction, false, Categorize(req)};
+                        p->limit, p->direction, false, Categorize(req), req.cancel};
   Answer(api, "query_range", q, res);
 }
 
-void InstantQuery(QueryApi& api, const httplib::Request& req, httplib::Response& res) {
+void InstantQuery(QueryApi& api, const http::Request& req, http::Response& res) {
   auto tenant = ReadTenant(req, api.deps.auth_enabled);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseInstantQuery(req.params, NowNs(api.deps));
   if (!p.ok()) return WriteError(res, p.status());
   query::QueryRequest q{*tenant, p->query, p->ts_ns, p->ts_ns, 0, 0, p->limit, p->direction,
-                        true, Categorize(req)};
+                        true, Categorize(req), req.cancel};
   Answer(api, "query", q, res);
 }
 
 // Legacy /api/prom/query: log queries answer `{"streams":[{"labels":..,"entries":[..]}]}`.
-void LegacyQuery(QueryApi& api, const httplib::Request& req, httplib::Response& res) {
+void LegacyQuery(QueryApi& api, const http::Request& req, http::Response& res) {
   auto tenant = ReadTenant(req, api.deps.auth_enabled);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseRangeQuery(req.params, NowNs(api.deps));
   if (!p.ok()) return WriteError(res, p.status());
   query::QueryRequest q{*tenant, p->query, p->start_ns, p->end_ns, p->step_ns, p->interval_ns,
-                        p->limit, p->direction, false, false};
+                        p->limit, p->direction, false, false, req.cancel};
   auto r = api.engine->Exec(q);
   if (!r.ok()) return WriteError(res, r.status());
   if (r->type != query::ResultType::kStreams) return WriteJson(res, EncodeQueryResponse(*r, false));
@@ -87,12 +87,12 @@ void LegacyQuery(QueryApi& api, const httplib::Request& req, httplib::Response& 
   WriteJson(res, w.Take());
 }
 
-using Fn = void (*)(QueryApi&, const httplib::Request&, httplib::Response&);
+using Fn = void (*)(QueryApi&, const http::Request&, http::Response&);
 
-void Route(httplib::Server& s, const std::string& path, std::shared_ptr<QueryApi> api, Fn fn) {
-  auto h = [api, fn](const httplib::Request& req, httplib::Response& res) { fn(*api, req, res); };
-  s.Get(path, h);
-  s.Post(path, h);
+void Route(http::Router& s, const std::string& path, std::shared_ptr<QueryApi> api, Fn fn) {
+  auto h = [api, fn](const http::Request& req, http::Response& res) { fn(*api, req, res); };
+  s.Get(path, h, http::RouteClass::kQuery);
+  s.Post(path, h, http::RouteClass::kQuery);
 }
 
 }  // namespace
@@ -119,17 +119,17 @@ int HttpStatusFor(Code code) {
   }
 }
 
-void WriteError(httplib::Response& res, const Status& st) {
+void WriteError(http::Response& res, const Status& st) {
   res.status = HttpStatusFor(st.code());
   res.set_content(st.message(), "text/plain; charset=utf-8");
 }
 
-void WriteJson(httplib::Response& res, std::string body) {
+void WriteJson(http::Response& res, std::string body) {
   res.status = 200;
   res.set_content(std::move(body), "application/json; charset=UTF-8");
 }
 
-Result<std::string> ReadTenant(const httplib::Request& req, bool auth_enabled) {
+Result<std::string> ReadTenant(const http::Request& req, bool auth_enabled) {
   if (!auth_enabled) return std::string(ingest::kNoAuthTenant);
   std::string org = req.get_header_value("X-Scope-OrgID");
   if (org.empty()) return Status(Code::kUnauthorized, "no org id");
@@ -144,7 +144,7 @@ Result<std::string> ReadTenant(const httplib::Request& req, bool auth_enabled) {
   return org;
 }
 
-void RegisterQueryRoutes(httplib::Server& server, QueryDeps deps) {
+void RegisterQueryRoutes(http::Router& server, QueryDeps deps) {
   auto api = std::make_shared<QueryApi>();
   api->deps = deps;
   query::EngineOptions opts;
@@ -153,6 +153,9 @@ void RegisterQueryRoutes(httplib::Server& server, QueryDeps deps) {
   opts.max_query_series = deps.limits.max_query_series;
   opts.parallelism = deps.parallelism;
   opts.query_timeout_ns = deps.limits.query_timeout_ns;
+  opts.max_query_bytes_read = deps.limits.max_query_bytes_read;
+  opts.max_querier_bytes_read = deps.limits.max_querier_bytes_read;
+  opts.max_query_memory = deps.limits.max_query_memory;
   api->engine = std::make_unique<query::Engine>(deps.reader, opts);
   api->requests = &metrics::Registry::Default().NewCounterVec(
       "skald_query_requests_total", "Query API requests by route and HTTP status.", {"route", "status"});

@@ -2,7 +2,7 @@
 // the metadata and tail routes. Every route answers GET and POST (form body).
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 #include <cstdint>
 #include <functional>
@@ -26,15 +26,15 @@ struct QueryDeps {
 };
 
 // Registers every read route on `server`.
-void RegisterQueryRoutes(httplib::Server& server, QueryDeps deps);
+void RegisterQueryRoutes(http::Router& server, QueryDeps deps);
 
 // --- shared by the read handlers ----------------------------------------------------------------
 
 // `fake` without auth; else X-Scope-OrgID (`a|b` allowed), 401 `no org id` when missing.
-Result<std::string> ReadTenant(const httplib::Request& req, bool auth_enabled);
+Result<std::string> ReadTenant(const http::Request& req, bool auth_enabled);
 // Plain-text error body (no trailing newline) with the HTTP status for `st.code()`.
-void WriteError(httplib::Response& res, const Status& st);
-void WriteJson(httplib::Response& res, std::string body);
+void WriteError(http::Response& res, const Status& st);
+void WriteJson(http::Response& res, std::string body);
 int HttpStatusFor(Code code);
 int64_t NowNs(const QueryDeps& deps);
 

@@ -21,7 +21,7 @@ using ruler::RuleGroupDesc;
 constexpr const char* kYaml = "application/yaml";
 constexpr const char* kAccepted = R"({"status":"success","data":null,"errorType":"","error":""})";
 
-void WriteYaml(httplib::Response& res, const YAML::Emitter& e) {
+void WriteYaml(http::Response& res, const YAML::Emitter& e) {
   res.status = 200;
   res.set_content(std::string(e.c_str()) + "\n", kYaml);
 }
@@ -33,7 +33,7 @@ void EmitNamespace(YAML::Emitter& e, const std::string& ns, const std::vector<Ru
 }
 
 void GetRules(ruler::Ruler* r, const std::string& tenant, const std::string& ns,
-              const std::string& group, httplib::Response& res) {
+              const std::string& group, http::Response& res) {
   auto all = r->store().Groups(tenant);
   if (!all.ok()) return WriteError(res, all.status());
   if (all->empty() || (!ns.empty() && !all->count(ns)))
@@ -54,21 +54,21 @@ void GetRules(ruler::Ruler* r, const std::string& tenant, const std::string& ns,
   WriteYaml(res, e);
 }
 
-void Accepted(ruler::Ruler* r, const Status& st, httplib::Response& res) {
+void Accepted(ruler::Ruler* r, const Status& st, http::Response& res) {
   if (!st.ok()) return WriteError(res, st);
   r->ReloadNow();
   res.status = 202;
   res.set_content(kAccepted, "application/json");
 }
 
-void RegisterConfigRoutes(httplib::Server& s, ruler::Ruler* r, bool auth, const std::string& base) {
-  auto tenant_or = [auth](const httplib::Request& req, httplib::Response& res, std::string* t) {
+void RegisterConfigRoutes(http::Router& s, ruler::Ruler* r, bool auth, const std::string& base) {
+  auto tenant_or = [auth](const http::Request& req, http::Response& res, std::string* t) {
     auto tenant = ReadTenant(req, auth);
     if (!tenant.ok()) { WriteError(res, tenant.status()); return false; }
     *t = *tenant;
     return true;
   };
-  auto get = [=](const httplib::Request& req, httplib::Response& res) {
+  auto get = [=](const http::Request& req, http::Response& res) {
     std::string t;
     if (!tenant_or(req, res, &t)) return;
     std::string ns = req.matches.size() > 1 ? req.matches[1].str() : "";
@@ -78,7 +78,7 @@ void RegisterConfigRoutes(httplib::Server& s, ruler::Ruler* r, bool auth, const 
   s.Get(base, get);
   s.Get(base + "/([^/]+)", get);
   s.Get(base + "/([^/]+)/([^/]+)", get);
-  s.Post(base + "/([^/]+)", [=](const httplib::Request& req, httplib::Response& res) {
+  s.Post(base + "/([^/]+)", [=](const http::Request& req, http::Response& res) {
     std::string t;
     if (!tenant_or(req, res, &t)) return;
     auto g = ruler::ParseRuleGroupYaml(req.body);
@@ -86,13 +86,13 @@ void RegisterConfigRoutes(httplib::Server& s, ruler::Ruler* r, bool auth, const 
     std::lock_guard<std::mutex> lock(r->edit_mutex());
     Accepted(r, r->store().SetGroup(t, req.matches[1].str(), *g), res);
   });
-  s.Delete(base + "/([^/]+)", [=](const httplib::Request& req, httplib::Response& res) {
+  s.Delete(base + "/([^/]+)", [=](const http::Request& req, http::Response& res) {
     std::string t;
     if (!tenant_or(req, res, &t)) return;
     std::lock_guard<std::mutex> lock(r->edit_mutex());
     Accepted(r, r->store().DeleteNamespace(t, req.matches[1].str()), res);
   });
-  s.Delete(base + "/([^/]+)/([^/]+)", [=](const httplib::Request& req, httplib::Response& res) {
+  s.Delete(base + "/([^/]+)/([^/]+)", [=](const http::Request& req, http::Response& res) {
     std::string t;
     if (!tenant_or(req, res, &t)) return;
     std::lock_guard<std::mutex> lock(r->edit_mutex());
@@ -157,7 +157,7 @@ void WriteRule(JsonWriter& w, const ruler::RuleSnapshot& s) {
       .Str(d.IsAlert() ? "alerting" : "recording").Raw("}");
 }
 
-void PromRules(ruler::Ruler* r, const std::string& tenant, const std::string& type, httplib::Response& res) {
+void PromRules(ruler::Ruler* r, const std::string& tenant, const std::string& type, http::Response& res) {
   JsonWriter w;
   w.Raw(R"({"status":"success","data":{"groups":[)");
   bool first_group = true;
@@ -180,7 +180,7 @@ void PromRules(ruler::Ruler* r, const std::string& tenant, const std::string& ty
   WriteJson(res, w.Take());
 }
 
-void PromAlerts(ruler::Ruler* r, const std::string& tenant, httplib::Response& res) {
+void PromAlerts(ruler::Ruler* r, const std::string& tenant, http::Response& res) {
   JsonWriter w;
   w.Raw(R"({"status":"success","data":{"alerts":[)");
   bool first = true;
@@ -199,17 +199,17 @@ void PromAlerts(ruler::Ruler* r, const std::string& tenant, httplib::Response& r
 
 }  // namespace
 
-void RegisterRulerRoutes(httplib::Server& server, ruler::Ruler* r, bool auth_enabled, bool enable_api) {
+void RegisterRulerRoutes(http::Router& server, ruler::Ruler* r, bool auth_enabled, bool enable_api) {
   if (enable_api) {
     RegisterConfigRoutes(server, r, auth_enabled, "/loki/api/v1/rules");
     RegisterConfigRoutes(server, r, auth_enabled, "/api/prom/rules");
   }
-  auto rules = [=](const httplib::Request& req, httplib::Response& res) {
+  auto rules = [=](const http::Request& req, http::Response& res) {
     auto t = ReadTenant(req, auth_enabled);
     if (!t.ok()) return WriteError(res, t.status());
     PromRules(r, *t, req.get_param_value("type"), res);
   };
-  auto alerts = [=](const httplib::Request& req, httplib::Response& res) {
+  auto alerts = [=](const http::Request& req, http::Response& res) {
     auto t = ReadTenant(req, auth_enabled);
     if (!t.ok()) return WriteError(res, t.status());
     PromAlerts(r, *t, res);

@@ -2,7 +2,7 @@
 // get, set, delete) when enable_api, and Prometheus' /prometheus/api/v1/rules and /alerts JSON.
 #pragma once
 
-#include <httplib.h>
+#include "common/http/router.h"
 
 namespace skald::ruler {
 class Ruler;
@@ -11,7 +11,7 @@ class Ruler;
 namespace skald::api {
 
 // ruler must outlive the server. enable_api gates the config (YAML) routes only.
-void RegisterRulerRoutes(httplib::Server& server, ruler::Ruler* ruler, bool auth_enabled,
+void RegisterRulerRoutes(http::Router& server, ruler::Ruler* ruler, bool auth_enabled,
                          bool enable_api);
 
 }  // namespace skald::api

@@ -1,5 +1,5 @@
 // Live tail (see tail_handler.h): historic entries first, then every pushed entry that matches,
-// batched into `{"streams":[..],"dropped_entries":[..]}` text frames, with a ping every second.
+// batched into `{"streams":[..],"dropped_entries":[..]}` text frames every 100 ms.
 #include "store/api/tail_handler.h"
 
 #include <algorithm>
@@ -9,20 +9,21 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "common/logger.h"
 #include "common/metrics.h"
 #include "common/logql/parser.h"
 #include "store/api/query_params.h"
 #include "store/api/response_json.h"
-#include "store/api/websocket.h"
+#include "common/http/websocket.h"
 #include "store/query/engine.h"
 #include "store/query/query_planner.h"
 
 namespace skald::api {
 namespace {
 
-bool HeaderHas(const httplib::Request& req, const char* name, std::string_view token) {
+bool HeaderHas(const http::Request& req, const char* name, std::string_view token) {
   std::string v = req.get_header_value(name);
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
   return v.find(token) != std::string::npos;
@@ -33,12 +34,12 @@ struct TailedEntry {
   LabelSet set;
   int64_t ts_ns;
   std::string line;
+  std::chrono::steady_clock::time_point arrived;  // for delay_for
 };
 
-// Shared between the pushing threads (producer) and the session thread (consumer).
+// Shared between the pushing threads (producer) and the ticker (consumer).
 struct TailQueue {
   std::mutex mu;
-  std::condition_variable cv;
   std::deque<TailedEntry> entries;
   std::vector<std::pair<int64_t, LabelSet>> dropped;
   std::map<std::string, std::unique_ptr<query::StreamPipeline>> pipelines;
@@ -82,10 +83,9 @@ struct TailParams {
   int64_t delay_ns = 0;
   uint32_t limit = 100;
   int64_t start_ns = 0;
-  int fd = -1;  // the connection's socket, for reading client frames
 };
 
-Result<TailParams> ReadTailParams(const QueryDeps& d, const httplib::Request& req) {
+Result<TailParams> ReadTailParams(const QueryDeps& d, const http::Request& req) {
   TailParams p;
   auto tenant = ReadTenant(req, d.auth_enabled);
   if (!tenant.ok()) return tenant.status();
@@ -124,72 +124,143 @@ TailMetrics& Metrics() {
   return m;
 }
 
-// The session: runs on the server thread inside the content provider until the client goes away.
-class Session {
+// One live tail after the upgrade. Pushing threads fill its queue (Enqueue); the shared ticker
+// drains it into frames (Tick); the server's network thread opens and closes it. No thread each.
+class Session : public http::WebSocketHandler, public std::enable_shared_from_this<Session> {
  public:
   Session(QueryDeps deps, TailParams p, std::shared_ptr<const query::PipelineFactory> f, Matchers ms)
       : deps_(std::move(deps)), p_(std::move(p)), factory_(std::move(f)), matchers_(std::move(ms)) {}
 
-  void Run(httplib::DataSink& sink) {
-    int active = ++g_active_tails;
+  // On the handler's worker: subscribe first (nothing pushed after the history query is missed),
+  // then run the history query. Its frames (or its error) wait for OnOpen.
+  void Prepare() {
+    auto q = q_;
+    sub_ = deps_.reader->Subscribe(p_.tenant.substr(0, p_.tenant.find('|')),
+                                   [q, f = factory_, ms = matchers_](const LabelSet& ls, const LogEntry& e) {
+                                     Enqueue(*q, *f, ms, ls, e);
+                                   });
+    query::Engine engine(deps_.reader, query::EngineOptions{0, 0, 0, deps_.parallelism});
+    query::QueryRequest r{p_.tenant, p_.query, p_.start_ns, NowNs(deps_) + 1, 0, 0, p_.limit,
+                          Direction::kBackward, false, false};
+    auto res = engine.Exec(r);
+    if (!res.ok()) {
+      error_ = res.status().message();
+      return;
+    }
+    std::vector<TailedEntry> batch;
+    for (const auto& s : res->streams) {
+      for (const auto& e : s.entries) batch.push_back({s.labels.ToString(), s.labels, e.ts_ns, e.line, {}});
+    }
+    history_ = Frames(batch, {});
+  }
+
+  void OnOpen(std::shared_ptr<http::WebSocketConn> conn) override {
+    const int active = ++g_active_tails;
     Metrics().active.Inc();
-    auto write = [&](const std::string& frame) { return sink.write(frame.data(), frame.size()); };
+    opened_ = true;
     const int max = deps_.limits.max_concurrent_tail_requests;
     if (max > 0 && active > max) {
       Metrics().rejected.Inc();
       SKALD_LOG(warn, "tail rejected: max_concurrent_tail_requests reached", {{"limit", max}});
-      write(EncodeWsClose(1011, "max concurrent tail requests limit exceeded, count > limit (" +
-                                    std::to_string(active) + " > " + std::to_string(max) + ")"));
-    } else {
-      Stream(sink, write);
+      return conn->Close(1011, "max concurrent tail requests limit exceeded, count > limit (" +
+                                   std::to_string(active) + " > " + std::to_string(max) + ")");
     }
-    --g_active_tails;
-    Metrics().active.Dec();
-    sink.done();
+    if (!error_.empty()) return conn->Close(1011, error_);
+    for (auto& f : history_) conn->SendText(std::move(f));
+    history_.clear();
+    deadline_ = std::chrono::steady_clock::now() + std::chrono::nanoseconds(deps_.tail_max_duration_ns);
+    {
+      std::lock_guard<std::mutex> l(q_->mu);
+      conn_ = std::move(conn);
+    }
+    Ticker::Get().Add(shared_from_this());
+  }
+
+  void OnClose() override {
+    if (opened_) {
+      --g_active_tails;
+      Metrics().active.Dec();
+    }
+    std::lock_guard<std::mutex> l(q_->mu);
+    conn_.reset();
+    sub_.reset();  // stop receiving pushes
+  }
+
+  // On the ticker thread: false once the session is over (the ticker forgets it).
+  bool Tick(std::chrono::steady_clock::time_point now) {
+    std::vector<TailedEntry> batch;
+    std::vector<std::pair<int64_t, LabelSet>> dropped;
+    std::shared_ptr<http::WebSocketConn> conn;
+    {
+      std::lock_guard<std::mutex> l(q_->mu);
+      if (!conn_) return false;
+      conn = conn_;
+      const auto ready_before = now - std::chrono::nanoseconds(p_.delay_ns);
+      while (!q_->entries.empty() && q_->entries.front().arrived <= ready_before) {
+        batch.push_back(std::move(q_->entries.front()));
+        q_->entries.pop_front();
+      }
+      dropped.swap(q_->dropped);
+    }
+    if (now >= deadline_) {
+      conn->Close(1011, "reached tail max duration limit");
+      return false;
+    }
+    if (batch.empty() && dropped.empty()) return true;
+    // A client that reads slower than entries arrive: report them as dropped, as Loki does.
+    if (conn->queued_bytes() > kMaxQueuedBytes) {
+      Metrics().dropped.Inc(static_cast<double>(batch.size()));
+      for (auto& e : batch) dropped.emplace_back(e.ts_ns, std::move(e.set));
+      batch.clear();
+    }
+    for (auto& f : Frames(batch, dropped)) conn->SendText(std::move(f));
+    return true;
   }
 
  private:
-  template <typename W>
-  void Stream(httplib::DataSink& sink, W& write) {
-    auto q = std::make_shared<TailQueue>();
-    auto sub = deps_.reader->Subscribe(p_.tenant.substr(0, p_.tenant.find('|')),
-                                       [q, f = factory_, ms = matchers_](const LabelSet& ls, const LogEntry& e) {
-                                         Enqueue(*q, *f, ms, ls, e);
-                                       });
-    if (!SendHistory(write)) return;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(deps_.tail_max_duration_ns);
-    auto next_ping = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-    ClientFrames client(p_.fd);
-    while (sink.is_writable()) {
-      std::string reply;
-      bool open = client.Poll(&reply);
-      if (!reply.empty() && !write(reply)) return;
-      if (!open) return;
-      std::vector<TailedEntry> batch;
-      std::vector<std::pair<int64_t, LabelSet>> dropped;
+  static constexpr size_t kMaxQueuedBytes = 8u << 20;
+
+  // Every live session, drained every 100 ms by one thread.
+  class Ticker {
+   public:
+    static Ticker& Get() {
+      static Ticker t;
+      return t;
+    }
+    void Add(std::shared_ptr<Session> s) {
+      std::lock_guard<std::mutex> l(mu_);
+      sessions_.push_back(std::move(s));
+      if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+    }
+    ~Ticker() {
       {
-        std::unique_lock<std::mutex> l(q->mu);
-        q->cv.wait_for(l, std::chrono::milliseconds(p_.fd >= 0 ? 100 : 1000),
-                       [&] { return !q->entries.empty(); });
-        if (p_.delay_ns > 0 && !q->entries.empty()) {
-          l.unlock();
-          std::this_thread::sleep_for(std::chrono::nanoseconds(p_.delay_ns));
-          l.lock();
-        }
-        while (!q->entries.empty()) batch.push_back(std::move(q->entries.front())), q->entries.pop_front();
-        dropped.swap(q->dropped);
+        std::lock_guard<std::mutex> l(mu_);
+        stop_ = true;
       }
-      if (!SendBatches(write, batch, dropped)) return;
-      if (std::chrono::steady_clock::now() >= next_ping) {
-        if (!write(EncodeWsFrame(WsOpcode::kPing, ""))) return;
-        next_ping += std::chrono::seconds(1);
-      }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        write(EncodeWsClose(1011, "reached tail max duration limit"));
-        return;
+      cv_.notify_all();
+      if (thread_.joinable()) thread_.join();
+    }
+
+   private:
+    void Loop() {
+      std::unique_lock<std::mutex> l(mu_);
+      while (!stop_) {
+        cv_.wait_for(l, std::chrono::milliseconds(100), [&] { return stop_; });
+        std::vector<std::shared_ptr<Session>> live;
+        live.swap(sessions_);
+        l.unlock();
+        const auto now = std::chrono::steady_clock::now();
+        for (auto it = live.begin(); it != live.end();) it = (*it)->Tick(now) ? it + 1 : live.erase(it);
+        l.lock();
+        sessions_.insert(sessions_.end(), live.begin(), live.end());
       }
     }
-  }
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<std::shared_ptr<Session>> sessions_;  // guarded by mu_
+    bool stop_ = false;                               // guarded by mu_
+    std::thread thread_;
+  };
 
   static void Enqueue(TailQueue& q, const query::PipelineFactory& f, const Matchers& ms,
                       const LabelSet& ls, const LogEntry& e) {
@@ -207,76 +278,59 @@ class Session {
       q.dropped.emplace_back(e.ts_ns, *out.labels);
       return;
     }
-    q.entries.push_back({out.labels->ToString(), *out.labels, e.ts_ns, std::string(out.line)});
-    q.cv.notify_one();
+    q.entries.push_back({out.labels->ToString(), *out.labels, e.ts_ns, std::string(out.line),
+                         std::chrono::steady_clock::now()});
   }
 
-  template <typename W>
-  bool SendHistory(W& write) {
-    query::Engine engine(deps_.reader, query::EngineOptions{0, 0, 0, deps_.parallelism});
-    query::QueryRequest r{p_.tenant, p_.query, p_.start_ns, NowNs(deps_) + 1, 0, 0, p_.limit,
-                          Direction::kBackward, false, false};
-    auto res = engine.Exec(r);
-    if (!res.ok()) {
-      write(EncodeWsClose(1011, res.status().message()));
-      return false;
-    }
-    std::vector<TailedEntry> batch;
-    for (const auto& s : res->streams) {
-      for (const auto& e : s.entries) batch.push_back({s.labels.ToString(), s.labels, e.ts_ns, e.line});
-    }
-    return SendBatches(write, batch, {});
-  }
-
-  template <typename W>
-  static bool SendBatches(W& write, std::vector<TailedEntry>& batch,
-                          const std::vector<std::pair<int64_t, LabelSet>>& dropped) {
+  // Loki's tail messages: at most 100 entries each, oldest first; dropped entries in the first.
+  static std::vector<std::string> Frames(std::vector<TailedEntry>& batch,
+                                         const std::vector<std::pair<int64_t, LabelSet>>& dropped) {
+    std::vector<std::string> frames;
     std::stable_sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.ts_ns < b.ts_ns; });
     for (size_t i = 0; i < batch.size() || (i == 0 && !dropped.empty()); i += 100) {
       std::vector<TailedEntry> part(batch.begin() + i, batch.begin() + std::min(batch.size(), i + 100));
-      if (!write(EncodeWsFrame(WsOpcode::kText, Message(part, i == 0 ? dropped : decltype(dropped){})))) return false;
+      frames.push_back(Message(part, i == 0 ? dropped : std::vector<std::pair<int64_t, LabelSet>>{}));
     }
-    return true;
+    return frames;
   }
 
   QueryDeps deps_;
   TailParams p_;
   std::shared_ptr<const query::PipelineFactory> factory_;
   Matchers matchers_;
+  std::shared_ptr<TailQueue> q_ = std::make_shared<TailQueue>();
+  std::shared_ptr<void> sub_;
+  std::vector<std::string> history_;
+  std::string error_;
+  bool opened_ = false;
+  std::chrono::steady_clock::time_point deadline_{};
+  std::shared_ptr<http::WebSocketConn> conn_;  // guarded by q_->mu; null once closed
 };
 
-void Tail(const QueryDeps& d, const httplib::Request& req, httplib::Response& res) {
+void Tail(const QueryDeps& d, const http::Request& req, http::Response& res) {
   auto p = ReadTailParams(d, req);
   if (!p.ok()) return WriteError(res, p.status());
   auto expr = logql::ParseLogSelector(p->query);
   if (!expr.ok()) return WriteError(res, expr.status());
   auto plan = query::PlanLogQuery(**expr);
   if (!plan.ok()) return WriteError(res, plan.status());
-  std::string key = req.get_header_value("Sec-WebSocket-Key");
-  if (!HeaderHas(req, "Upgrade", "websocket") || key.empty()) {
+  if (!HeaderHas(req, "Upgrade", "websocket") || req.get_header_value("Sec-WebSocket-Key").empty()) {
     return WriteError(res, Status::Invalid("websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"));
   }
-  p->fd = FindConnectionFd(req);
-  res.status = 101;
-  res.set_header("Upgrade", "websocket");
-  res.set_header("Connection", "Upgrade");
-  res.set_header("Sec-WebSocket-Accept", WebSocketAccept(key));
   auto session = std::make_shared<Session>(d, std::move(*p), plan->pipeline, plan->matchers);
-  res.set_content_provider("application/octet-stream", [session](size_t, httplib::DataSink& sink) {
-    session->Run(sink);
-    return true;
-  });
+  session->Prepare();
+  res.websocket = std::move(session);
 }
 
 }  // namespace
 
-void RegisterTailRoute(httplib::Server& server, const QueryDeps& deps) {
-  server.Get("/loki/api/v1/tail", [deps](const httplib::Request& req, httplib::Response& res) {
+void RegisterTailRoute(http::Router& server, const QueryDeps& deps) {
+  server.Get("/loki/api/v1/tail", [deps](const http::Request& req, http::Response& res) {
     Tail(deps, req, res);
-  });
-  server.Get("/api/prom/tail", [deps](const httplib::Request& req, httplib::Response& res) {
+  }, http::RouteClass::kQuery);
+  server.Get("/api/prom/tail", [deps](const http::Request& req, http::Response& res) {
     Tail(deps, req, res);
-  });
+  }, http::RouteClass::kQuery);
 }
 
 }  // namespace skald::api

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -140,6 +141,13 @@ class PosixFileSystem : public FileSystem {
 };
 
 }  // namespace
+
+Result<SpaceInfo> FileSystem::Space(const std::string& path) {
+  struct statvfs v {};
+  if (::statvfs(path.c_str(), &v) != 0) return Errno("statvfs", path);
+  uint64_t unit = v.f_frsize != 0 ? v.f_frsize : v.f_bsize;
+  return SpaceInfo{static_cast<uint64_t>(v.f_blocks) * unit, static_cast<uint64_t>(v.f_bavail) * unit};
+}
 
 FileSystem* FileSystem::Default() {
   static PosixFileSystem fs;

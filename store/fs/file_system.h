@@ -29,6 +29,12 @@ class RandomAccessFile {
   virtual Status Read(uint64_t offset, size_t n, std::string* out) const = 0;
 };
 
+// Space on the volume holding a path, in bytes; `available` is what an unprivileged writer may
+// still use (statvfs f_bavail), so reserved blocks do not count as free.
+struct SpaceInfo {
+  uint64_t total = 0, available = 0;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -47,6 +53,9 @@ class FileSystem {
   virtual Status Truncate(const std::string& path, uint64_t size) = 0;
   virtual Status SyncDir(const std::string& dir) = 0;
   virtual Result<uint64_t> FileSize(const std::string& path) = 0;
+  // statvfs of the volume holding `path`. Not pure: wrappers that do not override it report the
+  // real volume.
+  virtual Result<SpaceInfo> Space(const std::string& path);
 };
 
 // "a" + "/" + "b", without doubling slashes.

@@ -1,10 +1,12 @@
 // Ingester lifecycle and the push path: under one lock, filter each entry (out-of-order window,
-// exact duplicates), append it to its head, frame the accepted ones into one WAL record; then wait
-// for the group commit outside the lock and answer.
+// exact duplicates) and frame the accepted ones into one WAL record; wait for the group commit
+// outside the lock; then append durable pushes to their heads in WAL order and answer.
 #include "store/head/ingester.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "common/logger.h"
 #include "store/head/ingester_metrics.h"
@@ -60,10 +62,16 @@ Status Ingester::Init() {
     SKALD_RETURN_IF_ERROR(Replay());
     auto policy = wal::ParseFsyncPolicy(opts_.cfg.wal_fsync);
     if (!policy.ok()) return policy.status();
-    auto w = wal::WalWriter::Open({wal_dir_, *policy, opts_.cfg.wal_segment_size, fs_});
+    wal::WalOptions wo{wal_dir_, *policy, opts_.cfg.wal_segment_size, fs_};
+    wo.retry_initial_ms = opts_.wal_retry_initial_ms;
+    auto w = wal::WalWriter::Open(std::move(wo));
     if (!w.ok()) return w.status();
     wal_ = std::move(*w);
   }
+  auto floor = fs::ParseFreeSpaceFloor(opts_.cfg.min_free_space);
+  if (!floor.ok()) return floor.status().Annotate("ingester.min_free_space");
+  if (!floor->disabled())
+    space_ = std::make_unique<fs::FreeSpaceGuard>(fs_, std::vector<std::string>{wal_dir_, opts_.dir}, *floor);
   if (opts_.run_flush_loop) loop_ = std::thread([this] { Loop(); });
   return Status::Ok();
 }
@@ -187,10 +195,12 @@ Status Ingester::Push(const std::string& tenant, std::vector<LogStream>&& stream
   return PushDetailed(tenant, std::move(streams), nullptr);
 }
 
-// Filters one pushed stream entry by entry and appends what it accepts. Caller holds mu_.
+// Filters one pushed stream entry by entry; accepted entries are only referenced (the head gets them
+// once durable), but they move the stream's max_ts at once. Caller holds mu_.
 void Ingester::AcceptEntries(Stream& s, const LogStream& in, size_t si, PushResult& r,
                              wal::StreamEntriesRef* ref, std::vector<uint8_t>* ok) {
   ok->assign(in.entries.size(), 0);
+  int64_t lo = INT64_MAX, hi = INT64_MIN;   // accepted timestamps of this push
   for (size_t ei = 0; ei < in.entries.size(); ++ei) {
     const LogEntry& e = in.entries[ei];
     bool have = s.max_ts != INT64_MIN;
@@ -203,14 +213,19 @@ void Ingester::AcceptEntries(Stream& s, const LogStream& in, size_t si, PushResu
       stats_.rejected++;
       continue;
     }
-    if (s.head.HasDuplicate(e.ts_ns, e.line)) {
+    bool twin = e.ts_ns >= lo && e.ts_ns <= hi &&
+                std::any_of(ref->entries.rbegin(), ref->entries.rend(),
+                            [&](const LogEntry* a) { return a->ts_ns == e.ts_ns && a->line == e.line; });
+    if (twin || s.head.HasDuplicate(e.ts_ns, e.line)) {
       IngesterMetrics::Get().duplicates.Inc();
       r.duplicates++;
       stats_.duplicates++;
       continue;
     }
-    AppendEntry(s, e);
     ref->entries.push_back(&e);
+    lo = std::min(lo, e.ts_ns);
+    hi = std::max(hi, e.ts_ns);
+    s.max_ts = std::max(s.max_ts, e.ts_ns);
     (*ok)[ei] = 1;
     r.accepted++;
   }
@@ -219,30 +234,27 @@ void Ingester::AcceptEntries(Stream& s, const LogStream& in, size_t si, PushResu
 Status Ingester::PushDetailed(const std::string& tenant, std::vector<LogStream>&& streams, PushResult* result) {
   PushResult local;
   PushResult& r = result != nullptr ? *result : local;
+  SKALD_RETURN_IF_ERROR(CheckWritable());
   WaitForMemory();
   std::vector<std::vector<uint8_t>> ok(streams.size());
-  wal::WalWriter::Ticket ticket;
-  bool logged = false;
+  PendingPush p;
   {
-    std::lock_guard<std::mutex> lk(mu_);
-    std::vector<wal::StreamEntriesRef> refs;
-    std::vector<Stream*> touched;
+    std::unique_lock<std::mutex> lk(mu_);
     for (size_t si = 0; si < streams.size(); ++si) {
       auto sp = GetOrCreate(tenant, streams[si].labels);
       if (!sp.ok()) return sp.status();
       wal::StreamEntriesRef ref{&streams[si].labels, {}};
       AcceptEntries(**sp, streams[si], si, r, &ref, &ok[si]);
       if (ref.entries.empty()) continue;
-      refs.push_back(std::move(ref));
-      touched.push_back(*sp);
+      p.refs.push_back(std::move(ref));
+      p.touched.push_back(*sp);
+      p.gens.push_back((*sp)->apply_gen);
     }
-    if (wal_ != nullptr && !refs.empty()) {
-      ticket = LogToWal(tenant, refs, touched);
-      logged = true;
-    }
+    if (!p.refs.empty() && wal_ == nullptr) ApplyPush(p);
+    if (!p.refs.empty() && wal_ != nullptr) LogToWal(tenant, &p);
   }
+  if (wal_ != nullptr && !p.refs.empty()) SKALD_RETURN_IF_ERROR(AwaitDurable(p));
   if (nsubs_.load(std::memory_order_relaxed) > 0) Notify(tenant, streams, ok);
-  if (logged) SKALD_RETURN_IF_ERROR(wal_->Wait(ticket));
   if (r.rejected.empty()) return Status::Ok();
   std::string msg;
   for (const auto& rej : r.rejected) msg += rej.message + ",\n";
@@ -251,19 +263,72 @@ Status Ingester::PushDetailed(const std::string& tenant, std::vector<LogStream>&
   return Status::Invalid(msg);
 }
 
-// Frames the accepted entries as one record; positions are assigned under mu_, in apply order.
-wal::WalWriter::Ticket Ingester::LogToWal(const std::string& tenant, const std::vector<wal::StreamEntriesRef>& refs,
-                                          const std::vector<Stream*>& touched) {
+// Waits for the push's group commit, then applies it and every push queued before it, in WAL order.
+// A lost or refused record fails the push (IOError / Unavailable): nothing of it became visible.
+Status Ingester::AwaitDurable(PendingPush& p) {
+  if (space_ != nullptr) space_->Note(static_cast<int64_t>(p.bytes));
+  if (p.ticket.id != 0) {
+    (void)wal_->Wait(p.ticket);   // the outcome is read in WAL order below
+    std::unique_lock<std::mutex> lk(mu_);
+    ApplyResolved(lk, p);
+  } else {
+    Status f = wal_->failure();
+    p.st = f.ok() ? Status::Unavailable("wal is not writable") : f;
+  }
+  if (p.st.ok()) return Status::Ok();
+  IngesterMetrics::Get().pushes_refused.WithLabelValues({"wal"}).Inc();
+  RefreshWriteBlock();
+  return p.st.Annotate("push not stored (retry later): the WAL write failed");
+}
+
+// Frames the accepted entries as one record and queues the push behind earlier ones; positions
+// are assigned under mu_, in queue order. A refused ticket (the WAL is failed) is not queued.
+void Ingester::LogToWal(const std::string& tenant, PendingPush* p) {
   std::string payload;
-  wal::EncodePushRecord(tenant, refs, &payload);
-  wal::WalWriter::Ticket t = wal_->Enqueue(wal::kPushRecord, payload);
+  wal::EncodePushRecord(tenant, p->refs, &payload);
+  p->ticket = wal_->Enqueue(wal::kPushRecord, payload);
+  p->bytes = payload.size();
+  if (p->ticket.id == 0) return;
+  pending_.push_back(p);
   IngesterMetrics::Get().wal_records.Inc();
   IngesterMetrics::Get().wal_bytes.Inc(static_cast<double>(payload.size()));
-  for (Stream* s : touched) {
-    if (s->first_wal == 0) s->first_wal = t.pos;
-    s->last_wal = t.pos;
+}
+
+// Makes a durable push visible: appends its entries to their heads (re-checking duplicates when
+// another push reached the stream since the check) and moves the streams' WAL positions. mu_ held.
+void Ingester::ApplyPush(PendingPush& p) {
+  const uint64_t pos = p.ticket.pos;
+  for (size_t i = 0; i < p.refs.size(); ++i) {
+    Stream& s = *p.touched[i];
+    const bool recheck = s.apply_gen != p.gens[i];
+    for (const LogEntry* e : p.refs[i].entries) {
+      if (recheck && s.head.HasDuplicate(e->ts_ns, e->line)) continue;
+      AppendEntry(s, *e);
+    }
+    s.apply_gen++;
+    if (pos == 0) continue;
+    if (s.first_wal == 0) s.first_wal = pos;
+    s.last_wal = pos;
   }
-  return t;
+}
+
+// Applies (or drops, when lost) queued pushes in WAL order up to and including `me`. Its ticket is
+// resolved, so every earlier one is too (durable and lost tickets are prefixes). mu_ held via lk.
+void Ingester::ApplyResolved(std::unique_lock<std::mutex>& lk, PendingPush& me) {
+  while (!me.done) {
+    PendingPush* f = pending_.front();
+    Status st;
+    if (!wal_->Poll(f->ticket, &st)) {   // not expected; never apply out of order
+      lk.unlock();
+      std::this_thread::yield();
+      lk.lock();
+      continue;
+    }
+    pending_.pop_front();
+    if (st.ok()) ApplyPush(*f);
+    f->st = std::move(st);
+    f->done = true;
+  }
 }
 
 void Ingester::WaitForMemory() {

@@ -1,13 +1,16 @@
-// Ingester: the store's write and read core. Pushes go to the WAL and the per-stream head blocks;
-// a flush loop cuts blocks into chunks, appends them to chunk files and records them in the index.
+// Ingester: the store's write and read core. Pushes go to the WAL, then (once durable) to the
+// per-stream head blocks; a flush loop cuts blocks into chunks, appends them to chunk files and
+// records them in the index.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -15,9 +18,11 @@
 
 #include "store/chunk/chunk_files.h"
 #include "store/fs/file_system.h"
+#include "store/fs/free_space_guard.h"
 #include "store/head/head_block.h"
 #include "store/head/push_sink.h"
 #include "store/head/store_reader.h"
+#include "store/head/write_block.h"
 #include "store/index/index_db.h"
 #include "store/store_config.h"
 #include "store/wal/wal_record.h"
@@ -37,6 +42,7 @@ struct IngesterOptions {
   int max_wal_segments = 4;              // pinned segments before old heads are flushed (checkpoint)
   bool run_flush_loop = true;            // false: tests drive FlushDue()/FlushAll()
   bool unordered_writes = true;          // limits_config.unordered_writes
+  int64_t wal_retry_initial_ms = 250;    // WAL recovery backoff after a failed write (doubles to 2 s)
 };
 
 struct IngesterStats {
@@ -57,8 +63,14 @@ class Ingester : public PushSink, public StoreReader {
   // Graceful shutdown: stops the loop, flushes every head to chunks, closes the WAL. Idempotent.
   Status Close();
 
+  // A push's entries become visible to readers only once its WAL record is durable, in WAL order;
+  // a push whose record is lost (failed write or fsync) is never visible and fails with IOError.
+  // While writes are blocked (WriteBlockedReason) pushes fail fast with Unavailable.
   Status Push(const std::string& tenant, std::vector<LogStream>&& streams) override;
   Status PushDetailed(const std::string& tenant, std::vector<LogStream>&& streams, PushResult* result) override;
+  // "" while pushes are accepted, else why not: the WAL cannot write, chunk flushes fail, or free
+  // space is under ingester.min_free_space. Cheap (cached); for /ready.
+  std::string WriteBlockedReason();
 
   Result<std::vector<StreamInfo>> Streams(const std::string& tenant, const Matchers& ms, int64_t start_ns,
                                           int64_t end_ns) override;
@@ -107,10 +119,22 @@ class Ingester : public PushSink, public StoreReader {
     int64_t max_ts = INT64_MIN;           // highest timestamp ever accepted (ooo window)
     uint64_t first_wal = 0, last_wal = 0; // WAL positions of in-memory entries (0 = none)
     uint64_t flushed_wal = 0;             // replay skips records at or below this
+    uint64_t apply_gen = 0;               // bumped by each applied push (re-check duplicates)
     int64_t chunk_start_wall = 0, last_append_wall = 0;
     size_t piece_bytes = 0;
   };
   struct FlushJob;
+  // A push between its WAL enqueue and its apply; lives on the pushing thread's stack, which waits
+  // until some thread (itself or one applying earlier pushes) has marked it done under mu_.
+  struct PendingPush {
+    wal::WalWriter::Ticket ticket;
+    std::vector<wal::StreamEntriesRef> refs;   // accepted entries, pointing into the caller's streams
+    std::vector<Stream*> touched;              // the stream of each ref
+    std::vector<uint64_t> gens;                // each stream's apply_gen when its entries were checked
+    size_t bytes = 0;                          // WAL payload size
+    bool done = false;
+    Status st;
+  };
   struct Due {
     Stream* s;
     const char* reason;   // metric label: full, max_age, idle, wal_checkpoint, memory, forced
@@ -129,8 +153,14 @@ class Ingester : public PushSink, public StoreReader {
   void WaitForMemory();
   void AcceptEntries(Stream& s, const LogStream& in, size_t si, PushResult& r, wal::StreamEntriesRef* ref,
                      std::vector<uint8_t>* ok);
-  wal::WalWriter::Ticket LogToWal(const std::string& tenant, const std::vector<wal::StreamEntriesRef>& refs,
-                                  const std::vector<Stream*>& touched);
+  void LogToWal(const std::string& tenant, PendingPush* p);
+  Status AwaitDurable(PendingPush& p);
+  void ApplyPush(PendingPush& p);
+  void ApplyResolved(std::unique_lock<std::mutex>& lk, PendingPush& me);
+  // ingester_write_block.cc
+  Status CheckWritable();
+  void RefreshWriteBlock();
+  void NoteFlushResult(const std::vector<Stream*>& streams, const Status& st);
   std::string RejectMessage(const Stream& s, int64_t ts, int64_t oldest) const;
   void Notify(const std::string& tenant, const std::vector<LogStream>& streams, const std::vector<std::vector<uint8_t>>& ok);
   int64_t Now() const;
@@ -162,6 +192,10 @@ class Ingester : public PushSink, public StoreReader {
   std::mutex mem_mu_;
   std::condition_variable mem_cv_;                // pushes wait here above 2x memory_budget
   IngesterStats stats_;
+  std::deque<PendingPush*> pending_;              // enqueued, not yet applied; WAL order; under mu_
+  std::set<uint64_t> flush_retry_;                // streams whose last flush failed; under mu_
+  WriteBlock block_;
+  std::unique_ptr<fs::FreeSpaceGuard> space_;
 
   std::mutex flush_mu_;                                  // one flush at a time
   std::mutex loop_mu_;

@@ -1,5 +1,6 @@
 // The flush loop: compresses sealed blocks off the push path, flushes chunks that are full, old,
-// idle, over the memory budget or pinning old WAL segments, then deletes WAL segments nobody needs.
+// idle, over the memory budget, pinning old WAL segments or failed last time, then deletes WAL
+// segments nobody needs.
 #include "store/head/ingester.h"
 
 #include <malloc.h>
@@ -37,6 +38,7 @@ void Ingester::Loop() {
       last_flush = now_ms;
       st = FlushDue();
     }
+    RefreshWriteBlock();   // ends a WAL or free-space episode even when no push arrives
     int64_t held = head_bytes_.load();
     IngesterMetrics::Get().head_bytes.Set(static_cast<double>(held));
     if (held > opts_.memory_budget / 4) {
@@ -92,6 +94,7 @@ std::vector<Ingester::Due> Ingester::DueStreams() {
     else if (s->first_wal != 0 &&
              wal::PosSegment(s->first_wal) + static_cast<uint64_t>(opts_.max_wal_segments) <= cur_seg)
       why = "wal_checkpoint";
+    else if (flush_retry_.count(s->id) != 0) why = "retry";
     if (why != nullptr) due.push_back({s, why});
     else rest.push_back(s);
   }
@@ -129,13 +132,19 @@ Status Ingester::FlushAll() {
 Status Ingester::FlushStreams(const std::vector<Due>& which) {
   std::lock_guard<std::mutex> flk(flush_mu_);
   std::vector<FlushJob> jobs = TakeJobs(which);
-  if (jobs.empty()) return Status::Ok();
+  std::vector<Stream*> flushed;
+  for (const auto& j : jobs) flushed.push_back(j.s);
+  if (jobs.empty()) {
+    NoteFlushResult(flushed, Status::Ok());
+    return Status::Ok();
+  }
   std::vector<index::FlushedChunk> refs;
   std::vector<const char*> reasons;
   Status st = WriteJobs(jobs, &refs, &reasons);
   if (st.ok()) st = files_->SyncAll();                 // chunk bytes durable before the index points at them
   if (st.ok()) st = index_->CommitChunks(refs);
   FinishJobs(jobs, st);
+  NoteFlushResult(flushed, st);
   if (!st.ok()) return st.Annotate("flush");
   std::lock_guard<std::mutex> lk(mu_);
   stats_.chunks_flushed += static_cast<int64_t>(refs.size());
@@ -225,6 +234,8 @@ Status Ingester::TruncateWal() {
     keep = wal_->current_segment();
     for (auto& [id, s] : by_id_)
       if (s->first_wal != 0) keep = std::min(keep, wal::PosSegment(s->first_wal));
+    // A push queued but not yet applied has no first_wal anywhere yet: its segment stays too.
+    if (!pending_.empty()) keep = std::min(keep, wal::PosSegment(pending_.front()->ticket.pos));
   }
   return wal_->RemoveSegmentsBefore(keep);
 }

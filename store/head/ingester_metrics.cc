@@ -6,7 +6,7 @@ namespace skald::head {
 IngesterMetrics& IngesterMetrics::Get() {
   static IngesterMetrics* m = [] {
     auto& r = metrics::Registry::Default();
-    return new IngesterMetrics{
+    auto* m = new IngesterMetrics{
         r.NewCounter("loki_ingester_wal_records_logged_total", "WAL records written."),
         r.NewCounter("loki_ingester_wal_logged_bytes_total", "WAL payload bytes written."),
         r.NewCounter("loki_ingester_wal_corruptions_total", "Damaged WAL segments found on replay (tail truncated)."),
@@ -18,7 +18,14 @@ IngesterMetrics& IngesterMetrics::Get() {
         r.NewCounter("skald_ingester_backpressure_waits_total", "Pushes delayed because heads exceeded memory."),
         r.NewGauge("loki_ingester_memory_streams", "Streams known to the ingester."),
         r.NewGauge("skald_ingester_head_bytes", "Bytes held in head blocks and unflushed blocks."),
+        r.NewGaugeVec("skald_store_write_blocked",
+                      "1 while pushes are refused because the WAL, chunk flushes or free disk space fail.",
+                      {"reason"}),
+        r.NewCounterVec("skald_store_pushes_refused_total", "Pushes answered 503 because writes are blocked.",
+                        {"reason"}),
     };
+    for (const char* reason : {"wal", "flush", "disk_space"}) m->write_blocked.WithLabelValues({reason}).Set(0);
+    return m;
   }();
   return *m;
 }

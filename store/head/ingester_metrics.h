@@ -18,6 +18,8 @@ struct IngesterMetrics {
   metrics::Counter& backpressure_waits;
   metrics::Gauge& memory_streams;
   metrics::Gauge& head_bytes;
+  metrics::GaugeVec& write_blocked;         // {reason}: 1 while pushes are refused for it
+  metrics::CounterVec& pushes_refused;      // {reason}
 
   static IngesterMetrics& Get();
 };

@@ -28,8 +28,10 @@ class PushSink {
  public:
   virtual ~PushSink() = default;
   // Appends already-validated streams for a tenant. Returns OK only once every entry is durable per
-  // the WAL fsync policy (so a 2xx answer may follow). Exact duplicates (same stream, ts, line) are
-  // dropped silently. Thread-safe.
+  // the WAL fsync policy (so a 2xx answer may follow); entries are visible to readers only from then
+  // on, and never when the push fails. IOError/Unavailable mean storage cannot write right now (the
+  // caller answers a retryable 503). Exact duplicates (same stream, ts, line) are dropped silently.
+  // Thread-safe.
   virtual Status Push(const std::string& tenant, std::vector<LogStream>&& streams) = 0;
   // skald addition: as Push, and fills *result (may be null). Entries older than the stream's
   // out-of-order window are rejected per entry while the rest are stored; Push then returns

@@ -30,7 +30,10 @@ int StatusFor(const Status& s) {
     case Code::kInvalidArgument: return 400;
     case Code::kTooLarge: return 413;
     case Code::kRateLimited: return 429;
-    case Code::kUnavailable: return 503;
+    // Storage that cannot write right now (WAL failed, disk full): retryable, as Loki's clients
+    // retry 5xx; the store takes pushes again on its own once writes work.
+    case Code::kUnavailable:
+    case Code::kIOError: return 503;
     default: return 500;
   }
 }

@@ -19,7 +19,7 @@
 namespace skald::ingest {
 
 struct PushOutcome {
-  int http_status = 204;   // 204, 400, 413, 422, 429, 500
+  int http_status = 204;   // 204, 400, 413, 422, 429, 500, 503 (storage cannot write: retry)
   std::string message;     // plain text body without the trailing newline ("" for 204)
 };
 

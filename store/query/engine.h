@@ -1,12 +1,17 @@
-// The query entry point: parses a LogQL string, applies the per-query limits (entries, length,
-// series) with Loki's messages, and runs the log or metric engine. Thread-safe; one per store.
+// The query entry point: parses LogQL, applies the per-query limits (entries, length, series, time,
+// bytes read, cancel) with Loki's messages, and runs the log or metric engine. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "common/cancel.h"
+#include "common/logql/ast.h"
 #include "common/status.h"
 #include "store/head/store_reader.h"
+#include "store/query/query_guard.h"
 #include "store/query/query_result.h"
 
 namespace skald::query {
@@ -21,6 +26,7 @@ struct QueryRequest {
   Direction direction = Direction::kBackward;
   bool instant = false;
   bool categorize = false;      // X-Loki-Response-Encoding-Flags: categorize-labels
+  std::shared_ptr<const CancelFlag> cancel;  // set when the client went away: 499; null = never
 };
 
 struct EngineOptions {
@@ -29,6 +35,13 @@ struct EngineOptions {
   int max_query_series = 500;
   int parallelism = 2;
   int64_t query_timeout_ns = 0;             // 0 = none; else 504 when exceeded
+  // Scanned line bytes per query (400 when exceeded; 0 = off). Not applied to log queries without
+  // a line or label filter, as in Loki. max_query_bytes_read is also checked up front from the
+  // index (Loki's frontend pre-check); max_querier_bytes_read only while scanning.
+  int64_t max_query_bytes_read = 0;
+  int64_t max_querier_bytes_read = 150LL * 1000 * 1000 * 1000;   // Loki: 150GB
+  // Skald: memory a metric query may allocate for per-step values (400 above; 0 = off).
+  int64_t max_query_memory = 0;
 };
 
 class Engine {
@@ -37,6 +50,10 @@ class Engine {
   Result<QueryResult> Exec(const QueryRequest& req) const;
 
  private:
+  GuardOptions Guard(const QueryRequest& req, bool budgets, std::chrono::steady_clock::time_point t0) const;
+  Result<QueryResult> ExecLog(const QueryRequest& req, const logql::LogSelectorExpr& e, GuardOptions g) const;
+  Result<QueryResult> ExecMetric(const QueryRequest& req, const logql::Expr& e, GuardOptions g) const;
+
   StoreReader* reader_;
   EngineOptions opts_;
 };

@@ -36,18 +36,20 @@ struct Cursor {
   std::unordered_map<const LabelSet*, std::string> keys;
   const std::string* key = nullptr;
   int64_t lines = 0, bytes = 0;
-  const Deadline* deadline = nullptr;
-  bool timed_out = false;
+  GuardTicker* ticker = nullptr;   // the group's: one per worker thread
+  bool stopped = false;
 
   // Advances to the next entry that passes the pipeline.
   bool Advance() {
     while (it->Next()) {
       const EntryView& e = it->At();
-      if ((++lines & 4095) == 0 && deadline->Expired()) {
-        timed_out = true;
+      const auto n = static_cast<int64_t>(e.line.size());
+      lines++;
+      bytes += n;
+      if (!ticker->Tick(1, n)) {
+        stopped = true;
         return false;
       }
-      bytes += static_cast<int64_t>(e.line.size());
       if (pipeline->Process(e, &out)) {
         auto [k, fresh] = keys.try_emplace(out.labels);
         if (fresh) k->second = out.labels->ToString();
@@ -59,8 +61,6 @@ struct Cursor {
   }
   int64_t ts() const { return it->At().ts_ns; }
 };
-
-Status TimeoutStatus() { return Status(Code::kTimeout, "context deadline exceeded"); }
 
 // True if entry (ta, ka) comes before (tb, kb) in `dir`.
 bool Before(Direction dir, int64_t ta, const std::string& ka, int64_t tb, const std::string& kb) {
@@ -90,35 +90,45 @@ Emitted Emit(const Cursor& c, bool categorize) {
   return e;
 }
 
-// Merges the streams of `items` in order; keeps at most `cap` entries (0 = no cap).
-GroupOut MergeGroup(StoreReader& reader, const LogQuerySpec& spec,
+// Merges the streams of `items` in order; keeps at most `cap` entries (0 = no cap). Stops when the
+// guard says so (a failing group stops the others through it).
+GroupOut MergeGroup(StoreReader& reader, const LogQuerySpec& spec, QueryGuard& guard,
                     const std::vector<const WorkItem*>& items, size_t cap) {
   GroupOut g;
+  GuardTicker ticker(guard);
   std::vector<std::unique_ptr<Cursor>> cursors;
   auto cmp = [&](const Cursor* a, const Cursor* b) {
     return Before(spec.direction, b->ts(), *b->key, a->ts(), *a->key);
   };
   std::priority_queue<Cursor*, std::vector<Cursor*>, decltype(cmp)> heap(cmp);
+  auto failed = [&](const Cursor& c) {
+    if (c.stopped) g.status = guard.status();
+    else if (!c.it->status().ok()) g.status = c.it->status();
+    return !g.status.ok();
+  };
   for (const WorkItem* w : items) {
+    if (!ticker.Flush()) {   // opening a stream reads its chunk list and headers
+      g.status = guard.status();
+      break;
+    }
     auto c = std::make_unique<Cursor>();
     c->it = reader.Entries(w->tenant, w->stream.id, w->start_ns, w->end_ns, spec.direction);
     c->pipeline = spec.pipeline->ForStream(w->stream.labels);
     c->stream_labels = w->stream.labels;
-    c->deadline = &spec.deadline;
+    c->ticker = &ticker;
     if (c->Advance()) heap.push(c.get());
-    if (!c->it->status().ok()) g.status = c->it->status();
-    if (c->timed_out) g.status = TimeoutStatus();
     cursors.push_back(std::move(c));
+    if (failed(*cursors.back())) break;
   }
   while (!heap.empty() && (cap == 0 || g.entries.size() < cap) && g.status.ok()) {
     Cursor* c = heap.top();
     heap.pop();
     g.entries.push_back(Emit(*c, spec.categorize));
     if (c->Advance()) heap.push(c);
-    else if (!c->it->status().ok()) g.status = c->it->status();
-    if (c->timed_out) g.status = TimeoutStatus();
+    else failed(*c);
   }
   for (const auto& c : cursors) g.lines += c->lines, g.bytes += c->bytes;
+  guard.Stop(g.status);
   return g;
 }
 
@@ -217,13 +227,16 @@ Result<QueryResult> RunLogQuery(StoreReader& reader, const LogQuerySpec& spec) {
     for (size_t i = 0; i < items->size(); i++) parts[i % groups].push_back(&(*items)[i]);
   }
   size_t cap = spec.interval_ns > 0 ? 0 : spec.limit;
+  QueryGuard unbounded{GuardOptions{}};
+  QueryGuard& guard = spec.guard ? *spec.guard : unbounded;
   std::vector<GroupOut> outs(groups);
   std::vector<std::thread> threads;
   for (size_t g = 1; g < groups; g++) {
-    threads.emplace_back([&, g] { outs[g] = MergeGroup(reader, spec, parts[g], cap); });
+    threads.emplace_back([&, g] { outs[g] = MergeGroup(reader, spec, guard, parts[g], cap); });
   }
-  outs[0] = MergeGroup(reader, spec, parts[0], cap);
+  outs[0] = MergeGroup(reader, spec, guard, parts[0], cap);
   for (auto& t : threads) t.join();
+  if (guard.stopped()) return guard.status();
   std::vector<Emitted> merged;
   for (auto& o : outs) {
     if (!o.status.ok()) return o.status;

@@ -8,6 +8,7 @@
 #include "common/matcher.h"
 #include "common/status.h"
 #include "store/head/store_reader.h"
+#include "store/query/query_guard.h"
 #include "store/query/query_result.h"
 #include "store/query/stream_pipeline.h"
 
@@ -23,7 +24,7 @@ struct LogQuerySpec {
   int64_t interval_ns = 0;        // emit entries at least this far apart (0 = all)
   bool categorize = false;        // keep stream labels indexed-only; metadata/parsed per entry
   int parallelism = 2;            // worker threads for large scans
-  Deadline deadline;
+  QueryGuard* guard = nullptr;    // stop conditions shared by the workers; null = unbounded
 };
 
 // Streams sorted by label string; entries in `direction` order; at most `limit` entries overall

@@ -71,7 +71,9 @@ Result<QueryResult> RunMetricQuery(StoreReader& reader, const MetricNode& root,
   } else {
     for (int64_t t = spec.start_ns; t <= spec.end_ns; t += spec.step_ns) grid.ts_ns.push_back(t);
   }
-  EvalContext ctx{&reader, spec.tenant, spec.parallelism, spec.max_series, &r.stats, spec.deadline};
+  // A range aggregation at the root makes the result's series: max_series is checked as they appear.
+  const int cap = root.kind == MetricNode::Kind::kRange ? spec.max_series : 0;
+  EvalContext ctx{&reader, spec.tenant, spec.parallelism, spec.max_series, cap, &r.stats, spec.guard};
   auto m = Eval(root, grid, ctx);
   if (!m.ok()) return m.status();
   std::vector<StepSeries>& series = m->series;

@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "store/head/store_reader.h"
 #include "store/query/metric_plan.h"
+#include "store/query/query_guard.h"
 #include "store/query/query_result.h"
 
 namespace skald::query {
@@ -18,7 +19,7 @@ struct MetricQuerySpec {
   bool instant = false;          // evaluate once at start_ns
   int parallelism = 2;
   int max_series = 500;          // 0 = unlimited
-  Deadline deadline;
+  QueryGuard* guard = nullptr;   // stop conditions shared by the workers; null = unbounded
 };
 
 Result<QueryResult> RunMetricQuery(StoreReader& reader, const MetricNode& root,

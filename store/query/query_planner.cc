@@ -1,6 +1,8 @@
 // AST → engine plans (see query_planner.h).
 #include "store/query/query_planner.h"
 
+#include <algorithm>
+
 #include "store/query/pipeline_adapter.h"
 
 namespace skald::query {
@@ -107,6 +109,34 @@ Result<std::unique_ptr<MetricNode>> PlanRange(const logql::RangeAggregationExpr&
   return n;
 }
 
+// `sum by|without (L) (count_over_time|rate|bytes_*|sum_over_time(...))`: the range aggregation
+// already groups by L, so it holds one series per group instead of one per input series (a parser
+// can make a series per line). The sum of the per-series values equals the value of the merged
+// partials for these linear ops; __error__ and __error_details__ stay in the grouping so a
+// pipeline error still fails the query, and the outer sum then changes nothing.
+void PushSumIntoRange(MetricNode& agg) {
+  MetricNode* in = agg.lhs.get();
+  if (agg.vec_op != VecOp::kSum || in == nullptr || in->kind != MetricNode::Kind::kRange ||
+      in->range_grouping) {
+    return;
+  }
+  const RangeOp op = in->range_op;
+  if (op != RangeOp::kCount && op != RangeOp::kRate && op != RangeOp::kBytes &&
+      op != RangeOp::kBytesRate && op != RangeOp::kSum) {
+    return;
+  }
+  Grouping g = agg.grouping.value_or(Grouping{});
+  auto is_error = [](const std::string& l) { return l == "__error__" || l == "__error_details__"; };
+  if (g.without) {
+    std::erase_if(g.labels, is_error);
+  } else {
+    if (std::find_if(g.labels.begin(), g.labels.end(), is_error) != g.labels.end()) return;
+    g.labels.push_back("__error__");
+    g.labels.push_back("__error_details__");
+  }
+  in->range_grouping = std::move(g);
+}
+
 }  // namespace
 
 Result<LogPlan> PlanLogQuery(const logql::LogSelectorExpr& e) {
@@ -130,6 +160,7 @@ Result<std::unique_ptr<MetricNode>> PlanMetricQuery(const logql::Expr& e) {
       auto in = PlanMetricQuery(*v.inner);
       if (!in.ok()) return in.status();
       n->lhs = std::move(*in);
+      PushSumIntoRange(*n);
       return n;
     }
     case K::kBinary: {

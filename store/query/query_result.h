@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/labels.h"
 
 namespace skald::query {
@@ -47,10 +49,13 @@ enum class ResultType { kStreams, kMatrix, kVector, kScalar };
 
 std::string_view ResultTypeName(ResultType t);  // "streams", "matrix", "vector", "scalar"
 
-// When a query must give up (query_timeout); the default never expires.
+// When a query must give up: at `at` (query_timeout) or once `cancel` is set (the client went
+// away). The default never expires; QueryGuard (query_guard.h) turns it into a Status.
 struct Deadline {
   std::chrono::steady_clock::time_point at = std::chrono::steady_clock::time_point::max();
+  std::shared_ptr<const CancelFlag> cancel;   // null = never cancelled
   bool Expired() const { return std::chrono::steady_clock::now() >= at; }
+  bool Cancelled() const { return cancel && cancel->cancelled(); }
 };
 
 struct QueryStats {

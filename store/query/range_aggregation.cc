@@ -30,9 +30,40 @@ struct Target {
   LabelSet labels;
   std::vector<Accum> acc;
   std::vector<SamplePts> samples;  // only when NeedsSamples
+  LabelSet error_source;           // with __error__: a full series it groups (for the message)
 };
 
 using TargetMap = std::unordered_map<std::string, Target>;
+
+// One worker thread: its steps, output series, statistics and stop checks.
+struct Worker {
+  StepGrid grid;           // the query's steps, or this worker's share of them
+  size_t offset = 0;       // index of grid's first step in the query's
+  TargetMap targets;
+  QueryStats stats;
+  Status status;
+  GuardTicker* ticker = nullptr;
+  size_t series_cap = 0;   // max_query_series when these series are the query's result; 0 = none
+
+  // Finds or makes output series `g` with `steps` slots, charging their memory to the guard; an
+  // error when it breaks max_query_series (checked while scanning, not after) or a budget.
+  Result<Target*> Get(LabelSet g, size_t steps, bool keep, const LabelSet& source) {
+    std::string key = g.ToString();
+    auto it = targets.find(key);
+    if (it != targets.end()) return &it->second;
+    if (series_cap > 0 && targets.size() >= series_cap) {
+      return Status::Invalid("maximum of series (" + std::to_string(series_cap) + ") reached for a single query");
+    }
+    const auto mem = static_cast<int64_t>(steps * (sizeof(Accum) + (keep ? sizeof(SamplePts) : 0)) + 2 * key.size());
+    if (!ticker->Tick(1, 0, mem)) return ticker->guard().status();
+    Target& t = targets[std::move(key)];
+    if (g.Get("__error__")) t.error_source = source;
+    t.labels = std::move(g);
+    t.acc.resize(steps);
+    if (keep) t.samples.resize(steps);
+    return &t;
+  }
+};
 
 void Merge(Accum& into, const Accum& a) {
   if (a.count == 0) return;
@@ -85,7 +116,9 @@ struct StreamWork {
 
 // Slides one stream's samples through the step windows, merging partials into `targets`.
 Status RunStream(const MetricNode& n, const StepGrid& grid, const StreamWork& sw, StoreReader& reader,
-                 TargetMap& targets, QueryStats& stats, const Deadline& deadline) {
+                 Worker& wk) {
+  QueryStats& stats = wk.stats;
+  GuardTicker& ticker = *wk.ticker;
   const size_t steps = grid.size();
   const int64_t first_hi = grid.ts_ns.front() - n.offset_ns;
   const int64_t last_hi = grid.ts_ns.back() - n.offset_ns;
@@ -93,6 +126,7 @@ Status RunStream(const MetricNode& n, const StepGrid& grid, const StreamWork& sw
                            Direction::kForward);
   auto ex = n.extractor->ForStream(sw.info.labels);
   std::unordered_map<const LabelSet*, Window> windows;
+  std::unordered_map<const LabelSet*, Target*> known;   // outlives dropped windows
   bool pending = false, done = false;
   SampleOutput out;
   int64_t pts = 0;
@@ -102,10 +136,10 @@ Status RunStream(const MetricNode& n, const StepGrid& grid, const StreamWork& sw
     while (!done) {
       if (!pending) {
         if (!it->Next()) { done = true; break; }
-        if ((++stats.lines_processed & 4095) == 0 && deadline.Expired()) {
-          return Status(Code::kTimeout, "context deadline exceeded");
-        }
-        stats.bytes_processed += static_cast<int64_t>(it->At().line.size());
+        const auto nb = static_cast<int64_t>(it->At().line.size());
+        stats.lines_processed++;
+        stats.bytes_processed += nb;
+        if (!ticker.Tick(1, nb)) return ticker.guard().status();
         if (!ex->Process(it->At(), &out)) continue;
         pts = it->At().ts_ns;
         pending = true;
@@ -115,28 +149,35 @@ Status RunStream(const MetricNode& n, const StepGrid& grid, const StreamWork& sw
       if (pts <= lo) continue;
       Window& w = windows[out.labels];
       if (w.target == nullptr) {
-        LabelSet g = ApplyGrouping(*out.labels, n.range_grouping);
-        auto [t, fresh] = targets.try_emplace(g.ToString());
-        if (fresh) {
-          t->second.labels = std::move(g);
-          t->second.acc.resize(steps);
-          if (keep) t->second.samples.resize(steps);
+        Target*& k = known[out.labels];
+        if (k == nullptr) {
+          auto t = wk.Get(ApplyGrouping(*out.labels, n.range_grouping), steps, keep, *out.labels);
+          if (!t.ok()) return t.status();
+          k = *t;
         }
-        w.target = &t->second;
+        w.target = k;
       }
       w.s.emplace_back(pts, out.value);
       w.sum += out.value;
     }
-    for (auto& [ls, w] : windows) {
+    if (!ticker.Tick(1 + static_cast<int64_t>(windows.size()) / 16, 0)) return ticker.guard().status();
+    // An emptied window is dropped (re-made if its series shows up again), so series that parsers
+    // make unique per line do not make every later step walk them all.
+    for (auto wit = windows.begin(); wit != windows.end();) {
+      Window& w = wit->second;
       while (!w.s.empty() && w.s.front().first <= lo) {
         w.sum -= w.s.front().second;
         w.s.pop_front();
       }
       if (w.s.empty()) {
-        w.sum = 0;
+        wit = windows.erase(wit);
         continue;
       }
       Accumulate(w, n.range_op, &w.target->acc[j], keep ? &w.target->samples[j] : nullptr);
+      if (keep && !ticker.Tick(0, 0, static_cast<int64_t>(w.s.size() * sizeof(w.s[0])))) {
+        return ticker.guard().status();
+      }
+      ++wit;
     }
   }
   return it->status();
@@ -178,10 +219,11 @@ struct RunWalk {
   bool bytes = false;
 
   // Totals of window (lo, hi]: whole runs from their summaries, cut runs from their sizes.
-  Result<Accum> Window(int64_t lo, int64_t hi, QueryStats& stats, const Deadline& deadline) {
+  Result<Accum> Window(int64_t lo, int64_t hi, QueryStats& stats, GuardTicker& ticker) {
     for (; first < runs.size() && runs[first]->summary.max_ts_ns <= lo; first++) loaded[first] = LoadedRun{};
     Accum a;
     for (size_t r = first; r < runs.size() && runs[r]->summary.min_ts_ns <= hi; r++) {
+      if (!ticker.Tick(1, 0)) return ticker.guard().status();
       const ChunkSummary& c = runs[r]->summary;
       if (c.min_ts_ns > lo && c.max_ts_ns <= hi) {
         a.count += c.entries;
@@ -192,7 +234,7 @@ struct RunWalk {
       auto ok = LoadRun(*runs[r], loaded[r], stats);
       if (!ok.ok()) return ok.status();
       if (!*ok) return Status::Corruption("count run: structured metadata in a block flagged without");
-      if (deadline.Expired()) return Status(Code::kTimeout, "context deadline exceeded");
+      if (!ticker.Tick(static_cast<int64_t>(loaded[r].ts.size()) / 16, 0)) return ticker.guard().status();
       const auto& l = loaded[r];
       size_t x = static_cast<size_t>(std::upper_bound(l.ts.begin(), l.ts.end(), lo) - l.ts.begin());
       size_t y = static_cast<size_t>(std::upper_bound(l.ts.begin(), l.ts.end(), hi) - l.ts.begin());
@@ -208,7 +250,8 @@ struct RunWalk {
 // Declines (false) when the reader has no runs, runs overlap in time (duplicates possible), or
 // entries carry structured metadata.
 Result<bool> RunStreamRuns(const MetricNode& n, const StepGrid& grid, const StreamWork& sw, StoreReader& reader,
-                           TargetMap& targets, QueryStats& stats, const Deadline& deadline) {
+                           Worker& wk) {
+  QueryStats& stats = wk.stats;
   const int64_t first_lo = grid.ts_ns.front() - n.offset_ns - n.range_ns;
   const int64_t last_hi = grid.ts_ns.back() - n.offset_ns;
   auto got = reader.Runs(sw.tenant, sw.info.id, first_lo + 1, last_hi + 1);
@@ -222,14 +265,18 @@ Result<bool> RunStreamRuns(const MetricNode& n, const StepGrid& grid, const Stre
     auto ok = LoadRun(*walk.runs[i], walk.loaded[i], stats);   // metadata unknown: look
     if (!ok.ok() || !*ok) return ok;
   }
-  LabelSet g = ApplyGrouping(sw.info.labels, n.range_grouping);
-  auto [t, fresh] = targets.try_emplace(g.ToString());
-  if (fresh) t->second.labels = std::move(g), t->second.acc.resize(grid.size());
+  Target* t = nullptr;   // made at the first sample: a stream with none adds no series
   for (size_t j = 0; j < grid.size(); j++) {
     const int64_t hi = grid.ts_ns[j] - n.offset_ns;
-    auto a = walk.Window(hi - n.range_ns, hi, stats, deadline);
+    auto a = walk.Window(hi - n.range_ns, hi, stats, *wk.ticker);
     if (!a.ok()) return a.status();
-    if (a->count > 0) a->last_ts = hi, Merge(t->second.acc[j], *a);
+    if (a->count == 0) continue;
+    if (t == nullptr) {
+      auto got = wk.Get(ApplyGrouping(sw.info.labels, n.range_grouping), grid.size(), false, sw.info.labels);
+      if (!got.ok()) return got.status();
+      t = *got;
+    }
+    a->last_ts = hi, Merge(t->acc[j], *a);
   }
   return true;
 }
@@ -307,12 +354,15 @@ StepMatrix Absent(const MetricNode& n, const TargetMap& targets, size_t steps) {
   return m;
 }
 
-Status CheckErrors(const StepMatrix& m) {
-  for (const auto& s : m.series) {
-    auto err = s.labels.Get("__error__");
+// A series still carrying __error__ fails the query, named by a full series it stands for (the
+// grouped one when `sum` was folded into the range aggregation).
+Status CheckErrors(const TargetMap& all) {
+  for (const auto& [k, t] : all) {
+    auto err = t.labels.Get("__error__");
     if (!err) continue;
     std::string e(*err);
-    return Status::Invalid("pipeline error: '" + e + "' for series: '" + s.labels.ToString() +
+    const LabelSet& ls = t.error_source.empty() ? t.labels : t.error_source;
+    return Status::Invalid("pipeline error: '" + e + "' for series: '" + ls.ToString() +
                            "'.\nUse a label filter to intentionally skip this error. (e.g | "
                            "__error__!=\"" + e + "\").\nTo skip all potential errors you can match "
                            "empty errors.(e.g __error__=\"\")\nThe label filter can also be "
@@ -327,6 +377,7 @@ void MergeInto(TargetMap& all, TargetMap& part, size_t offset, size_t steps) {
     auto [dst, fresh] = all.try_emplace(k);
     if (fresh) {
       dst->second.labels = std::move(t.labels);
+      dst->second.error_source = std::move(t.error_source);
       dst->second.acc.resize(steps);
       if (!t.samples.empty()) dst->second.samples.resize(steps);
     }
@@ -355,6 +406,38 @@ StepMatrix ToMatrix(const MetricNode& n, TargetMap& all, const StepGrid& grid) {
   return m;
 }
 
+// Many streams: the streams are split over the workers (each gets the whole grid). Few streams:
+// the steps are split instead (each worker reads only the entries its steps' windows cover).
+std::vector<Worker> SplitWork(const StepGrid& grid, size_t streams, size_t par) {
+  size_t groups = std::clamp<size_t>(streams / 4, 1, par);
+  const bool by_steps = groups == 1 && par > 1 && grid.size() >= 2 * par && streams > 0;
+  if (by_steps) groups = par;
+  std::vector<Worker> workers(groups);
+  for (size_t g = 0; g < groups; g++) {
+    size_t a = by_steps ? grid.size() * g / groups : 0;
+    size_t b = by_steps ? grid.size() * (g + 1) / groups : grid.size();
+    workers[g].grid.ts_ns.assign(grid.ts_ns.begin() + a, grid.ts_ns.begin() + b);
+    workers[g].offset = a;
+  }
+  return workers;
+}
+
+// Runs streams first, first + stride, ... on one worker until done or the guard stops the query
+// (a failing worker stops the others through it).
+void RunWorker(const MetricNode& n, const std::vector<StreamWork>& work, size_t first, size_t stride,
+               StoreReader& reader, Worker& wk) {
+  for (size_t i = first; i < work.size() && wk.status.ok(); i += stride) {
+    if (!wk.ticker->Flush()) break;   // opening a stream reads its chunk list and headers
+    if (SummaryEligible(n)) {
+      auto done = RunStreamRuns(n, wk.grid, work[i], reader, wk);
+      if (!done.ok()) { wk.status = done.status(); break; }
+      if (*done) continue;
+    }
+    wk.status = RunStream(n, wk.grid, work[i], reader, wk);
+  }
+  wk.ticker->guard().Stop(wk.status);
+}
+
 }  // namespace
 
 double Quantile(double phi, std::vector<double>& v) {
@@ -379,52 +462,38 @@ Result<StepMatrix> EvalRangeAggregation(const MetricNode& n, const StepGrid& gri
     if (!s.ok()) return s.status();
     for (auto& info : *s) work.push_back({t, std::move(info)});
   }
-  // Many streams: split the streams over the workers. Few streams: split the steps instead (each
-  // worker reads only the entries its steps' windows cover).
-  const size_t par = static_cast<size_t>(std::max(ctx.parallelism, 1));
-  size_t groups = std::clamp<size_t>(work.size() / 4, 1, par);
-  const bool by_steps = groups == 1 && par > 1 && grid.size() >= 2 * par && !work.empty();
-  if (by_steps) groups = par;
-  std::vector<StepGrid> grids(groups);
-  std::vector<size_t> offsets(groups, 0);
-  for (size_t g = 0; g < groups; g++) {
-    size_t a = by_steps ? grid.size() * g / groups : 0;
-    size_t b = by_steps ? grid.size() * (g + 1) / groups : grid.size();
-    grids[g].ts_ns.assign(grid.ts_ns.begin() + a, grid.ts_ns.begin() + b);
-    offsets[g] = a;
-  }
-  std::vector<TargetMap> maps(groups);
-  std::vector<QueryStats> stats(groups);
-  std::vector<Status> status(groups);
+  QueryGuard unbounded{GuardOptions{}};
+  QueryGuard& guard = ctx.guard ? *ctx.guard : unbounded;
+  const size_t cap = n.range_op == RangeOp::kAbsent ? 0 : static_cast<size_t>(std::max(ctx.result_series_cap, 0));
+  std::vector<Worker> workers = SplitWork(grid, work.size(), static_cast<size_t>(std::max(ctx.parallelism, 1)));
+  const bool by_steps = workers.size() > 1 && workers[0].grid.size() < grid.size();
   auto run = [&](size_t g) {
-    const size_t first = by_steps ? 0 : g, stride = by_steps ? 1 : groups;
-    for (size_t i = first; i < work.size() && status[g].ok(); i += stride) {
-      if (SummaryEligible(n)) {
-        auto done = RunStreamRuns(n, grids[g], work[i], *ctx.reader, maps[g], stats[g], ctx.deadline);
-        if (!done.ok()) { status[g] = done.status(); break; }
-        if (*done) continue;
-      }
-      status[g] = RunStream(n, grids[g], work[i], *ctx.reader, maps[g], stats[g], ctx.deadline);
-    }
+    GuardTicker ticker(guard);
+    workers[g].ticker = &ticker;
+    workers[g].series_cap = cap;
+    RunWorker(n, work, by_steps ? 0 : g, by_steps ? 1 : workers.size(), *ctx.reader, workers[g]);
+    workers[g].ticker = nullptr;
   };
   std::vector<std::thread> threads;
-  for (size_t g = 1; g < groups; g++) threads.emplace_back(run, g);
+  for (size_t g = 1; g < workers.size(); g++) threads.emplace_back(run, g);
   run(0);
   for (auto& t : threads) t.join();
+  // The merged series and the matrix made from them: charged before they are built.
+  size_t series = 0;
+  for (const auto& wk : workers) series += wk.targets.size();
+  SKALD_RETURN_IF_ERROR(guard.Check(0, static_cast<int64_t>(series * grid.size() * (sizeof(Accum) + sizeof(double) + 1))));
   TargetMap all;
-  for (size_t g = 0; g < groups; g++) {
-    SKALD_RETURN_IF_ERROR(status[g]);
+  for (auto& wk : workers) {
     if (ctx.stats) {
-      ctx.stats->lines_processed += stats[g].lines_processed;
-      ctx.stats->bytes_processed += stats[g].bytes_processed;
-      ctx.stats->chunks_from_summary += stats[g].chunks_from_summary;
+      ctx.stats->lines_processed += wk.stats.lines_processed;
+      ctx.stats->bytes_processed += wk.stats.bytes_processed;
+      ctx.stats->chunks_from_summary += wk.stats.chunks_from_summary;
     }
-    MergeInto(all, maps[g], offsets[g], grid.size());
+    MergeInto(all, wk.targets, wk.offset, grid.size());
   }
   if (n.range_op == RangeOp::kAbsent) return Absent(n, all, grid.size());
-  StepMatrix m = ToMatrix(n, all, grid);
-  SKALD_RETURN_IF_ERROR(CheckErrors(m));
-  return m;
+  SKALD_RETURN_IF_ERROR(CheckErrors(all));
+  return ToMatrix(n, all, grid);
 }
 
 }  // namespace skald::query

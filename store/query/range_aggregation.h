@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "store/head/store_reader.h"
 #include "store/query/metric_plan.h"
+#include "store/query/query_guard.h"
 #include "store/query/query_result.h"
 #include "store/query/step_matrix.h"
 
@@ -18,8 +19,9 @@ struct EvalContext {
   std::string tenant;            // `a|b` allowed
   int parallelism = 2;
   int max_series = 500;          // 0 = unlimited
+  int result_series_cap = 0;     // max_series when a range aggregation's series are the result
   QueryStats* stats = nullptr;
-  Deadline deadline;
+  QueryGuard* guard = nullptr;   // stop conditions shared by the workers; null = unbounded
 };
 
 Result<StepMatrix> EvalRangeAggregation(const MetricNode& n, const StepGrid& grid, EvalContext& ctx);

@@ -53,6 +53,7 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions opts) {
   SKALD_RETURN_IF_ERROR(w->file_->Append(header));
   SKALD_RETURN_IF_ERROR(w->file_->Sync());
   w->offset_ = kSegmentHeaderSize;
+  w->acked_size_ = kSegmentHeaderSize;
   w->thread_ = std::thread([p = w.get()] { p->Run(); });
   return w;
 }
@@ -61,10 +62,12 @@ WalWriter::~WalWriter() { (void)Close(); }
 
 Status WalWriter::OpenSegment(uint64_t seq, std::string* header) {
   if (file_ != nullptr) SKALD_RETURN_IF_ERROR(file_->Close());
+  file_.reset();
+  file_seq_ = seq;          // from here on a failure cuts (removes) this segment, not the previous
+  acked_size_ = 0;
   auto f = opts_.fs->OpenAppend(SegmentPath(opts_.dir, seq));
   if (!f.ok()) return f.status();
   file_ = std::move(*f);
-  file_seq_ = seq;
   SKALD_RETURN_IF_ERROR(opts_.fs->SyncDir(opts_.dir));
   header->append(kSegmentMagic, 4);
   header->append(reinterpret_cast<const char*>(&kFormatVersion), 2);
@@ -85,13 +88,14 @@ WalWriter::Ticket WalWriter::Enqueue(uint8_t type, std::string_view payload) {
   size_t rec = kRecordHeaderSize + payload.size();
 
   std::lock_guard<std::mutex> lk(mu_);
+  if (blocked_.load(std::memory_order_relaxed)) return Ticket{0, 0, epoch_};
   if (offset_ + rec > static_cast<uint64_t>(opts_.segment_size) && offset_ > kSegmentHeaderSize) {
     ++seq_;                                   // the writer thread opens it and writes its header
     offset_ = kSegmentHeaderSize;
   }
   if (pending_.empty() || pending_.back().seq != seq_) pending_.push_back(Batch{seq_, {}, {}});
   Batch& b = pending_.back();
-  Ticket t{MakePos(seq_, offset_), ++next_id_};
+  Ticket t{MakePos(seq_, offset_), ++next_id_, epoch_};
   b.buf.append(hdr, kRecordHeaderSize);
   b.buf.append(payload);
   b.ends.emplace_back(b.buf.size(), t.id);
@@ -102,11 +106,42 @@ WalWriter::Ticket WalWriter::Enqueue(uint8_t type, std::string_view payload) {
   return t;
 }
 
+// A ticket of an earlier epoch was durable iff its id is at or below that epoch's last durable id.
+bool WalWriter::Resolved(const Ticket& t, Status* st) const {
+  if (t.id == 0) {
+    *st = failure_.ok() ? Status::Unavailable("wal is not writable") : failure_;
+    return true;
+  }
+  if (t.epoch < epoch_) {
+    auto it = lost_.find(t.epoch);
+    bool durable = it != lost_.end() && t.id <= it->second.first;
+    *st = durable ? Status::Ok() : it != lost_.end() ? it->second.second : Status::IOError("wal write failed");
+    return true;
+  }
+  if (durable_id_ >= t.id) {
+    *st = Status::Ok();
+    return true;
+  }
+  if (!closed_) return false;
+  *st = Status::Unavailable("wal is closed");
+  return true;
+}
+
 Status WalWriter::Wait(const Ticket& t) {
   std::unique_lock<std::mutex> lk(mu_);
-  done_cv_.wait(lk, [&] { return durable_id_ >= t.id || !error_.ok() || closed_; });
-  if (durable_id_ >= t.id) return Status::Ok();
-  return error_.ok() ? Status::Unavailable("wal is closed") : error_;
+  Status st;
+  done_cv_.wait(lk, [&] { return Resolved(t, &st); });
+  return st;
+}
+
+bool WalWriter::Poll(const Ticket& t, Status* st) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return Resolved(t, st);
+}
+
+Status WalWriter::failure() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return failure_;
 }
 
 Status WalWriter::Append(uint8_t type, std::string_view payload, uint64_t* pos) {
@@ -125,55 +160,65 @@ void WalWriter::Run() {
     std::deque<Batch> batches;
     {
       std::unique_lock<std::mutex> lk(mu_);
+      if (blocked_.load(std::memory_order_relaxed)) {
+        work_cv_.wait_for(lk, std::chrono::milliseconds(backoff_ms_), [&] { return closing_; });
+        if (closing_) return;
+        lk.unlock();
+        TryRecover();
+        continue;
+      }
       work_cv_.wait(lk, [&] { return !pending_.empty() || closing_; });
       if (pending_.empty() && closing_) return;
       batches.swap(pending_);
     }
-    uint64_t durable = 0;
-    Status st = WriteBatches(batches, &durable);
-    std::lock_guard<std::mutex> lk(mu_);
-    if (durable > durable_id_) durable_id_ = durable;
-    if (!st.ok() && error_.ok()) {
-      SKALD_LOG(error, "wal write failed; refusing further appends", {{"err", st.message()}});
-      error_ = st;
-    }
-    done_cv_.notify_all();
+    Status st = WriteBatches(batches);
+    if (!st.ok()) Fail(st);
   }
 }
 
-Status WalWriter::WriteBatches(std::deque<Batch>& batches, uint64_t* durable) {
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    if (!error_.ok()) return error_;
-  }
+// Writes each batch (a segment switch syncs and acknowledges the old segment first), then syncs
+// once per group and acknowledges every record written.
+Status WalWriter::WriteBatches(std::deque<Batch>& batches) {
   for (Batch& b : batches) {
     if (b.seq != file_seq_) {
       if (opts_.policy != FsyncPolicy::kNever) SKALD_RETURN_IF_ERROR(SyncFile());
+      Publish(written_id_);
       std::string header;
       SKALD_RETURN_IF_ERROR(OpenSegment(b.seq, &header));
       b.buf.insert(0, header);
       for (auto& e : b.ends) e.first += header.size();
     }
-    SKALD_RETURN_IF_ERROR(WriteOne(b, durable));
+    SKALD_RETURN_IF_ERROR(WriteOne(b));
   }
   if (opts_.policy == FsyncPolicy::kGroup) SKALD_RETURN_IF_ERROR(SyncFile());
-  if (!batches.empty() && !batches.back().ends.empty()) *durable = batches.back().ends.back().second;
+  Publish(written_id_);
   return Status::Ok();
 }
 
-Status WalWriter::WriteOne(Batch& b, uint64_t* durable) {
-  if (opts_.policy != FsyncPolicy::kAlways) return file_->Append(b.buf);
+Status WalWriter::WriteOne(Batch& b) {
+  if (b.ends.empty()) return Status::Ok();
+  if (opts_.policy != FsyncPolicy::kAlways) {
+    SKALD_RETURN_IF_ERROR(file_->Append(b.buf));
+    written_id_ = b.ends.back().second;
+    return Status::Ok();
+  }
   size_t start = 0;
   for (const auto& [end, id] : b.ends) {
     SKALD_RETURN_IF_ERROR(file_->Append(std::string_view(b.buf).substr(start, end - start)));
     SKALD_RETURN_IF_ERROR(SyncFile());
     start = end;
-    *durable = id;
-    std::lock_guard<std::mutex> lk(mu_);
-    durable_id_ = id;
-    done_cv_.notify_all();
+    written_id_ = id;
+    Publish(id);
   }
   return Status::Ok();
+}
+
+void WalWriter::Publish(uint64_t id) {
+  if (file_ != nullptr) acked_size_ = file_->Size();
+  std::lock_guard<std::mutex> lk(mu_);
+  if (id <= durable_id_) return;
+  durable_id_ = id;
+  done_cv_.notify_all();
 }
 
 Status WalWriter::SyncFile() {
@@ -219,15 +264,16 @@ Status WalWriter::Close() {
     closed_ = true;
     done_cv_.notify_all();
   }
+  if (cut_pending_) (void)CutFailedSegment();   // lost records must not come back on replay
   Status st;
-  if (file_ != nullptr) {
+  if (file_ != nullptr && !blocked()) {
     st = file_->Sync();
     Status c = file_->Close();
     if (st.ok()) st = c;
-    file_.reset();
   }
+  file_.reset();
   std::lock_guard<std::mutex> lk(mu_);
-  return error_.ok() ? st : error_;
+  return failure_.ok() ? st : failure_;
 }
 
 WalStats WalWriter::stats() const {

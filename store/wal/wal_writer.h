@@ -2,9 +2,11 @@
 // (cheap, no I/O) and then wait; one writer thread does one write + one fsync per group.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,17 +31,21 @@ struct WalOptions {
   FsyncPolicy policy = FsyncPolicy::kGroup;
   int64_t segment_size = 64LL << 20;
   fs::FileSystem* fs = nullptr;   // null = FileSystem::Default()
+  int64_t retry_initial_ms = 250;   // backoff between recovery attempts, doubling up to retry_max_ms
+  int64_t retry_max_ms = 2000;
 };
 
 struct WalStats {
   uint64_t records = 0, bytes = 0, fsyncs = 0, fsync_ns = 0, segments_removed = 0;
+  uint64_t write_failures = 0, recoveries = 0;   // failed writes/fsyncs/retries; episodes ended
 };
 
 class WalWriter {
  public:
   struct Ticket {
     uint64_t pos = 0;     // the record's position (wal_format.h)
-    uint64_t id = 0;
+    uint64_t id = 0;      // 0: refused, the WAL was failed when it was enqueued (nothing queued)
+    uint64_t epoch = 0;   // failure episodes before it was enqueued
   };
 
   // Starts a fresh segment numbered after the highest one already in dir.
@@ -47,12 +53,20 @@ class WalWriter {
   ~WalWriter();
 
   // Frames the record and queues it; returns its position. Thread-safe; positions are assigned in
-  // the order of the calls, so a caller holding its own lock gets a total order.
+  // the order of the calls, so a caller holding its own lock gets a total order. While blocked()
+  // nothing is queued and the ticket is refused.
   Ticket Enqueue(uint8_t type, std::string_view payload);
-  // Blocks until the record is durable per the policy. A failed write or fsync is sticky: every later
-  // wait reports it too (the store must not acknowledge on a broken disk).
+  // Blocks until the record is durable per the policy, or lost. Durable tickets form a prefix of
+  // the enqueue order. A failed write or fsync loses every record not yet durable: the writer cuts
+  // the failed segment back to its last durable record (so replay never restores a lost record),
+  // refuses appends, and retries on a fresh segment with backoff until that works.
   Status Wait(const Ticket& t);
+  // Non-blocking Wait: false while the record is still in flight.
+  bool Poll(const Ticket& t, Status* st) const;
   Status Append(uint8_t type, std::string_view payload, uint64_t* pos);
+  // True from a failed write until a retry has succeeded (appends are refused meanwhile).
+  bool blocked() const { return blocked_.load(std::memory_order_acquire); }
+  Status failure() const;   // why blocked(); OK otherwise
 
   uint64_t current_segment() const;
   // Removes every segment numbered below `seq` (never the one being written, unless closed).
@@ -71,9 +85,16 @@ class WalWriter {
   explicit WalWriter(WalOptions opts) : opts_(std::move(opts)) {}
   Status OpenSegment(uint64_t seq, std::string* header_out);
   void Run();
-  Status WriteBatches(std::deque<Batch>& batches, uint64_t* durable);
-  Status WriteOne(Batch& b, uint64_t* durable);
+  Status WriteBatches(std::deque<Batch>& batches);
+  Status WriteOne(Batch& b);
   Status SyncFile();
+  void Publish(uint64_t id);                  // ids <= id are durable; the file is acked to here
+  bool Resolved(const Ticket& t, Status* st) const;   // mu_ held
+  // wal_writer_recovery.cc: the failure episode.
+  void Fail(const Status& st);
+  void TryRecover();
+  Status CutFailedSegment();
+  Status StartFreshSegment();
 
   WalOptions opts_;
   mutable std::mutex mu_;
@@ -82,12 +103,19 @@ class WalWriter {
   uint64_t seq_ = 0;           // segment of the next record
   uint64_t offset_ = 0;        // offset of the next record in seq_
   uint64_t next_id_ = 0, durable_id_ = 0;
-  Status error_;
+  Status failure_;             // the current episode's failure; OK while writable
+  uint64_t epoch_ = 0;         // failure episodes so far
+  std::map<uint64_t, std::pair<uint64_t, Status>> lost_;   // epoch -> (last durable id, failure)
+  std::atomic<bool> blocked_{false};
   bool closing_ = false, closed_ = false;
   WalStats stats_;
-  // Writer thread only:
+  // Writer thread only (and Close after the thread ended):
   std::unique_ptr<fs::WritableFile> file_;
   uint64_t file_seq_ = 0;
+  uint64_t acked_size_ = 0;    // bytes of segment file_seq_ holding only durable records
+  uint64_t written_id_ = 0;    // last id written to file_ (not necessarily synced)
+  bool cut_pending_ = false;   // the failed segment still needs cutting back
+  int64_t backoff_ms_ = 0;
   std::thread thread_;
 };
 

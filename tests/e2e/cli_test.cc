@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "tests/e2e/process.h"
 
 using namespace skald::e2e;

@@ -15,6 +15,7 @@
 #include "collector/shipper.h"
 #include "collector/tail/positions.h"
 #include "tests/e2e/docker_harness.h"
+#include "tests/route_server.h"
 #include "tests/test_support.h"
 
 using namespace skald;
@@ -67,14 +68,12 @@ TEST_CASE("shipper: static file targets, labels, restart from positions") {
     REQUIRE(WaitFor([&] { return rx.With("c-").size() == 1; }));
     REQUIRE(s.active_files() == 3);
     REQUIRE(s.TargetsJson().find("\"path\":\"" + a + "\"") != std::string::npos);
-    httplib::Server srv;  // the /targets handler the app registers
-    RegisterTargetsHandler(srv, s);
-    const int port = srv.bind_to_any_port("127.0.0.1");
-    std::thread th([&] { srv.listen_after_bind(); });
+    testing::RouteServer srv;  // the /targets handler the app registers
+    RegisterTargetsHandler(srv.router(), s);
+    const int port = srv.Start();
     httplib::Client cli("127.0.0.1", port);
     auto res = cli.Get("/targets");
-    srv.stop();
-    th.join();
+    srv.Stop();
     REQUIRE(res);
     REQUIRE(res->status == 200);
     REQUIRE(res->get_header_value("Content-Type") == "application/json");

@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 
 namespace skald::e2e {
 

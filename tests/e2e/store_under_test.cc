@@ -31,6 +31,8 @@ bool StoreUnderTest::Start(int timeout_ms) {
   return WaitReady(port_, timeout_ms);
 }
 
+int StoreUnderTest::pid() const { return proc_ ? proc_->pid() : -1; }
+
 int StoreUnderTest::Stop() {
   Kill(SIGTERM);
   return Wait();

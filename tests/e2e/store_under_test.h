@@ -36,6 +36,7 @@ class StoreUnderTest {
   int Wait();
 
   int port() const { return port_; }
+  int pid() const;            // -1 when not running
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   const std::string& config() const { return config_; }
   const std::string& log() const { return log_; }

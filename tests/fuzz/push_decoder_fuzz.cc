@@ -1,18 +1,25 @@
 // FUZZ_LINK: skald_store_ingest
 // libFuzzer target for push body decoding: any bytes as protobuf (raw and snappy-wrapped), JSON,
 // legacy JSON or gzip/deflate must decode or fail with a 400/413 status, never crash; decoded
-// streams then go through the validator, whose output must hold only valid label sets.
+// streams then go through the validator, whose output must hold only valid label sets. libprotobuf's
+// log goes through the store's handler (invalid UTF-8 would otherwise print a line per input).
 #include <snappy.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "store/ingest/protobuf_log.h"
 #include "store/ingest/push_decoder.h"
 #include "store/ingest/validator.h"
 
 using namespace skald;
 using namespace skald::ingest;
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  InstallProtobufLogHandler();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -85,6 +85,7 @@ TEST_CASE("bad values and cross-field errors") {
        "t.yaml:2: key \"limits_config.per_stream_rate_limit\""},
       {"ingester:\n  wal:\n    fsync: sometimes\n", "ingester.wal.fsync"},
       {"ingester:\n  chunk_encoding: brotli\n", "invalid encoding: brotli"},
+      {"ingester:\n  min_free_space: 120%\n", "t.yaml:2: key \"ingester.min_free_space\""},
       {"server:\n  log_level: loud\n", "unrecognized log level"},
       {"limits_config:\n  retention_stream:\n    - selector: '{a=\"b\"}'\n      perod: 1d\n",
        "t.yaml:4: unknown key \"perod\" in section \"limits_config.retention_stream\""},
@@ -114,6 +115,7 @@ TEST_CASE("defaults: Loki's and directories derived from path_prefix") {
   REQUIRE(cfg.ok());
   CHECK(cfg->ingester.wal_dir == "/fast/wal");
   CHECK(cfg->ingester.wal_fsync == "always");
+  CHECK(cfg->ingester.min_free_space == "256MB,2%");
   CHECK(cfg->ingester.max_chunk_age_ns == 3600 * kS);
   CHECK(cfg->compactor.working_directory == "/data/store/compactor");
   CHECK(cfg->chunks_directory == "/data/store/chunks");
@@ -159,4 +161,29 @@ TEST_CASE("the shipped configs/skald-store.yaml loads cleanly") {
   CHECK(warnings.empty());
   CHECK_FALSE(cfg->auth_enabled);
   CHECK(cfg->server.http_listen_port == 3100);
+}
+
+TEST_CASE("query limits: Loki's bytes keys, skald's max_query_memory, deprecated querier.query_timeout") {
+  auto d = ParseStoreConfig("d.yaml", "", false, nullptr);
+  REQUIRE(d.ok());
+  CHECK(d->limits.max_query_bytes_read == 0);
+  CHECK(d->limits.max_querier_bytes_read == 150LL * 1000 * 1000 * 1000);
+  CHECK(d->limits.max_query_memory == 256LL << 20);
+  CHECK(d->limits.query_timeout_ns == 60 * kS);
+  std::vector<std::string> warnings;
+  auto cfg = ParseStoreConfig("q.yaml",
+                              "limits_config:\n  max_query_bytes_read: 10GB\n  max_querier_bytes_read: 1GiB\n"
+                              "  max_query_memory: 64MB\n  query_timeout: 5m\n"
+                              "querier:\n  query_timeout: 30s\n",
+                              false, &warnings);
+  REQUIRE(cfg.ok());
+  CHECK(cfg->limits.max_query_bytes_read == 10LL * 1000 * 1000 * 1000);
+  CHECK(cfg->limits.max_querier_bytes_read == 1LL << 30);
+  CHECK(cfg->limits.max_query_memory == 64LL * 1000 * 1000);
+  CHECK(cfg->limits.query_timeout_ns == 30 * kS);   // the deprecated key, when set, wins (Loki 2.9)
+  CHECK(AnyContains(warnings, "querier.query_timeout is deprecated"));
+  auto again = ParseStoreConfig("dump.yaml", StoreConfigToYaml(*cfg), false, nullptr);
+  REQUIRE(again.ok());
+  CHECK(again->limits.max_querier_bytes_read == 1LL << 30);
+  CHECK(again->limits.query_timeout_ns == 30 * kS);
 }

@@ -1,71 +1,19 @@
 // Client against a real local HTTP server (port 0): protobuf+snappy bodies, batching, tenants,
-// external labels, retries on 429/5xx, drops on 4xx, max_retries, acknowledgements, backpressure.
+// external labels, retries on 429/5xx (held past max_retries), drops on 4xx, acks, backpressure.
 #include <catch.hpp>
 
-#include <httplib.h>
-#include <snappy.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <deque>
-#include <mutex>
-#include <thread>
 
 #include "collector/client/client.h"
-#include "push.pb.h"
+#include "tests/collector/client/fake_store.h"
 
 using namespace skald;
 using namespace skald::client;
+using skald::client::testing::FakeStore;
 
 namespace {
-struct Received {
-  std::string tenant, user_agent, content_type;
-  logproto::PushRequest req;
-};
-
-// A push receiver answering from a script of status codes (then `final_status`).
-class FakeStore {
- public:
-  explicit FakeStore(std::deque<int> script = {}, int final_status = 204)
-      : script_(std::move(script)), final_(final_status) {
-    srv_.Post("/loki/api/v1/push", [this](const httplib::Request& r, httplib::Response& res) {
-      std::lock_guard<std::mutex> l(mu_);
-      ++requests_;
-      int code = final_;
-      if (!script_.empty()) { code = script_.front(); script_.pop_front(); }
-      res.status = code;
-      if (code != 204) return;
-      std::string raw;
-      REQUIRE(snappy::Uncompress(r.body.data(), r.body.size(), &raw));
-      Received rec{r.get_header_value("X-Scope-OrgID"), r.get_header_value("User-Agent"),
-                   r.get_header_value("Content-Type"), {}};
-      REQUIRE(rec.req.ParseFromString(raw));
-      got_.push_back(std::move(rec));
-    });
-    port_ = srv_.bind_to_any_port("127.0.0.1");
-    th_ = std::thread([this] { srv_.listen_after_bind(); });
-  }
-  ~FakeStore() { srv_.stop(); th_.join(); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/loki/api/v1/push"; }
-  int requests() { std::lock_guard<std::mutex> l(mu_); return requests_; }
-  std::vector<Received> got() { std::lock_guard<std::mutex> l(mu_); return got_; }
-  size_t entries() {
-    size_t n = 0;
-    for (auto& r : got()) for (auto& s : r.req.streams()) n += s.entries_size();
-    return n;
-  }
-
- private:
-  httplib::Server srv_;
-  int port_ = 0;
-  std::thread th_;
-  std::mutex mu_;
-  std::deque<int> script_;
-  int final_;
-  int requests_ = 0;
-  std::vector<Received> got_;
-};
-
 ClientConfig Cfg(const std::string& url) {
   ClientConfig c;
   c.url = url;
@@ -143,21 +91,23 @@ TEST_CASE("client splits batches at batchsize and keeps tenants apart") {
 }
 
 TEST_CASE("client retry and drop table") {
-  struct Case { const char* name; std::deque<int> script; int final_status; int want_requests; size_t want_delivered; const char* drop_reason; };
+  // max_retries is 3: Promtail would drop at the third failure, Skald keeps retrying (held).
+  struct Case { const char* name; std::deque<int> script; int final_status; int want_requests; size_t want_delivered; const char* drop_reason; bool held; };
   std::vector<Case> cases = {
-      {"204 first time", {}, 204, 1, 3, nullptr},
-      {"429 twice then ok", {429, 429}, 204, 3, 3, nullptr},
-      {"500 then ok", {500}, 204, 2, 3, nullptr},
-      {"503 until max_retries", {}, 503, 3, 0, "ingester_error"},
-      {"429 until max_retries", {}, 429, 3, 0, "rate_limited"},
-      {"400 dropped at once", {}, 400, 1, 0, "ingester_error"},
-      {"413 dropped at once", {}, 413, 1, 0, "ingester_error"},
+      {"204 first time", {}, 204, 1, 3, nullptr, false},
+      {"429 twice then ok", {429, 429}, 204, 3, 3, nullptr, false},
+      {"500 then ok", {500}, 204, 2, 3, nullptr, false},
+      {"503 past max_retries is held, then delivered", {503, 503, 503, 503, 503}, 204, 6, 3, nullptr, true},
+      {"429 past max_retries is held, then delivered", {429, 429, 429, 429}, 204, 5, 3, nullptr, true},
+      {"400 dropped at once", {400}, 204, 1, 0, "ingester_error", false},
+      {"413 dropped at once", {413}, 204, 1, 0, "ingester_error", false},
   };
   for (const auto& tc : cases) {
     SECTION(tc.name) {
       FakeStore store(tc.script, tc.final_status);
       Client c(Cfg(store.url()), 0);
       REQUIRE(c.Start().ok());
+      const uint64_t held_before = c.metrics().held_entries();
       auto cur = std::make_shared<tail::AckCursor>("/f", tail::FileId{1, 1}, 0, 1);
       StreamKey k = c.KeyFor(L({{"a", "b"}}));
       for (int i = 1; i <= 3; ++i) { cur->Emitted(i); c.Push(k, i, "l", {cur, i}); cur->Processed(i); }
@@ -166,12 +116,29 @@ TEST_CASE("client retry and drop table") {
       REQUIRE(store.entries() == tc.want_delivered);
       if (tc.drop_reason) REQUIRE(c.metrics().dropped_entries(tc.drop_reason) == 3);
       else REQUIRE(c.metrics().sent_entries() == 3);
-      REQUIRE(c.metrics().requests(tc.final_status) + c.metrics().requests(204) >= 1);
+      REQUIRE(c.metrics().held_entries() - held_before == (tc.held ? 3u : 0u));
+      const int first = tc.script.empty() ? tc.final_status : tc.script.front();
       const std::string text = metrics::Registry::Default().Expose();
-      REQUIRE(text.find("promtail_request_duration_seconds_bucket{status_code=\"" + std::to_string(tc.final_status)) != std::string::npos);
+      REQUIRE(text.find("promtail_request_duration_seconds_bucket{status_code=\"" + std::to_string(first)) != std::string::npos);
       c.Stop();
     }
   }
+}
+
+TEST_CASE("client drops a 429 at once with drop_rate_limited_batches") {
+  FakeStore store({429}, 204);
+  ClientConfig cfg = Cfg(store.url());
+  cfg.drop_rate_limited_batches = true;
+  Client c(cfg, 0);
+  REQUIRE(c.Start().ok());
+  auto cur = std::make_shared<tail::AckCursor>("/f", tail::FileId{1, 1}, 0, 1);
+  cur->Emitted(1);
+  c.Push(c.KeyFor(L({{"a", "b"}})), 1, "l", {cur, 1});
+  cur->Processed(1);
+  REQUIRE(WaitFor([&] { return cur->Committed() == 1; }));
+  REQUIRE(store.requests() == 1);
+  REQUIRE(c.metrics().dropped_entries("rate_limited") >= 1);
+  c.Stop();
 }
 
 TEST_CASE("client applies backpressure while the store is unreachable and keeps lines unacked") {

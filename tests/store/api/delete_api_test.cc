@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "store/api/delete_handlers.h"
+#include "tests/route_server.h"
 
 using namespace skald;
 
@@ -22,8 +23,7 @@ constexpr int64_t kNow = 1700000000LL * kSec;
 struct Rig {
   std::string dir = "/tmp/skald-delete-api-" + std::to_string(::getpid());
   std::unique_ptr<retention::DeleteRequests> reqs;
-  httplib::Server server;
-  std::thread th;
+  testing::RouteServer server;
   int port = 0;
   int64_t now = kNow;
 
@@ -41,14 +41,11 @@ struct Rig {
     d.mode = std::move(mode);
     d.cancel_period_ns = 3600 * kSec;
     d.now_ns = [this] { return now; };
-    api::RegisterDeleteRoutes(server, d);
-    port = server.bind_to_any_port("127.0.0.1");
-    th = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    api::RegisterDeleteRoutes(server.router(), d);
+    port = server.Start();
   }
   ~Rig() {
-    server.stop();
-    th.join();
+    server.Stop();
     reqs.reset();
     std::filesystem::remove_all(dir);
   }

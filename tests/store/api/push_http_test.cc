@@ -164,12 +164,12 @@ TEST_CASE("429 when the tenant ingestion rate is exceeded", "[push]") {
   CHECK(srv.sink.Rows().size() == 1);
 }
 
-TEST_CASE("sink failure is 500 with its message", "[push]") {
+TEST_CASE("a storage failure (disk full) is a retryable 503 with its message", "[push]") {
   PushTestServer srv(LimitsConfig{}, false);
   srv.sink.SetFailure(Status::IOError("wal: no space left on device"));
   httplib::Client cli("127.0.0.1", srv.port());
   auto r = cli.Post("/loki/api/v1/push", CurlJson("x"), "application/json");
   REQUIRE(r);
-  CHECK(r->status == 500);
+  CHECK(r->status == 503);
   CHECK(r->body == "wal: no space left on device\n");
 }

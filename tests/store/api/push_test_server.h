@@ -1,5 +1,5 @@
-// Test rig for the push endpoints: an in-memory PushSink and an httplib server on port 0 running
-// the real push routes in a background thread.
+// Test rig for the push endpoints: an in-memory PushSink and the real HttpServer on port 0 running
+// the real push routes.
 #pragma once
 
 #include <httplib.h>
@@ -13,6 +13,7 @@
 
 #include "store/api/push_handler.h"
 #include "store/head/push_sink.h"
+#include "tests/route_server.h"
 
 namespace skald::testing {
 
@@ -55,15 +56,10 @@ class PushTestServer {
  public:
   PushTestServer(const LimitsConfig& limits, bool auth_enabled)
       : dist_(limits, &sink, &metrics) {
-    api::RegisterPushRoutes(server_, dist_, auth_enabled);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    api::RegisterPushRoutes(server_.router(), dist_, auth_enabled);
+    port_ = server_.Start();
   }
-  ~PushTestServer() {
-    server_.stop();
-    thread_.join();
-  }
+  ~PushTestServer() { server_.Stop(); }
   int port() const { return port_; }
 
   MemorySink sink;
@@ -71,9 +67,8 @@ class PushTestServer {
 
  private:
   ingest::Distributor dist_;
-  httplib::Server server_;
+  RouteServer server_;
   int port_ = 0;
-  std::thread thread_;
 };
 
 }  // namespace skald::testing

@@ -1,5 +1,5 @@
-// Test fixture for the read API: a real httplib server on an ephemeral port over the in-memory
-// FakeStoreReader, plus a client and a minimal WebSocket reader for /tail.
+// Test fixture for the read API: the real HttpServer on an ephemeral port over the in-memory
+// FakeStoreReader, plus an httplib client.
 #pragma once
 
 #include <httplib.h>
@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "store/api/query_handlers.h"
+#include "tests/route_server.h"
 #include "tests/store/query/fake_store_reader.h"
 
 namespace skald::api::testing {
@@ -20,15 +21,10 @@ struct ApiServer {
     deps.auth_enabled = auth;
     deps.now_ns = [] { return 100 * kSec; };
     if (tweak) tweak(deps);
-    RegisterQueryRoutes(server, deps);
-    port = server.bind_to_any_port("127.0.0.1");
-    thread = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    RegisterQueryRoutes(server.router(), deps);
+    port = server.Start();
   }
-  ~ApiServer() {
-    server.stop();
-    thread.join();
-  }
+  ~ApiServer() { server.Stop(); }
   httplib::Client Client() const {
     httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(10, 0);
@@ -36,9 +32,8 @@ struct ApiServer {
   }
 
   skald::testing::FakeStoreReader reader;
-  httplib::Server server;
+  skald::testing::RouteServer server;
   int port = 0;
-  std::thread thread;
 };
 
 }  // namespace skald::api::testing

@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "store/api/websocket.h"
 #include "tests/store/api/query_api_test_util.h"
 
 namespace skald::api::testing {
@@ -87,15 +86,6 @@ class WsClient {
   int fd_ = -1;
   std::string buf_;
 };
-
-TEST_CASE("WebSocket accept key and frame encoding follow RFC 6455") {
-  CHECK(WebSocketAccept("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-  CHECK(EncodeWsFrame(WsOpcode::kText, "hi") == std::string("\x81\x02hi", 4));
-  std::string big(300, 'x');
-  std::string f = EncodeWsFrame(WsOpcode::kText, big);
-  CHECK(f.substr(0, 4) == std::string("\x81\x7e\x01\x2c", 4));
-  CHECK(EncodeWsClose(1011, "bye") == std::string("\x88\x05\x03\xf3" "bye", 7));
-}
 
 TEST_CASE("tail sends history then live entries as Loki tail messages") {
   ApiServer s(false, [](QueryDeps& d) { d.now_ns = nullptr; });

@@ -172,7 +172,7 @@ TEST_CASE("max_global_streams_per_user rejects new streams only") {
   CHECK(rig.sink.got.size() == 3);
 }
 
-TEST_CASE("sink rejections are 400 and counted - sink failure is 500") {
+TEST_CASE("sink rejections are 400 and counted - a sink that cannot write is a retryable 503") {
   Rig rig(NoDiscovery());
   std::string body = JsonBody(R"({"a":"b"})", {{kNow, "keep"}, {kNow + 1, "reject-me"}});
   auto r = rig.dist->Push("t", body, JsonInfo());
@@ -183,8 +183,12 @@ TEST_CASE("sink rejections are 400 and counted - sink failure is 500") {
   CHECK(rig.metrics.DiscardedBytes("too_far_behind", "t") == 9);
   rig.sink.fail = Status::IOError("disk full");
   auto f = rig.dist->Push("t", JsonBody(R"({"a":"b"})", {{kNow, "x"}}), JsonInfo());
-  CHECK(f.http_status == 500);
+  CHECK(f.http_status == 503);
   CHECK(f.message == "disk full");
+  rig.sink.fail = Status::Unavailable("the store is not accepting writes, retry later");
+  CHECK(rig.dist->Push("t", JsonBody(R"({"a":"b"})", {{kNow, "y"}}), JsonInfo()).http_status == 503);
+  rig.sink.fail = Status::Internal("bug");
+  CHECK(rig.dist->Push("t", JsonBody(R"({"a":"b"})", {{kNow, "z"}}), JsonInfo()).http_status == 500);
 }
 
 TEST_CASE("service_name is added before storing") {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "common/shutdown.h"
 
 using namespace skald;
@@ -65,10 +65,10 @@ TEST_CASE("ready metrics config and 404 over a real socket") {
 TEST_CASE("modules register routes - bodies above the limit get 413") {
   metrics::Registry reg;
   HttpServer srv(LocalOpts(), &reg);
-  srv.server().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
+  srv.router().Post("/echo", [](const http::Request& req, http::Response& res) {
     res.set_content(req.body, "text/plain");
   });
-  srv.server().Get("/teapot", [](const httplib::Request&, httplib::Response& res) {
+  srv.router().Get("/teapot", [](const http::Request&, http::Response& res) {
     res.status = 404;
     res.set_content("custom not found\n", "text/plain");
   });

@@ -1,0 +1,108 @@
+// WebSocket session over Beast (see websocket_session.h): accept, a read loop for client frames,
+// one write at a time from a queue, close after the queued frames.
+#include "common/http/websocket_session.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace skald::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+WebSocketSession::WebSocketSession(ServerCore* core, asio::ip::tcp::socket socket, std::unique_ptr<ConnSlot> slot,
+                                   std::shared_ptr<WebSocketHandler> handler)
+    : core_(core), ws_(std::move(socket)), slot_(std::move(slot)), handler_(std::move(handler)) {}
+
+WebSocketSession::~WebSocketSession() { core_->Unregister(this); }
+
+void WebSocketSession::Start(beast::http::request<beast::http::string_body> req, beast::flat_buffer buffer) {
+  std::weak_ptr<WebSocketSession> weak = shared_from_this();
+  core_->Register(this, [weak](bool) {
+    if (auto s = weak.lock()) s->Close(1001, "server shutting down");
+  });
+  rbuf_ = std::move(buffer);
+  websocket::stream_base::timeout t{};
+  t.handshake_timeout = core_->limits.read_timeout;
+  t.idle_timeout = std::chrono::seconds(30);  // pings at half of it; a silent dead peer is closed
+  t.keep_alive_pings = true;
+  ws_.set_option(t);
+  ws_.read_message_max(64 * 1024);
+  ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+    if (ec) return self->Fail();
+    self->accepted_ = true;
+    if (self->handler_) self->handler_->OnOpen(self);
+    self->Read();
+    if (!self->out_.empty() && !self->writing_) self->DoWrite();
+  });
+}
+
+void WebSocketSession::Read() {
+  ws_.async_read(rbuf_, [self = shared_from_this()](beast::error_code ec, size_t) {
+    if (ec) return self->Fail();
+    std::string text = beast::buffers_to_string(self->rbuf_.data());
+    self->rbuf_.consume(self->rbuf_.size());
+    if (self->open_.load() && self->handler_) self->handler_->OnMessage(text);
+    self->Read();
+  });
+}
+
+void WebSocketSession::SendText(std::string text) {
+  if (!open_.load()) return;
+  queued_.fetch_add(text.size());
+  asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
+    if (!self->open_.load() || self->close_) {
+      self->queued_.fetch_sub(t.size());
+      return;
+    }
+    self->out_.push_back(std::move(t));
+    if (self->accepted_ && !self->writing_) self->DoWrite();
+  });
+}
+
+void WebSocketSession::DoWrite() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->writing_ = false;
+    if (self->out_.empty()) return;
+    self->queued_.fetch_sub(self->out_.front().size());
+    self->out_.pop_front();
+    if (ec) return self->Fail();
+    if (!self->out_.empty()) return self->DoWrite();
+    if (self->close_) self->DoClose();
+  });
+}
+
+void WebSocketSession::Close(uint16_t code, std::string reason) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::move(reason)] {
+    if (!self->open_.load() || self->close_) return;
+    // RFC 6455 close reasons are at most 123 bytes.
+    self->close_.emplace(websocket::close_reason(static_cast<websocket::close_code>(code), beast::string_view(r.data(), std::min<size_t>(r.size(), 123))));
+    if (!self->accepted_) return self->Fail();
+    if (!self->writing_ && self->out_.empty()) self->DoClose();
+  });
+}
+
+void WebSocketSession::DoClose() {
+  writing_ = true;
+  ws_.async_close(*close_, [self = shared_from_this()](beast::error_code) {
+    self->writing_ = false;
+    self->Fail();
+  });
+}
+
+// The end, whichever way it came: the handler hears it once and the socket is closed.
+void WebSocketSession::Fail() {
+  if (!open_.exchange(false)) return;
+  auto handler = std::move(handler_);  // the handler may hold this session: break the cycle
+  handler->OnClose();
+  beast::error_code ignore;
+  beast::get_lowest_layer(ws_).close(ignore);
+  out_.clear();
+  queued_.store(0);
+}
+
+}  // namespace skald::http

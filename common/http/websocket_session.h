@@ -1,0 +1,55 @@
+// A connection after the WebSocket upgrade: Beast's websocket stream does the handshake, framing,
+// ping/pong and close; this queues the route's text frames and reports the end to its handler.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/http/server_core.h"
+#include "common/http/websocket.h"
+
+namespace skald::http {
+
+// Members other than the atomics are touched only on the socket's strand.
+class WebSocketSession : public WebSocketConn, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(ServerCore* core, boost::asio::ip::tcp::socket socket, std::unique_ptr<ConnSlot> slot,
+                   std::shared_ptr<WebSocketHandler> handler);
+  ~WebSocketSession() override;
+  // Answers the upgrade request (`buffer`: bytes read past it), then reads client frames.
+  void Start(boost::beast::http::request<boost::beast::http::string_body> req, boost::beast::flat_buffer buffer);
+
+  void SendText(std::string text) override;
+  void Close(uint16_t code, std::string reason) override;
+  size_t queued_bytes() const override { return queued_.load(); }
+  bool open() const override { return open_.load(); }
+
+ private:
+  void Read();
+  void DoWrite();
+  void DoClose();
+  void Fail();
+
+  ServerCore* core_;
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  std::unique_ptr<ConnSlot> slot_;
+  std::shared_ptr<WebSocketHandler> handler_;
+  boost::beast::flat_buffer rbuf_;
+  std::deque<std::string> out_;
+  bool writing_ = false;
+  bool accepted_ = false;
+  std::optional<boost::beast::websocket::close_reason> close_;
+  std::atomic<size_t> queued_{0};
+  std::atomic<bool> open_{true};
+};
+
+}  // namespace skald::http

@@ -1,0 +1,39 @@
+// WorkerPool: tasks run on its threads, the queue bound refuses the excess, Stop drops the queued.
+#include <catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "common/http/worker_pool.h"
+
+using namespace skald::http;
+using namespace std::chrono_literals;
+
+TEST_CASE("worker pool: bounded queue, busy count, stop drops queued tasks") {
+  std::atomic<bool> release{false};
+  std::atomic<int> done{0};
+  WorkerPool pool("test", 1, 2);
+  auto task = [&] {
+    while (!release.load()) std::this_thread::sleep_for(1ms);
+    ++done;
+  };
+  REQUIRE(pool.Submit(task));
+  while (pool.busy() == 0) std::this_thread::sleep_for(1ms);
+  CHECK(pool.Submit(task));
+  CHECK(pool.Submit(task));
+  CHECK_FALSE(pool.Submit(task));  // one runs, two wait: full
+  CHECK(pool.queued() == 2);
+  release = true;
+  while (done.load() < 3) std::this_thread::sleep_for(1ms);
+  release = false;
+  REQUIRE(pool.Submit(task));
+  while (pool.busy() == 0) std::this_thread::sleep_for(1ms);
+  REQUIRE(pool.Submit(task));
+  std::thread stopper([&] { pool.Stop(); });
+  std::this_thread::sleep_for(20ms);
+  release = true;
+  stopper.join();
+  CHECK(done.load() == 4);  // the queued fifth never ran
+  CHECK_FALSE(pool.Submit(task));
+}
