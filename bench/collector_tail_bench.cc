@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
     std::ifstream m2(a.dir + "/LINES");
     m2 >> lines >> bytes;
   }
-  auto [rx_pid, port] = StartNullReceiver();
+  auto [rx_pid, rx_port] = StartNullReceiver();
+  const auto port = rx_port;  // clang 14 cannot capture a structured binding in a lambda
   struct Run { double wall = 0, cpu = 0; };
   // One pass over every file from offset 0 with a fresh Shipper (and metrics registry).
   auto run_once = [&](const std::string& pipeline) -> Run {

@@ -21,6 +21,8 @@ CollectorApp::CollectorApp(CollectorConfig cfg, CollectorAppOptions opts,
   h.address = cfg_.server.http_listen_address;
   h.port = cfg_.server.http_listen_port;
   h.max_body_bytes = 10u << 20;
+  h.thread_count = 2;       // /metrics, /targets: small answers; scrapes and probes never wait long
+  h.query_concurrency = 1;  // no query routes here
   http_ = std::make_unique<HttpServer>(h, registry_);
   http_->SetConfigText(CollectorConfigToYaml(cfg_));
   registry_->NewGaugeVec("skald_build_info", "Skald build information; always 1.",

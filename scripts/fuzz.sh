@@ -59,12 +59,12 @@ run_one() {
   echo "$rc" >"$work/$n.rc"
 }
 
-# report <name>: one summary line; on a finding the log's tail and each reproducer. 0 = clean.
+# report <name>: one summary line; on a finding the report (stack) and each reproducer. 0 = clean.
 report() {
   local n=$1 rc runs cov
-  rc=$(cat "$work/$n.rc")
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$n.log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$work/$n.log" | tail -1 | cut -d' ' -f2)
+  rc=$(cat "$work/$n.rc" 2>/dev/null || echo "none: did not run")
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$n.log" 2>/dev/null | tail -1 || true)
+  cov=$(grep -a -o 'cov: [0-9]*' "$work/$n.log" 2>/dev/null | tail -1 | cut -d' ' -f2 || true)
   local seeds found
   seeds=$(find "tests/fuzz/corpus/$n" -type f | wc -l)
   found=$(find "$work/corpus/$n" -type f | wc -l)
@@ -73,8 +73,11 @@ report() {
     return 0
   fi
   echo "fuzz_$n: ${runs:-?} runs, FAILED (exit $rc)"
-  echo "---- fuzz_$n log (last 60 lines) ----"
-  tail -n 60 "$work/$n.log"
+  # The report from its first line (sanitizer error, UBSan runtime error, timeout alarm) on.
+  local first
+  first=$(grep -a -n -m1 -E 'ERROR: |runtime error:|ALARM: working' "$work/$n.log" | cut -d: -f1 || true)
+  echo "---- fuzz_$n report ----"
+  tail -n +"${first:-1}" "$work/$n.log" | grep -a -v -E '^#[0-9]+' | head -n 80
   local keep="$ROOT/$BUILD/fuzz-artifacts"
   mkdir -p "$keep"
   for a in "$work/artifacts/$n"/*; do

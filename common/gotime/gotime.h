@@ -40,7 +40,15 @@ struct ParsedTime {
   int64_t nsec = 0;
   int year = 0;          // the calendar year parsed (0 when the layout has no year)
   int offset = 0;        // seconds east of UTC of the parsed/assumed zone
-  int64_t unix_ns() const { return unix_sec * 1000000000LL + nsec; }
+  // Saturates to INT64_MIN / INT64_MAX outside 1677-09-21..2262-04-11 (Go's UnixNano wraps there).
+  int64_t unix_ns() const {
+    const bool borrow = unix_sec < 0 && nsec > 0;  // so the last second before INT64_MIN fits
+    int64_t ns = 0;
+    if (__builtin_mul_overflow(unix_sec + borrow, 1000000000LL, &ns) ||
+        __builtin_add_overflow(ns, nsec - (borrow ? 1000000000LL : 0), &ns))
+      return unix_sec < 0 ? INT64_MIN : INT64_MAX;
+    return ns;
+  }
 };
 
 // time.ParseInLocation(layout, value, loc); loc == nullptr means UTC (time.Parse). Errors read like

@@ -101,8 +101,8 @@ void WebSocketSession::Fail() {
   handler->OnClose();
   beast::error_code ignore;
   beast::get_lowest_layer(ws_).close(ignore);
+  for (const auto& t : out_) queued_.fetch_sub(t.size());
   out_.clear();
-  queued_.store(0);
 }
 
 }  // namespace skald::http

@@ -2,8 +2,10 @@
 // YAML output. A bad rule is reported with file:line, group and rule and dropped; others are kept.
 #include "store/ruler/rule_file.h"
 
+#include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/config_yaml.h"
@@ -131,7 +133,22 @@ void ParseGroup(const std::string& file, const YAML::Node& g, std::set<std::stri
   out->groups.push_back(std::move(*group));
 }
 
+// The line of the first invalid UTF-8 sequence; 0 when the text is valid.
+int InvalidUtf8Line(const std::string& text) {
+  int line = 1;
+  for (size_t pos = 0; pos <= text.size(); line++) {
+    size_t nl = std::min(text.find('\n', pos), text.size());
+    if (!simdjson::validate_utf8(text.data() + pos, nl - pos)) return line;
+    pos = nl + 1;
+  }
+  return 0;
+}
+
 Result<YAML::Node> LoadYaml(const std::string& file, const std::string& text) {
+  // yaml-cpp reads invalid UTF-8 but writes U+FFFD for it, so a group holding some would not
+  // survive the rules API's YAML round trip; Loki's YAML parser refuses such text, and so do we.
+  if (int line = InvalidUtf8Line(text))
+    return Status::Invalid(file + ":" + std::to_string(line) + ": yaml: invalid UTF-8");
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {

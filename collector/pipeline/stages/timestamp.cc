@@ -16,6 +16,13 @@ namespace {
 
 constexpr int64_t kSec = 1000000000LL;
 
+// v * unit + add, saturated to int64 (Go's arithmetic wraps there; C++'s would be undefined).
+int64_t Scaled(int64_t v, int64_t unit, int64_t add = 0) {
+  int64_t r = 0;
+  if (__builtin_mul_overflow(v, unit, &r) || __builtin_add_overflow(r, add, &r)) return v < 0 ? INT64_MIN : INT64_MAX;
+  return r;
+}
+
 bool ParseInt(std::string_view s, int64_t* v) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), *v);
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
@@ -33,8 +40,8 @@ class TimeFormat {
   bool Parse(const std::string& v, int64_t* ns) const {
     int64_t i = 0;
     if (fmt_ == "Unix") return ParseUnix(v, ns);
-    if (fmt_ == "UnixMs") return ParseInt(v, &i) && (*ns = i * 1000000, true);
-    if (fmt_ == "UnixUs") return ParseInt(v, &i) && (*ns = i * 1000, true);
+    if (fmt_ == "UnixMs") return ParseInt(v, &i) && (*ns = Scaled(i, 1000000), true);
+    if (fmt_ == "UnixUs") return ParseInt(v, &i) && (*ns = Scaled(i, 1000), true);
     if (fmt_ == "UnixNs") return ParseInt(v, &i) && (*ns = i, true);
     auto t = gotime::Parse(layout_, v, named_ ? nullptr : loc_);
     if (!t.ok()) return false;
@@ -52,13 +59,13 @@ class TimeFormat {
     size_t dot = v.find('.');
     int64_t sec = 0, frac = 0;
     if (dot == std::string::npos || v.find('.', dot + 1) != std::string::npos) {
-      return ParseInt(v, &sec) && (*ns = sec * kSec, true);
+      return ParseInt(v, &sec) && (*ns = Scaled(sec, kSec), true);
     }
     std::string_view fs = std::string_view(v).substr(dot + 1);
     if (!ParseInt(std::string_view(v).substr(0, dot), &sec) || !ParseInt(fs, &frac)) return false;
     for (size_t k = fs.size(); k < 9; ++k) frac *= 10;
     for (size_t k = 9; k < fs.size(); ++k) frac /= 10;
-    *ns = sec * kSec + frac;
+    *ns = Scaled(sec, kSec, frac);
     return true;
   }
 
@@ -115,7 +122,7 @@ class TimestampStage : public Stage {
     if (last_.empty()) return;
     auto it = last_.find(StreamHash(e.labels));
     if (it == last_.end()) return;
-    it->second.first += 1;
+    if (it->second.first != INT64_MAX) it->second.first += 1;
     e.ts_ns = it->second.first;
   }
   // Last good timestamp per label set; an LRU of Promtail's size (10000 streams).

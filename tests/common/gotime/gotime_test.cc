@@ -121,3 +121,26 @@ TEST_CASE("gotime: named layouts") {
   CHECK(NamedLayout("Kitchen") == kKitchen);
   CHECK_FALSE(NamedLayout("Unix").has_value());
 }
+
+// Regression (fuzz_line_stages): a cri line dated year 1012 overflowed int64 in unix_ns() (undefined
+// behaviour). Instants outside int64 nanoseconds saturate, as ParseRFC3339 does.
+TEST_CASE("gotime: unix_ns saturates outside the int64 nanosecond range") {
+  auto old = Parse(kRFC3339Nano, "1012-01-02T03:04:05.000000001Z");
+  REQUIRE(old.ok());
+  CHECK(old->unix_ns() == INT64_MIN);
+  auto late = Parse(kRFC3339Nano, "9999-12-31T23:59:59.999999999Z");
+  REQUIRE(late.ok());
+  CHECK(late->unix_ns() == INT64_MAX);
+  auto edge = Parse(kRFC3339Nano, "2262-04-11T23:47:16.854775807Z");
+  REQUIRE(edge.ok());
+  CHECK(edge->unix_ns() == INT64_MAX);
+  auto first = Parse(kRFC3339Nano, "1677-09-21T00:12:43.145224193Z");
+  REQUIRE(first.ok());
+  CHECK(first->unix_ns() == INT64_MIN + 1);
+  auto before = Parse(kRFC3339Nano, "1677-09-21T00:12:43.145224191Z");
+  REQUIRE(before.ok());
+  CHECK(before->unix_ns() == INT64_MIN);
+  auto past_edge = Parse(kRFC3339Nano, "2262-04-11T23:47:17Z");
+  REQUIRE(past_edge.ok());
+  CHECK(past_edge->unix_ns() == INT64_MAX);
+}

@@ -126,3 +126,20 @@ TEST_CASE("ruler: groups round-trip through the YAML the API writes") {
   CHECK(*one == g);
   CHECK(FormatDuration(90LL * 1000000000LL) == "1m30s");
 }
+
+// Regression (fuzz_ruler_rule_file): `name: \f[\xfa` parsed, but the YAML written back held U+FFFD
+// for the invalid byte, so the group read back differed. Invalid UTF-8 is refused, as Loki does.
+TEST_CASE("ruler: rule YAML with invalid UTF-8 is refused with its line") {
+  auto g = ParseRuleGroupYaml("name: \f[\xfa");
+  REQUIRE_FALSE(g.ok());
+  CHECK(g.status().message() == "body:1: yaml: invalid UTF-8");
+  auto f = ParseRuleFile("r.yaml", "groups:\n- name: ok\n  rules:\n  - alert: \xc3\n    expr: vector(1)\n");
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.status().message() == "r.yaml:4: yaml: invalid UTF-8");
+  auto fine = ParseRuleGroupYaml("name: caf\xc3\xa9\nrules: []\n");
+  REQUIRE(fine.ok());
+  CHECK(fine->name == "caf\xc3\xa9");
+  auto back = ParseRuleGroupYaml(GroupToYaml(*fine));
+  REQUIRE(back.ok());
+  CHECK(*back == *fine);
+}

@@ -89,8 +89,8 @@ TEST_CASE("stage chain: a labels stage running the line-scanning regex before it
       "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {level: }}]",
       "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {level: }}, {output: {source: level}}]",
       "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {sev: level, j: job, lvl: level}}]",
-      "[{regex: {expression: '(?P<http_status>\\d{3})'}}MID, {labels: {http_status: }},"
-      " {template: {source: t, template: '{{ .http_status }}|{{ .level }}'}}, {output: {source: t}}]",
+      ("[{regex: {expression: '(?P<http_status>\\d{3})'}}MID, {labels: {http_status: }},"
+       " {template: {source: t, template: '{{ .http_status }}|{{ .level }}'}}, {output: {source: t}}]"),
       "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {labels: {job: }}]",  // not the regex's key
       "[{regex: {expression: '(?P<level>(ERROR|WARN|INFO))'}}MID, {structured_metadata: {level: }}]",
       "[{regex: {expression: 'x(?P<level>[A-Z]+)'}}MID, {labels: {level: }}]",  // not a plain scan

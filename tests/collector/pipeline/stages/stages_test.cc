@@ -200,6 +200,27 @@ TEST_CASE("timestamp stage: formats") {
   }
 }
 
+// Regression (fuzz_line_stages): times beyond int64 nanoseconds overflowed (undefined behaviour) in
+// the Unix* formats, in Go layouts (year 1012) and in fudge's +1ns after such a time; they saturate.
+TEST_CASE("timestamp stage: times beyond int64 nanoseconds saturate") {
+  struct Case { const char* format; const char* value; int64_t want; };
+  for (const Case& c : {Case{"Unix", "99999999999999999", INT64_MAX}, Case{"Unix", "-99999999999.5", INT64_MIN},
+                        Case{"UnixMs", "-99999999999999999", INT64_MIN}, Case{"UnixUs", "9999999999999999", INT64_MAX},
+                        Case{"RFC3339Nano", "1012-01-02T03:04:05Z", INT64_MIN}}) {
+    INFO(c.format << " " << c.value);
+    std::string cfg = "- json: {expressions: {t: t}}\n- timestamp: {source: t, format: '" + std::string(c.format) + "'}\n";
+    CHECK(RunOne(cfg, "{\"t\":\"" + std::string(c.value) + "\"}").ts_ns == c.want);
+  }
+  auto chain = BuildChain("- regex: {expression: '^(?P<t>\\S+)'}\n- timestamp: {source: t, format: UnixNs}\n");
+  REQUIRE(chain.ok());
+  Entry max = MakeEntry("9223372036854775807 ok", L("{a=\"1\"}"), 5);
+  chain->ProcessInPlace(max);
+  CHECK(max.ts_ns == INT64_MAX);
+  Entry after = MakeEntry("garbage", L("{a=\"1\"}"), 5);
+  chain->ProcessInPlace(after);
+  CHECK(after.ts_ns == INT64_MAX);  // fudge: last + 1ns, saturated
+}
+
 TEST_CASE("timestamp stage: fallback, location, failure actions") {
   const char* cfg = R"(
 - regex: {expression: '^(?P<t>\S+ \S+)'}
