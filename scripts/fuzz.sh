@@ -106,4 +106,5 @@ wait
 failed=0
 for n in "${names[@]}"; do report "$n" || failed=$((failed + 1)); done
 echo "== Fuzz: $((${#names[@]} - failed))/${#names[@]} clean in $(($(date +%s) - start))s"
+echo "fuzz: $((${#names[@]} - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

@@ -129,7 +129,7 @@ bool HeaderSaysClose(const Response& res) {
 
 Connection::Connection(ServerCore* core, tcp::socket socket)
     : core_(core), slot_(std::make_unique<ConnSlot>(core)), socket_(std::move(socket)),
-      timer_(socket_.get_executor()) {
+      ex_(socket_.get_executor()), timer_(ex_) {
   beast::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   if (!ec) {
@@ -146,7 +146,7 @@ Connection::~Connection() { core_->Unregister(this); }
 void Connection::Start() {
   std::weak_ptr<Connection> weak = shared_from_this();
   core_->Register(this, [weak](bool force) {
-    if (auto c = weak.lock()) asio::post(c->socket_.get_executor(), [c, force] { c->Shutdown(force); });
+    if (auto c = weak.lock()) asio::post(c->ex_, [c, force] { c->Shutdown(force); });
   });
   // The first request must arrive within the read timeout (Go's ReadTimeout from accept).
   Arm(core_->limits.read_timeout, "read");
@@ -218,6 +218,7 @@ void Connection::OnHeader(beast::error_code ec) {
                            std::to_string(limit) + " bytes\n");
   }
   parser_->body_limit(limit);
+  body_limit_ = limit;
   auto expect = h[bhttp::field::expect];
   if (!parser_->is_done() && strcasecmp(std::string(expect).c_str(), "100-continue") == 0) {
     // curl waits for this before sending a large body.
@@ -236,7 +237,7 @@ void Connection::OnHeader(beast::error_code ec) {
 void Connection::OnBody(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
     return Reject(413, "request body too large: more than " + std::to_string(parser_->get().body().size()) +
-                           " bytes read, limit: " + std::to_string(core_->limits.max_body_bytes) + " bytes\n");
+                           " bytes read, limit: " + std::to_string(body_limit_) + " bytes\n");
   }
   if (ec) return phase_ == Phase::kClosed ? Close() : Reject(400, "400 Bad Request\n");
   msg_ = parser_->release();
@@ -290,11 +291,11 @@ void Connection::RunHandler(std::shared_ptr<Exchange> ex) {
     CallHandler(*ex->route, ex->req, ex->res);
   }
   if (!ex->res.provider || ex->req.cancelled()) {
-    return asio::post(socket_.get_executor(), [self, ex] { self->OnHandled(ex); });
+    return asio::post(ex_, [self, ex] { self->OnHandled(ex); });
   }
   auto st = std::make_shared<StreamState>();
-  asio::post(socket_.get_executor(), [self, ex, st] { self->StartStream(ex, st); });
-  ChunkSink sink(self, socket_.get_executor(), st, core_->limits.max_stream_queue_bytes);
+  asio::post(ex_, [self, ex, st] { self->StartStream(ex, st); });
+  ChunkSink sink(self, ex_, st, core_->limits.max_stream_queue_bytes);
   bool ok = true;
   for (size_t offset = 0; ok && !sink.finished() && sink.is_writable();) {
     ok = ex->res.provider(offset, sink);
@@ -302,7 +303,7 @@ void Connection::RunHandler(std::shared_ptr<Exchange> ex) {
   ok = ok && sink.finished();
   if (ex->res.releaser) ex->res.releaser(ok);
   ex->res.provider = nullptr;  // releases what the provider holds on this thread
-  asio::post(socket_.get_executor(), [self, st, ok] { self->EndStream(st, ok); });
+  asio::post(ex_, [self, st, ok] { self->EndStream(st, ok); });
 }
 
 void Connection::WatchPeer() {

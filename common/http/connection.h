@@ -34,7 +34,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Start();
   // Server stop: close now when waiting for a request (or `force`), else after the response in flight.
   void Shutdown(bool force);
-  tcp::socket::executor_type executor() { return socket_.get_executor(); }
+  const asio::any_io_executor& executor() const { return ex_; }
 
   // Called on the strand by the worker side.
   void OnHandled(std::shared_ptr<Exchange> ex);
@@ -73,6 +73,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ServerCore* core_;
   std::unique_ptr<ConnSlot> slot_;
   tcp::socket socket_;
+  const asio::any_io_executor ex_;  // the socket's strand; read by worker threads to post back
   asio::steady_timer timer_;
   uint64_t timer_gen_ = 0;
   beast::flat_buffer buffer_;
@@ -82,6 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = true;
   bool watching_ = false;
   bool head_only_ = false;  // HEAD: the body is not sent
+  size_t body_limit_ = 0;   // the route's, for the current request
   std::shared_ptr<CancelFlag> cancel_;
   std::shared_ptr<StreamState> stream_;  // the body being streamed, failed on Close()
   std::deque<Out> out_;

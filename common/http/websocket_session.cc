@@ -14,7 +14,8 @@ namespace websocket = beast::websocket;
 
 WebSocketSession::WebSocketSession(ServerCore* core, asio::ip::tcp::socket socket, std::unique_ptr<ConnSlot> slot,
                                    std::shared_ptr<WebSocketHandler> handler)
-    : core_(core), ws_(std::move(socket)), slot_(std::move(slot)), handler_(std::move(handler)) {}
+    : core_(core), ws_(std::move(socket)), ex_(ws_.get_executor()), slot_(std::move(slot)),
+      handler_(std::move(handler)) {}
 
 WebSocketSession::~WebSocketSession() { core_->Unregister(this); }
 
@@ -52,7 +53,7 @@ void WebSocketSession::Read() {
 void WebSocketSession::SendText(std::string text) {
   if (!open_.load()) return;
   queued_.fetch_add(text.size());
-  asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
+  asio::post(ex_, [self = shared_from_this(), t = std::move(text)]() mutable {
     if (!self->open_.load() || self->close_) {
       self->queued_.fetch_sub(t.size());
       return;
@@ -77,7 +78,7 @@ void WebSocketSession::DoWrite() {
 }
 
 void WebSocketSession::Close(uint16_t code, std::string reason) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::move(reason)] {
+  asio::post(ex_, [self = shared_from_this(), code, r = std::move(reason)] {
     if (!self->open_.load() || self->close_) return;
     // RFC 6455 close reasons are at most 123 bytes.
     self->close_.emplace(websocket::close_reason(static_cast<websocket::close_code>(code), beast::string_view(r.data(), std::min<size_t>(r.size(), 123))));

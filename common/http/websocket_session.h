@@ -41,6 +41,7 @@ class WebSocketSession : public WebSocketConn, public std::enable_shared_from_th
 
   ServerCore* core_;
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  const boost::asio::any_io_executor ex_;  // the socket's strand: SendText/Close post here from any thread
   std::unique_ptr<ConnSlot> slot_;
   std::shared_ptr<WebSocketHandler> handler_;
   boost::beast::flat_buffer rbuf_;

@@ -26,10 +26,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int kLines = 300000;
+constexpr int kLines = 800000;
 // Four greedy captures over every line: RE2 extracts submatches the slow way, so this scans for seconds.
 const std::string kHeavy =
-    R"q(sum(count_over_time({job="heavy"} | regexp "(?P<a>.*)(?P<b>.*)(?P<c>.*)(?P<d>.*)(?P<e>.*)" [1m])))q";
+    R"q(sum(count_over_time({job="heavy"} | regexp "(?P<a>.*)(?P<b>.*)(?P<c>.*)(?P<d>.*)(?P<e>.*)(?P<f>.*)(?P<g>.*)(?P<h>.*)" [1m])))q";
 
 // CPU seconds the process has used (utime + stime from /proc/<pid>/stat).
 double CpuSeconds(int pid) {
@@ -115,20 +115,23 @@ TEST_CASE("heavy query: the client going away cancels it, query_timeout and max_
   REQUIRE(full);
   REQUIRE(full->status == 200);
   INFO("the heavy query took " << std::chrono::duration_cast<std::chrono::milliseconds>(alone).count() << " ms");
-  REQUIRE(alone > 1500ms);  // else the data is too small for the checks below to mean anything
+  // The checks below end 2.6 s after the query starts: it must still be running then if not cancelled.
+  REQUIRE(alone > 3000ms);
 
   SECTION("the client going away cancels the query: the store's CPU drops back") {
     int fd = RawConnect(store.port());
     std::string req = fmt::format("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", RangeTarget(base));
     REQUIRE(::send(fd, req.data(), req.size(), 0) == ssize_t(req.size()));
     std::this_thread::sleep_for(300ms);
-    const double busy = CpuRate(store.pid(), 400ms);
-    CHECK(busy > 0.5);
+    // Relative figures: query threads run at nice 10, so other load on the machine (parallel
+    // tests) shrinks what the store gets; the drop after the client leaves is what must show.
+    const double busy = CpuRate(store.pid(), 1000ms);
     ::close(fd);
     std::this_thread::sleep_for(300ms);
-    const double after = CpuRate(store.pid(), 500ms);
+    const double after = CpuRate(store.pid(), 1000ms);
     INFO("cores busy while running: " << busy << ", after the client left: " << after);
-    CHECK(after < 0.2);
+    CHECK(busy > 0.05);
+    CHECK(after < 0.25 * busy);
     // Pushes and queries are served as usual afterwards.
     auto ok = cli.Get("/ready");
     REQUIRE(ok);
