@@ -109,31 +109,7 @@ struct Rig {
 
   // Every id a log query returns, paged forward as logcli does.
   std::map<int, int> SeenIds() {
-    std::map<int, int> seen;
-    int64_t start = base_ns;
-    const int64_t end = base_ns + next_id.load() + 1;
-    for (;;) {
-      auto res = cli.Get("/loki/api/v1/query_range",
-                         httplib::Params{{"query", R"({job="diskfull"})"}, {"start", std::to_string(start)},
-                                         {"end", std::to_string(end)}, {"limit", "5000"}, {"direction", "forward"}},
-                         httplib::Headers{});
-      REQUIRE(res);
-      REQUIRE(res->status == 200);
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc = parser.parse(res->body);
-      int got = 0;
-      int64_t last = start;
-      for (auto stream : doc["data"]["result"].get_array()) {
-        for (auto v : stream["values"].get_array()) {
-          std::string_view line = v.at(1).get_string().value();
-          seen[std::stoi(std::string(line.substr(3, line.find(' ') - 3)))]++;
-          last = std::max<int64_t>(last, std::stoll(std::string(v.at(0).get_string().value())));
-          ++got;
-        }
-      }
-      if (got < 5000) return seen;
-      start = last + 1;
-    }
+    return skald::e2e::SeenIds(cli, R"({job="diskfull"})", base_ns, base_ns + next_id.load() + 1);
   }
 };
 

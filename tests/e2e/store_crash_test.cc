@@ -11,7 +11,6 @@
 #include <map>
 #include <random>
 #include <set>
-#include <simdjson.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,34 +37,7 @@ void PushLoop(int port, int64_t base_ns, std::atomic<bool>& stop, std::atomic<in
 std::map<int, int> QueryAll(int port, int64_t base_ns, int max_id) {
   httplib::Client cli("127.0.0.1", port);
   cli.set_read_timeout(30, 0);
-  std::map<int, int> seen;
-  int64_t start = base_ns;  // pages forward by last timestamp + 1, as logcli does
-  for (;;) {
-    httplib::Params p{{"query", R"({job="crash"})"},
-                      {"start", std::to_string(start)},
-                      {"end", std::to_string(base_ns + max_id + 1)},
-                      {"limit", "5000"},
-                      {"direction", "forward"}};
-    auto res = cli.Get("/loki/api/v1/query_range", p, httplib::Headers{});
-    REQUIRE(res);
-    INFO(res->body.substr(0, 300));
-    REQUIRE(res->status == 200);
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc = parser.parse(res->body);
-    int got = 0;
-    int64_t last = start;
-    for (auto stream : doc["data"]["result"].get_array()) {
-      for (auto v : stream["values"].get_array()) {
-        std::string_view line = v.at(1).get_string().value();
-        seen[std::stoi(std::string(line.substr(3)))]++;
-        last = std::max<int64_t>(last, std::stoll(std::string(v.at(0).get_string().value())));
-        ++got;
-      }
-    }
-    if (got < 5000) break;
-    start = last + 1;
-  }
-  return seen;
+  return SeenIds(cli, R"({job="crash"})", base_ns, base_ns + max_id + 1);
 }
 
 }  // namespace

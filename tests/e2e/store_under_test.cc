@@ -4,6 +4,9 @@
 #include <catch.hpp>
 #include <signal.h>
 
+#include <simdjson.h>
+
+#include <algorithm>
 #include <fstream>
 #include <utility>
 
@@ -123,6 +126,32 @@ std::string QueryRangeBody(httplib::Client& cli, const std::string& query, int64
   REQUIRE(res);
   REQUIRE(res->status == 200);
   return res->body;
+}
+
+std::map<int, int> SeenIds(httplib::Client& cli, const std::string& query, int64_t start_ns, int64_t end_ns) {
+  std::map<int, int> seen;
+  for (int64_t start = start_ns;;) {
+    httplib::Params p{{"query", query}, {"start", std::to_string(start)}, {"end", std::to_string(end_ns)},
+                      {"limit", "5000"}, {"direction", "forward"}};
+    auto res = cli.Get("/loki/api/v1/query_range", p, httplib::Headers{});
+    REQUIRE(res);
+    INFO(res->body.substr(0, 300));
+    REQUIRE(res->status == 200);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc = parser.parse(res->body);
+    int got = 0;
+    int64_t last = start;
+    for (auto stream : doc["data"]["result"].get_array()) {
+      for (auto v : stream["values"].get_array()) {
+        std::string_view line = v.at(1).get_string().value();
+        seen[std::stoi(std::string(line.substr(3)))]++;  // "id=<n>", maybe followed by more text
+        last = std::max<int64_t>(last, std::stoll(std::string(v.at(0).get_string().value())));
+        ++got;
+      }
+    }
+    if (got < 5000) return seen;
+    start = last + 1;
+  }
 }
 
 IdLoss CompareIds(const std::set<int>& acked, const std::map<int, int>& seen) {

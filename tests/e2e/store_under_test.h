@@ -67,6 +67,9 @@ bool PushAcked(httplib::Client& cli, const std::string& body, const std::vector<
 std::string QueryRangeBody(httplib::Client& cli, const std::string& query, int64_t start_ns, int64_t end_ns,
                            int limit, const httplib::Headers& headers = {});
 
+// How often each id appears among the lines "id=<n>..." that `query` returns in [start_ns, end_ns),
+// paged forward by the last timestamp + 1 as logcli does (5000 lines a page); REQUIREs 200s.
+std::map<int, int> SeenIds(httplib::Client& cli, const std::string& query, int64_t start_ns, int64_t end_ns);
 // Acknowledged ids that a store no longer returns, and ids it returns more than once.
 struct IdLoss {
   int missing = 0, dups = 0;
