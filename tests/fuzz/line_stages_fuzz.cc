@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "collector/pipeline/stages/stage_chain.h"
+#include "tests/fuzz/stage_chain_fuzz_util.h"
 
 namespace {
 
@@ -51,14 +52,6 @@ Pair* Build(const char* yaml) {
   return new Pair{make(false), make(true)};
 }
 
-Entry Run(StageChain& chain, std::string_view line, const std::shared_ptr<const skald::LabelSet>& base) {
-  Entry e;
-  e.Reset(base, 7, line);
-  chain.ProcessInPlace(e);
-  e.line.Own();
-  return e;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -72,10 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   Pair& p = *pairs[data[0] % kCount];
   const std::string_view line(reinterpret_cast<const char*>(data) + 1, size - 1);
-  Entry a = Run(p.plain, line, base), b = Run(p.lively, line, base);
-  if (a.labels.ToString() != b.labels.ToString() || !(a.line == b.line.view()) || a.metadata != b.metadata ||
-      a.ts_ns != b.ts_ns || a.dropped != b.dropped)
-    std::abort();
+  Entry a = skald::fuzz::RunChain(p.plain, line, base), b = skald::fuzz::RunChain(p.lively, line, base);
+  skald::fuzz::AbortUnlessSame(a, b);
   for (const auto& l : a.labels.set())
     if (!skald::IsValidLabelName(l.name)) std::abort();
   return 0;

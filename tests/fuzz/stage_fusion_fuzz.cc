@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "collector/pipeline/stages/stage_chain.h"
+#include "tests/fuzz/stage_chain_fuzz_util.h"
 
 namespace {
 
@@ -48,14 +49,6 @@ Pair* Build(const char* text) {
   return new Pair{make(""), make(", {labeldrop: [zz_absent]}")};
 }
 
-Entry Run(StageChain& chain, std::string_view line, const std::shared_ptr<const skald::LabelSet>& base) {
-  Entry e;
-  e.Reset(base, 7, line);
-  chain.ProcessInPlace(e);
-  e.line.Own();
-  return e;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -65,9 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   Pair& p = *pairs[data[0] % 3];
   const std::string_view line(reinterpret_cast<const char*>(data) + 1, size - 1);
-  Entry a = Run(p.fused, line, base), b = Run(p.split, line, base);
-  if (a.labels.ToString() != b.labels.ToString() || !(a.line == b.line.view()) || a.metadata != b.metadata ||
-      a.ts_ns != b.ts_ns || a.dropped != b.dropped)
-    std::abort();
+  Entry a = skald::fuzz::RunChain(p.fused, line, base), b = skald::fuzz::RunChain(p.split, line, base);
+  skald::fuzz::AbortUnlessSame(a, b);
   return 0;
 }
