@@ -2,6 +2,7 @@
 #include "common/gotemplate/function_args.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 
 namespace skald::gotemplate::internal {
@@ -14,9 +15,17 @@ Status WantString(const Value& v, std::string_view* out) {
   return Status::Ok();
 }
 
+// Go's int(f) on amd64: truncation, and INT64_MIN for NaN and values outside int64 (a C++ cast
+// would be undefined there).
+static int64_t GoFloatToInt(double f) {
+  if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) return INT64_MIN;
+  return static_cast<int64_t>(f);
+}
+
 Status WantInt(const Value& v, int64_t* out) {
   if (v.kind == Value::Kind::kInt) { *out = v.i; return Status::Ok(); }
-  if (v.kind == Value::Kind::kFloat && v.f == static_cast<double>(static_cast<int64_t>(v.f))) {
+  if (v.kind == Value::Kind::kFloat && v.f >= -9223372036854775808.0 && v.f < 9223372036854775808.0 &&
+      v.f == static_cast<double>(static_cast<int64_t>(v.f))) {
     *out = static_cast<int64_t>(v.f);
     return Status::Ok();
   }
@@ -26,7 +35,7 @@ Status WantInt(const Value& v, int64_t* out) {
 int64_t CastInt(const Value& v) {
   switch (v.kind) {
     case Value::Kind::kInt: return v.i;
-    case Value::Kind::kFloat: return static_cast<int64_t>(v.f);
+    case Value::Kind::kFloat: return GoFloatToInt(v.f);
     case Value::Kind::kBool: return v.b ? 1 : 0;
     case Value::Kind::kString: {
       errno = 0;

@@ -12,24 +12,35 @@ namespace {
 
 #define STR(i, var) std::string_view var; SKALD_RETURN_IF_ERROR(WantString(a[i], &var))
 
+// Go's int arithmetic wraps on overflow; C++'s signed overflow is undefined, so it is done unsigned.
+int64_t WrapInt(uint64_t v) { return static_cast<int64_t>(v); }
+
 Status Add(const Args& a, const TemplateData&, Value* o) {
   int64_t s = 0;
-  for (const Value& v : a) s += CastInt(v);
+  for (const Value& v : a) s = WrapInt(uint64_t(s) + uint64_t(CastInt(v)));
   *o = Value::Int(s);
   return Status::Ok();
 }
 Status Mul(const Args& a, const TemplateData&, Value* o) {
   int64_t s = 1;
-  for (const Value& v : a) s *= CastInt(v);
+  for (const Value& v : a) s = WrapInt(uint64_t(s) * uint64_t(CastInt(v)));
   *o = Value::Int(s);
   return Status::Ok();
 }
-Status Sub(const Args& a, const TemplateData&, Value* o) { *o = Value::Int(CastInt(a[0]) - CastInt(a[1])); return Status::Ok(); }
+Status Sub(const Args& a, const TemplateData&, Value* o) {
+  *o = Value::Int(WrapInt(uint64_t(CastInt(a[0])) - uint64_t(CastInt(a[1]))));
+  return Status::Ok();
+}
 template <bool kMod>
 Status Div(const Args& a, const TemplateData&, Value* o) {
   int64_t d = CastInt(a[1]);
   if (d == 0) return Status::Invalid("runtime error: integer divide by zero");
-  *o = Value::Int(kMod ? CastInt(a[0]) % d : CastInt(a[0]) / d);
+  const int64_t n = CastInt(a[0]);
+  if (d == -1) {  // Go: MinInt64 / -1 wraps to MinInt64, % -1 is 0 (C++: undefined)
+    *o = Value::Int(kMod ? 0 : WrapInt(0 - uint64_t(n)));
+    return Status::Ok();
+  }
+  *o = Value::Int(kMod ? n % d : n / d);
   return Status::Ok();
 }
 template <int kOp>  // 0 add, 1 sub, 2 mul, 3 div
