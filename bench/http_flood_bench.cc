@@ -2,6 +2,7 @@
 // client thread, measures GET /ready, a small push and a small query_range (p50/p99/max) while quiet,
 // under a flood of idle keep-alive and slow clients (bench/flood_load.h), quiet again, and while a
 // heavy 30-day metric query runs; prints ratios, connection errors, and the store's RSS and fds.
+// Flags: --heavy-lines N, --idle N, --slow N, --n samples, --flood-min-s S, --query-priority idle|low|normal.
 #include <signal.h>
 #include <snappy.h>
 #include <spawn.h>
@@ -43,6 +44,7 @@ struct Options {
   int port = 0, n = 200, idle = 10000, slow = 1000, trickle_ms = 1000, req_timeout_ms = 5000;
   double phase_s = 90, ramp_s = 60, flood_min_s = 40;
   int64_t heavy_lines = 1000000;
+  std::string query_priority;   // querier.query_cpu_priority: idle, low or normal
   int streams = 200, days = 30;
 };
 
@@ -92,7 +94,8 @@ pid_t SpawnStore(const Options& o) {
                      << o.port << "\n  log_level: warn\ncommon:\n  path_prefix: " << o.dir << "/data\n"
                      << "limits_config:\n  ingestion_rate_mb: 100000\n  ingestion_burst_size_mb: 100000\n"
                      << "  per_stream_rate_limit: 10GB\n  per_stream_rate_limit_burst: 10GB\n"
-                     << "  reject_old_samples: false\n  max_query_series: 100000\n";
+                     << "  reject_old_samples: false\n  max_query_series: 100000\n"
+                     << "querier:\n  query_cpu_priority: " << o.query_priority << "\n";
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -325,6 +328,7 @@ Options ParseOptions(int argc, char** argv) {
   o.heavy_lines = std::atoll(Arg(argc, argv, "--heavy-lines", "1000000"));
   o.streams = std::atoi(Arg(argc, argv, "--streams", "200"));
   o.days = std::atoi(Arg(argc, argv, "--days", "30"));
+  o.query_priority = Arg(argc, argv, "--query-priority", "idle");
   return o;
 }
 

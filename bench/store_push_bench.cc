@@ -21,6 +21,7 @@
 #include <httplib.h>
 
 #include "bench/bench_util.h"
+#include "bench/push_body.h"
 #include "bench/workload.h"
 #include "push.pb.h"
 
@@ -28,27 +29,11 @@ extern char** environ;
 
 using namespace skald;
 using skald::bench::Arg;
+using skald::bench::EncodeBatch;
+using skald::bench::ProcCpuSeconds;
 using skald::bench::DirBytes;
 
 namespace {
-
-// utime+stime of a process in seconds (fields 14 and 15 of /proc/<pid>/stat).
-double ProcCpuSeconds(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  size_t p = s.rfind(')');
-  if (p == std::string::npos) return 0;
-  std::vector<std::string> fields;
-  size_t i = p + 2;
-  while (i < s.size()) {
-    size_t j = s.find(' ', i);
-    if (j == std::string::npos) j = s.size();
-    fields.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  if (fields.size() < 13) return 0;   // fields[0] is field 3 (state)
-  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 long ProcStatusKb(pid_t pid, const char* key) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
@@ -56,25 +41,6 @@ long ProcStatusKb(pid_t pid, const char* key) {
   while (std::getline(f, line))
     if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key) + 1);
   return 0;
-}
-
-std::string EncodeBatch(const std::vector<LogStream>& streams, int64_t* lines, int64_t* bytes) {
-  logproto::PushRequest req;
-  for (const LogStream& s : streams) {
-    auto* sa = req.add_streams();
-    sa->set_labels(s.labels.ToString());
-    for (const LogEntry& e : s.entries) {
-      auto* ea = sa->add_entries();
-      ea->mutable_timestamp()->set_seconds(e.ts_ns / 1000000000);
-      ea->mutable_timestamp()->set_nanos(static_cast<int32_t>(e.ts_ns % 1000000000));
-      ea->set_line(e.line);
-      ++*lines;
-      *bytes += static_cast<int64_t>(e.line.size());
-    }
-  }
-  std::string raw = req.SerializeAsString(), out;
-  snappy::Compress(raw.data(), raw.size(), &out);
-  return out;
 }
 
 pid_t StartStore(const std::string& bin, const std::string& cfg, const std::string& log) {

@@ -3,7 +3,8 @@
 
 # common: shared vocabulary (Status, labels, matchers, time, config, log, metrics, HTTP, LogQL syntax)
 skald_module(common            common            DEPS ${SKALD_THIRD_PARTY})
-skald_module(common_http       common/http       DEPS common Boost::headers)
+find_package(OpenSSL REQUIRED)   # common/http: TLS on the HTTP server (docs/TLS.md)
+skald_module(common_http       common/http       DEPS common Boost::headers OpenSSL::SSL)
 skald_module(common_logql      common/logql      DEPS common)
 skald_module(common_gotemplate common/gotemplate DEPS common skald_common_gotime)
 skald_module(common_gotime     common/gotime     DEPS common)
@@ -22,15 +23,16 @@ skald_module(store_compactor store/compactor DEPS store_retention)
 skald_module(store_backup    store/backup    DEPS store_head)
 skald_module(store_ruler     store/ruler     DEPS store_query common_logql common_gotemplate skald_proto)
 skald_module(store_api       store/api       DEPS common_http store_ingest store_query store_backup store_ruler store_retention)
-skald_module(store_app       store           DEPS store_api store_compactor)
+skald_module(store_auth      store/auth      DEPS common_http store_ingest crypt)
+skald_module(store_app       store           DEPS store_api store_compactor store_auth)
 add_library(skald_store ALIAS skald_store_app)   # tests/store/*_test.cc → the store app module
 
 # collector: discovery -> tail -> pipeline -> client
-skald_module(collector_discovery collector/discovery DEPS common)
 skald_module(collector_tail      collector/tail      DEPS common)
 skald_module(collector_stages    collector/pipeline/stages DEPS common_logql common_gotemplate common_gotime common)
 skald_module(collector_pipeline  collector/pipeline  DEPS collector_stages)
 skald_module(collector_client    collector/client    DEPS common collector_tail skald_proto)
+skald_module(collector_discovery collector/discovery DEPS common collector_client)  # uses client/curl_transport
 skald_module(collector_app       collector           DEPS common_http collector_discovery collector_tail collector_pipeline collector_client)
 add_library(skald_collector ALIAS skald_collector_app)  # tests/collector/*_test.cc → the app
 

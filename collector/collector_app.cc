@@ -20,6 +20,7 @@ CollectorApp::CollectorApp(CollectorConfig cfg, CollectorAppOptions opts,
   HttpServerOptions h;
   h.address = cfg_.server.http_listen_address;
   h.port = cfg_.server.http_listen_port;
+  h.tls = cfg_.server.http_tls_config;
   h.max_body_bytes = 10u << 20;
   h.thread_count = 2;       // /metrics, /targets: small answers; scrapes and probes never wait long
   h.query_concurrency = 1;  // no query routes here

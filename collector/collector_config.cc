@@ -1,5 +1,10 @@
 // Promtail 2.9's config schema for skald-collector: used keys bind into CollectorConfig, known
 // Promtail keys skald ignores are warnings, anything else is an error with file:line.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <initializer_list>
 
 #include "collector/collector_config_loader.h"
@@ -28,12 +33,13 @@ Schema ServerKeys(CollectorServerConfig* s) {
                Value("http_listen_port", BindInt(&s->http_listen_port)),
                config::UnusedValue("grpc_listen_port", BindInt(&s->grpc_listen_port)),
                Value("log_level", BindString(&s->log_level)),
-               Value("disable", BindBool(&s->disable))},
+               Value("disable", BindBool(&s->disable)),
+               Section("http_tls_config", http::TlsServerConfigKeys(&s->http_tls_config))},
               {"grpc_listen_address", "http_listen_network", "grpc_listen_network",
                "http_listen_conn_limit", "grpc_listen_conn_limit", "log_format",
                "http_server_read_timeout", "http_server_write_timeout", "http_server_idle_timeout",
                "graceful_shutdown_timeout", "http_path_prefix", "register_instrumentation",
-               "http_tls_config", "grpc_tls_config", "grpc_server_max_recv_msg_size",
+               "grpc_tls_config", "grpc_server_max_recv_msg_size",
                "grpc_server_max_send_msg_size", "grpc_server_max_concurrent_streams",
                "log_source_ips_enabled", "external_url", "health_check_target",
                "enable_runtime_reload", "profiling_enabled"});
@@ -45,20 +51,33 @@ Schema PositionsKeys(PositionsConfig* p) {
           Value("ignore_invalid_yaml", BindBool(&p->ignore_invalid_yaml))};
 }
 
+// A file named in the config must be readable at start-up (Promtail loads TLS files when it
+// builds the client); secrets files are also re-read per request (see collector/client).
+config::Binder BindReadableFile(std::string* out) {
+  return [out](const YAML::Node& n) -> Status {
+    SKALD_RETURN_IF_ERROR(BindString(out)(n));
+    if (out->empty() || ::access(out->c_str(), R_OK) == 0) return Status::Ok();
+    return Status::Invalid(fmt::format("cannot read file \"{}\": {}", *out, std::strerror(errno)));
+  };
+}
+
+Schema TlsKeys(TlsClientConfig* t) {
+  return {Value("ca_file", BindReadableFile(&t->ca_file)),
+          Value("cert_file", BindReadableFile(&t->cert_file)),
+          Value("key_file", BindReadableFile(&t->key_file)),
+          Value("server_name", BindString(&t->server_name)),
+          Value("insecure_skip_verify", BindBool(&t->insecure_skip_verify)),
+          config::Unused("min_version"), config::Unused("ca"), config::Unused("cert"),
+          config::Unused("key")};
+}
+
 Schema ClientKeys(ClientConfig* c) {
   Schema backoff = {Value("min_period", BindDuration(&c->backoff.min_period_ns)),
                     Value("max_period", BindDuration(&c->backoff.max_period_ns)),
                     Value("max_retries", BindInt(&c->backoff.max_retries))};
   Schema basic = {Value("username", BindString(&c->basic_auth_username)),
                   Value("password", BindString(&c->basic_auth_password)),
-                  Value("password_file", BindString(&c->basic_auth_password_file))};
-  Schema tls = {Value("ca_file", BindString(&c->tls_ca_file)),
-                Value("cert_file", BindString(&c->tls_cert_file)),
-                Value("key_file", BindString(&c->tls_key_file)),
-                Value("server_name", BindString(&c->tls_server_name)),
-                Value("insecure_skip_verify", BindBool(&c->tls_insecure_skip_verify)),
-                config::Unused("min_version"), config::Unused("ca"), config::Unused("cert"),
-                config::Unused("key")};
+                  Value("password_file", BindReadableFile(&c->basic_auth_password_file))};
   return With({Value("url", BindString(&c->url)), Value("tenant_id", BindString(&c->tenant_id)),
                Value("batchwait", BindDuration(&c->batchwait_ns)),
                Value("batchsize", BindBytes(&c->batchsize)),
@@ -67,12 +86,14 @@ Schema ClientKeys(ClientConfig* c) {
                Value("external_labels", BindStringMap(&c->external_labels)),
                Section("basic_auth", std::move(basic)),
                Value("bearer_token", BindString(&c->bearer_token)),
-               Value("bearer_token_file", BindString(&c->bearer_token_file)),
-               Section("tls_config", std::move(tls)), Value("headers", BindStringMap(&c->headers)),
+               Value("bearer_token_file", BindReadableFile(&c->bearer_token_file)),
+               Section("tls_config", TlsKeys(&c->tls)), Value("headers", BindStringMap(&c->headers)),
+               Value("proxy_url", BindString(&c->proxy_url)),
+               Value("no_proxy", BindString(&c->no_proxy)),
+               Value("proxy_from_environment", BindBool(&c->proxy_from_environment)),
                Value("drop_rate_limited_batches", BindBool(&c->drop_rate_limited_batches))},
-              {"proxy_url", "oauth2", "authorization", "follow_redirects", "enable_http2",
-               "stream_lag_labels", "name", "no_proxy", "proxy_from_environment",
-               "proxy_connect_header"});
+              {"oauth2", "authorization", "follow_redirects", "enable_http2",
+               "stream_lag_labels", "name", "proxy_connect_header"});
 }
 
 Schema DockerSDKeys(DockerSDConfig* d) {
@@ -91,8 +112,9 @@ Schema DockerSDKeys(DockerSDConfig* d) {
   return With({Value("host", BindString(&d->host)), Value("port", BindInt(&d->port)),
                Value("host_networking_host", BindString(&d->host_networking_host)),
                Value("refresh_interval", BindDuration(&d->refresh_interval_ns)),
-               Value("filters", filters), Value("data_root", BindString(&d->data_root))},
-              {"tls_config", "basic_auth", "authorization", "oauth2", "proxy_url",
+               Value("filters", filters), Value("data_root", BindString(&d->data_root)),
+               Section("tls_config", TlsKeys(&d->tls))},
+              {"basic_auth", "authorization", "oauth2", "proxy_url",
                "follow_redirects", "enable_http2", "match_first_network", "no_proxy",
                "proxy_from_environment", "proxy_connect_header"});
 }

@@ -9,6 +9,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/http/tls_config.h"
+
 namespace skald {
 
 struct CollectorServerConfig {
@@ -17,6 +19,7 @@ struct CollectorServerConfig {
   int grpc_listen_port = 9095;
   std::string log_level = "info";
   bool disable = false;
+  http::TlsServerConfig http_tls_config;  // plain HTTP unless cert_file/key_file (docs/TLS.md)
 };
 
 struct PositionsConfig {
@@ -31,6 +34,16 @@ struct BackoffConfig {
   int max_retries = 10;
 };
 
+// Promtail's (Prometheus common's) tls_config on an outgoing connection: clients and docker_sd.
+struct TlsClientConfig {
+  std::string ca_file, cert_file, key_file, server_name;
+  bool insecure_skip_verify = false;
+  bool Any() const {
+    return !ca_file.empty() || !cert_file.empty() || !key_file.empty() || !server_name.empty() ||
+           insecure_skip_verify;
+  }
+};
+
 struct ClientConfig {
   std::string url;
   std::string tenant_id;
@@ -41,8 +54,10 @@ struct ClientConfig {
   std::vector<std::pair<std::string, std::string>> external_labels;
   std::string basic_auth_username, basic_auth_password, basic_auth_password_file;
   std::string bearer_token, bearer_token_file;
-  std::string tls_ca_file, tls_cert_file, tls_key_file, tls_server_name;
-  bool tls_insecure_skip_verify = false;
+  TlsClientConfig tls;
+  // proxy_url; no_proxy (comma-separated, needs proxy_url); proxy_from_environment (HTTP(S)_PROXY).
+  std::string proxy_url, no_proxy;
+  bool proxy_from_environment = false;
   std::vector<std::pair<std::string, std::string>> headers;
   bool drop_rate_limited_batches = false;
 };
@@ -54,6 +69,8 @@ struct DockerSDConfig {
   int64_t refresh_interval_ns = 60LL * 1000000000LL;
   std::vector<std::pair<std::string, std::vector<std::string>>> filters;  // name -> values
   std::string data_root = "/var/lib/docker";   // skald: where LogPath files are read (container-side)
+  // Used for https:// hosts, and for tcp:// hosts when any of it is set (docs/COMPATIBILITY.md).
+  TlsClientConfig tls;
 };
 
 struct StaticConfig {

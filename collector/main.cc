@@ -32,7 +32,8 @@ skald::Result<skald::CollectorConfig> Load(const Options& o, std::vector<std::st
 int Health(const Options& o) {
   auto cfg = Load(o, nullptr);
   skald::CollectorConfig c = cfg.ok() ? *cfg : skald::CollectorConfig{};
-  return skald::ReadyProbeExitCode(c.server.http_listen_address, c.server.http_listen_port);
+  return skald::ReadyProbeExitCode(c.server.http_listen_address, c.server.http_listen_port,
+                                   c.server.http_tls_config);
 }
 
 int Run(const Options& o) {

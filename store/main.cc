@@ -11,6 +11,7 @@
 #include "common/logger.h"
 #include "common/shutdown.h"
 #include "common/version.h"
+#include "store/auth/credentials_file.h"
 #include "store/backup/tool_commands.h"
 #include "store/ingest/protobuf_log.h"
 #include "store/store_app.h"
@@ -31,7 +32,8 @@ skald::Result<skald::StoreConfig> Load(const Options& o, std::vector<std::string
 int Health(const Options& o) {
   auto cfg = Load(o, nullptr);
   skald::StoreConfig c = cfg.ok() ? *cfg : skald::StoreConfig{};
-  return skald::ReadyProbeExitCode(c.server.http_listen_address, c.server.http_listen_port);
+  return skald::ReadyProbeExitCode(c.server.http_listen_address, c.server.http_listen_port,
+                                   c.server.http_tls_config);
 }
 
 int Run(const Options& o) {
@@ -45,6 +47,15 @@ int Run(const Options& o) {
   for (const std::string& w : warnings) SKALD_LOG(warn, w);
   if (o.print_config) std::fputs(skald::StoreConfigToYaml(*cfg).c_str(), stderr);
   if (o.verify) {
+    const auto& a = cfg->skald_auth;   // the credentials file is part of the config
+    if (cfg->auth_enabled && !a.credentials_file.empty()) {
+      auto creds = skald::auth::LoadCredentialsFile(a.credentials_file);
+      if (!creds.ok()) {
+        std::fprintf(stderr, "failed parsing config: skald_auth.credentials_file: %s\n",
+                     creds.status().message().c_str());
+        return 1;
+      }
+    }
     SKALD_LOG(info, "config is valid", {{"file", o.config_file}, {"warnings", warnings.size()}});
     return 0;
   }

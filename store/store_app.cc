@@ -9,6 +9,7 @@
 #include "store/api/push_handler.h"
 #include "store/api/query_handlers.h"
 #include "store/api/ruler_handlers.h"
+#include "store/auth/auth_guard.h"
 #include "store/compactor/compactor.h"
 #include "store/head/ingester.h"
 #include "store/ingest/distributor.h"
@@ -32,7 +33,12 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
   opts.idle_timeout_ms = cfg_.server.http_server_idle_timeout_ms;
   opts.thread_count = 16;  // pushes and admin; live tails and idle connections hold no thread
   opts.query_concurrency = cfg_.querier.max_concurrent;  // the rest queue (429 when the queue is full)
+  const std::string& qp = cfg_.querier.query_cpu_priority;  // validated: idle, low or normal
+  opts.query_priority = qp == "normal" ? http::CpuPriority::kNormal
+                        : qp == "low"  ? http::CpuPriority::kLow
+                                       : http::CpuPriority::kIdle;
   opts.max_connections = cfg_.server.http_listen_conn_limit;
+  opts.tls = cfg_.server.http_tls_config;
   http_ = std::make_unique<HttpServer>(opts, registry_);
   http_->SetConfigText(StoreConfigToYaml(cfg_));
   registry_->NewGaugeVec("skald_build_info", "Skald build information; always 1.",
@@ -68,12 +74,14 @@ void StoreApp::RegisterRoutes() {
   deps.reader = query_reader();
   deps.limits = cfg_.limits;
   deps.auth_enabled = cfg_.auth_enabled;
+  deps.multi_tenant_queries = cfg_.querier.multi_tenant_queries_enabled;
   deps.tail_max_duration_ns = cfg_.querier.tail_max_duration_ns;
   deps.parallelism = 2;
   api::RegisterQueryRoutes(http_->router(), deps);
   api::RegisterExportRoute(http_->router(), deps);
   // Unprocessed delete requests travel with the snapshot, or a restore would show deleted lines.
   api::RegisterAdminRoutes(http_->router(), ingester_.get(),
+                           {cfg_.skald_backup.root_dir, !cfg_.skald_auth.credentials_file.empty()},
                            {{fs::JoinPath(cfg_.compactor.working_directory, "delete_requests.db"),
                              "compactor/delete_requests.db"}});
   auto flush = [this](const http::Request&, http::Response& res) {
@@ -87,6 +95,28 @@ void StoreApp::RegisterRoutes() {
   };
   http_->router().Get("/flush", flush);
   http_->router().Post("/flush", flush);
+}
+
+// skald_auth: with a credentials file, every route (registered before or after) passes the guard.
+// The router owns the guard. Without a file, X-Scope-OrgID alone decides, as in Loki.
+static Status InstallAuthGuard(const StoreConfig& cfg, metrics::Registry* registry, http::Router& router) {
+  const SkaldAuthConfig& a = cfg.skald_auth;
+  if (!cfg.auth_enabled || a.credentials_file.empty()) return Status::Ok();
+  auth::AuthGuardOptions o;
+  o.credentials_file = a.credentials_file;
+  o.open_metrics = a.open_metrics;
+  o.reload_check_ns = a.reload_check_period_ns;
+  o.limiter.max_failures = a.max_failures;
+  o.limiter.window_ns = a.failure_window_ns;
+  o.limiter.lockout_ns = a.lockout_period_ns;
+  auto guard = auth::AuthGuard::Open(std::move(o), registry);
+  if (!guard.ok()) return guard.status().Annotate("skald_auth.credentials_file");
+  router.SetGuard([g = *guard](const std::string& method, const std::string& pattern,
+                           const http::Request& req, http::Response& res) {
+    return g->Check(method, pattern, req, res);
+  });
+  SKALD_LOG(info, "authentication on", {{"credentials_file", a.credentials_file}});
+  return Status::Ok();
 }
 
 // Loki's ruler: runs when a local rules directory is configured (ruler.storage.local.directory or
@@ -111,6 +141,7 @@ Status StoreApp::Start(bool mark_ready) {
   // 503 on /ready while pushes are refused (WAL cannot write, flushes fail, disk under the floor).
   http_->AddReadinessCheck([ing = ingester_.get()] { return ing->WriteBlockedReason(); });
   started_ = true;
+  SKALD_RETURN_IF_ERROR(InstallAuthGuard(cfg_, registry_, http_->router()));
   SKALD_RETURN_IF_ERROR(StartRetention());
   RegisterRoutes();
   SKALD_RETURN_IF_ERROR(StartRuler());

@@ -34,12 +34,13 @@ Schema ServerKeys(ServerConfig* s) {
                Value("http_server_write_timeout", config::BindDurationMs(&s->http_server_write_timeout_ms)),
                Value("http_server_idle_timeout", config::BindDurationMs(&s->http_server_idle_timeout_ms)),
                Value("graceful_shutdown_timeout", config::BindDurationMs(&s->graceful_shutdown_timeout_ms)),
-               Value("http_listen_conn_limit", BindInt(&s->http_listen_conn_limit))},
+               Value("http_listen_conn_limit", BindInt(&s->http_listen_conn_limit)),
+               Section("http_tls_config", http::TlsServerConfigKeys(&s->http_tls_config))},
               {"grpc_listen_address", "http_listen_network", "grpc_listen_network",
                "grpc_listen_conn_limit", "log_format", "log_source_ips_enabled",
                "log_source_ips_header", "log_source_ips_regex", "log_request_headers",
                "log_request_at_info_level_enabled", "log_request_exclude_headers_list",
-               "http_path_prefix", "register_instrumentation", "http_tls_config", "grpc_tls_config",
+               "http_path_prefix", "register_instrumentation", "grpc_tls_config",
                "grpc_server_max_recv_msg_size", "grpc_server_max_send_msg_size",
                "grpc_server_max_concurrent_streams", "grpc_server_max_connection_idle",
                "grpc_server_max_connection_age", "grpc_server_max_connection_age_grace",
@@ -231,9 +232,20 @@ Schema QuerierKeys(QuerierConfig* q) {
   return With({Value("max_concurrent", BindInt(&q->max_concurrent)),
                Value("query_ingesters_within", BindDuration(&q->query_ingesters_within_ns)),
                Value("tail_max_duration", BindDuration(&q->tail_max_duration_ns)),
-               Value("query_timeout", BindDuration(&q->query_timeout_ns))},
+               Value("query_timeout", BindDuration(&q->query_timeout_ns)),
+               Value("query_cpu_priority", BindString(&q->query_cpu_priority)),
+               Value("multi_tenant_queries_enabled", BindBool(&q->multi_tenant_queries_enabled))},
               {"extra_query_delay", "query_ingester_only", "query_store_only",
-               "multi_tenant_queries_enabled", "per_request_limits_enabled", "engine"});
+               "per_request_limits_enabled", "engine"});
+}
+
+Schema SkaldAuthKeys(SkaldAuthConfig* a) {
+  return {Value("credentials_file", BindString(&a->credentials_file)),
+          Value("open_metrics", BindBool(&a->open_metrics)),
+          Value("reload_check_period", BindDuration(&a->reload_check_period_ns)),
+          Value("max_failures", BindInt(&a->max_failures)),
+          Value("failure_window", BindDuration(&a->failure_window_ns)),
+          Value("lockout_period", BindDuration(&a->lockout_period_ns))};
 }
 
 Schema TopLevelKeys(StoreConfig* c) {
@@ -247,7 +259,9 @@ Schema TopLevelKeys(StoreConfig* c) {
                Section("compactor", CompactorKeys(&c->compactor)),
                Section("ruler", RulerKeys(&c->ruler)),
                Section("querier", QuerierKeys(&c->querier)),
-               Section("runtime_config", std::move(runtime))},
+               Section("runtime_config", std::move(runtime)),
+               Section("skald_auth", SkaldAuthKeys(&c->skald_auth)),
+               Section("skald_backup", {Value("root_dir", BindString(&c->skald_backup.root_dir))})},
               {"target", "ballast_bytes", "distributor", "query_range", "frontend",
                "query_scheduler", "frontend_worker", "ingester_client", "index_gateway",
                "storage_config", "chunk_store_config", "schema_config", "table_manager",

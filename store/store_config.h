@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/http/tls_config.h"
+
 namespace skald {
 
 struct ServerConfig {
@@ -18,6 +20,7 @@ struct ServerConfig {
   int64_t http_server_idle_timeout_ms = 120000;
   int64_t graceful_shutdown_timeout_ms = 30000;
   int http_listen_conn_limit = 0;           // 0 = the open-file limit minus a reserve (Loki: unlimited)
+  http::TlsServerConfig http_tls_config;    // plain HTTP unless cert_file/key_file (docs/TLS.md)
 };
 
 struct RetentionStreamRule {
@@ -116,6 +119,27 @@ struct QuerierConfig {
   int64_t query_ingesters_within_ns = 3LL * 3600 * 1000000000LL;
   int64_t tail_max_duration_ns = 3600LL * 1000000000LL;
   int64_t query_timeout_ns = 0;                    // deprecated in Loki 2.9; set (> 0) it wins
+  // skald: CPU priority of the query workers against pushes: "idle" (SCHED_IDLE: queries use only
+  // CPU that ingestion leaves), "low" (nice 10) or "normal". See docs/OPERATIONS.md.
+  std::string query_cpu_priority = "idle";
+  bool multi_tenant_queries_enabled = false;       // Loki: X-Scope-OrgID `a|b` reads both (else 400)
+};
+
+// skald_auth (docs/SECURITY.md): with auth_enabled and a credentials file, every request but the
+// open ones needs a credential whose tenants and scopes allow it. No file: Loki's behaviour.
+struct SkaldAuthConfig {
+  std::string credentials_file;                    // "" = no authentication (X-Scope-OrgID only)
+  bool open_metrics = true;                        // GET /metrics without credentials
+  int64_t reload_check_period_ns = 2LL * 1000000000LL;   // stat the file at most this often
+  int max_failures = 10;                           // bad credentials per address per window...
+  int64_t failure_window_ns = 60LL * 1000000000LL;
+  int64_t lockout_period_ns = 60LL * 1000000000LL; // ...then 429 for this long
+};
+
+// skald_backup: where POST /skald/admin/backup may write. "" = any absolute path, unless a
+// credentials file is set (then backups are refused until a root is configured).
+struct SkaldBackupConfig {
+  std::string root_dir;
 };
 
 struct StoreConfig {
@@ -132,6 +156,8 @@ struct StoreConfig {
   CompactorConfig compactor;
   RulerConfig ruler;
   QuerierConfig querier;
+  SkaldAuthConfig skald_auth;
+  SkaldBackupConfig skald_backup;
 };
 
 }  // namespace skald

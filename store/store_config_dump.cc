@@ -135,10 +135,26 @@ void EmitRulerQuerier(YAML::Emitter& e, const RulerConfig& r, const QuerierConfi
   e << YAML::EndMap;
   e << YAML::Key << "querier" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "max_concurrent" << YAML::Value << q.max_concurrent;
+  e << YAML::Key << "query_cpu_priority" << YAML::Value << q.query_cpu_priority;
+  e << YAML::Key << "multi_tenant_queries_enabled" << YAML::Value << q.multi_tenant_queries_enabled;
   e << YAML::Key << "query_ingesters_within" << YAML::Value << Dur(q.query_ingesters_within_ns);
   e << YAML::Key << "tail_max_duration" << YAML::Value << Dur(q.tail_max_duration_ns);
   e << YAML::Key << "query_timeout" << YAML::Value << Dur(q.query_timeout_ns);
   e << YAML::EndMap;
+}
+
+// skald_auth and skald_backup (the credentials file's path only; its content is never shown).
+void EmitSkald(YAML::Emitter& e, const SkaldAuthConfig& a, const SkaldBackupConfig& b) {
+  e << YAML::Key << "skald_auth" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "credentials_file" << YAML::Value << a.credentials_file;
+  e << YAML::Key << "open_metrics" << YAML::Value << a.open_metrics;
+  e << YAML::Key << "reload_check_period" << YAML::Value << Dur(a.reload_check_period_ns);
+  e << YAML::Key << "max_failures" << YAML::Value << a.max_failures;
+  e << YAML::Key << "failure_window" << YAML::Value << Dur(a.failure_window_ns);
+  e << YAML::Key << "lockout_period" << YAML::Value << Dur(a.lockout_period_ns);
+  e << YAML::EndMap;
+  e << YAML::Key << "skald_backup" << YAML::Value << YAML::BeginMap << YAML::Key << "root_dir"
+    << YAML::Value << b.root_dir << YAML::EndMap;
 }
 
 }  // namespace
@@ -152,6 +168,20 @@ void DeriveStoreDefaults(StoreConfig* c) {
   FillIfEmpty(&c->ruler.local_directory, c->rules_directory);
 }
 
+// skald_auth / skald_backup: the file only makes sense with auth on; limits must be positive.
+static Status ValidateSkaldAuth(const StoreConfig& c) {
+  const SkaldAuthConfig& a = c.skald_auth;
+  if (!a.credentials_file.empty() && !c.auth_enabled)
+    return Status::Invalid("skald_auth.credentials_file: needs auth_enabled: true (it maps credentials to tenants)");
+  if (a.max_failures < 1) return Status::Invalid("skald_auth.max_failures: must be at least 1");
+  if (a.failure_window_ns <= 0 || a.lockout_period_ns <= 0 || a.reload_check_period_ns <= 0)
+    return Status::Invalid("skald_auth: failure_window, lockout_period and reload_check_period must be positive");
+  const std::string& r = c.skald_backup.root_dir;
+  if (!r.empty() && r.front() != '/')
+    return Status::Invalid("skald_backup.root_dir: must be an absolute path, got \"" + r + "\"");
+  return Status::Ok();
+}
+
 Status ValidateStoreConfig(const StoreConfig& c) {
   log::Level level;
   if (!log::ParseLevel(c.server.log_level, &level)) {
@@ -162,10 +192,18 @@ Status ValidateStoreConfig(const StoreConfig& c) {
     return Status::Invalid("server.http_listen_port: out of range: " +
                            std::to_string(c.server.http_listen_port));
   }
+  if (Status s = http::ValidateTlsServerConfig(c.server.http_tls_config, "server.http_tls_config"); !s.ok()) {
+    return s;
+  }
   const std::string& f = c.ingester.wal_fsync;
   if (f != "group" && f != "always" && f != "never") {
     return Status::Invalid("ingester.wal.fsync: want group, always or never, got \"" + f + "\"");
   }
+  const std::string& qp = c.querier.query_cpu_priority;
+  if (qp != "idle" && qp != "low" && qp != "normal") {
+    return Status::Invalid("querier.query_cpu_priority: want idle, low or normal, got \"" + qp + "\"");
+  }
+  SKALD_RETURN_IF_ERROR(ValidateSkaldAuth(c));
   static const char* kEncodings[] = {"none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M",
                                      "lz4", "lz4-4M", "flate", "zstd"};
   bool known = false;
@@ -201,6 +239,11 @@ std::string StoreConfigToYaml(const StoreConfig& c) {
   e << YAML::Key << "graceful_shutdown_timeout" << YAML::Value
     << DurMs(c.server.graceful_shutdown_timeout_ms);
   e << YAML::Key << "http_listen_conn_limit" << YAML::Value << c.server.http_listen_conn_limit;
+  const http::TlsServerConfig& tls = c.server.http_tls_config;
+  e << YAML::Key << "http_tls_config" << YAML::Value << YAML::BeginMap << YAML::Key << "cert_file"
+    << YAML::Value << tls.cert_file << YAML::Key << "key_file" << YAML::Value << tls.key_file << YAML::Key
+    << "client_auth_type" << YAML::Value << tls.client_auth_type << YAML::Key << "client_ca_file"
+    << YAML::Value << tls.client_ca_file << YAML::EndMap;
   e << YAML::EndMap;
   e << YAML::Key << "common" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "path_prefix" << YAML::Value << c.path_prefix;
@@ -214,6 +257,7 @@ std::string StoreConfigToYaml(const StoreConfig& c) {
   e << YAML::Key << "runtime_config" << YAML::Value << YAML::BeginMap << YAML::Key << "file"
     << YAML::Value << c.runtime_config_file << YAML::Key << "period" << YAML::Value
     << Dur(c.runtime_config_period_ns) << YAML::EndMap;
+  EmitSkald(e, c.skald_auth, c.skald_backup);
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }

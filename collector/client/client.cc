@@ -9,8 +9,12 @@
 #include <chrono>
 #include <cstdio>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "collector/client/retry_after.h"
 #include "common/bytes_equal.h"
@@ -67,6 +71,15 @@ Client::~Client() {
 
 Status Client::Start() {
   if (cfg_.url.empty()) return Status::Invalid("client: url is required");
+  auto transport = CurlTransport::Make(cfg_.url, cfg_.tls, {cfg_.proxy_url, cfg_.no_proxy, cfg_.proxy_from_environment});
+  if (!transport.ok()) return transport.status().Annotate("client " + cfg_.url);
+  transport_ = std::make_unique<CurlTransport>(std::move(*transport));
+  for (const auto& [k, v] : cfg_.headers) {
+    if (HeaderTaken(k, cfg_.tenant_id)) {
+      SKALD_LOG(warn, "custom header key already exists, skipping", {{"component", "client"},
+                {"host", metrics_.host()}, {"key", k}});
+    }
+  }
   curl_ = curl_easy_init();
   if (curl_ == nullptr) return Status::Internal("curl_easy_init failed");
   sender_ = std::thread([this] { SenderLoop(); });
@@ -229,30 +242,82 @@ void Client::SendBatch(Batch& b) {
   }
 }
 
-std::string Client::ReadSecretFile(const std::string& path) const {
+Result<std::string> Client::ReadSecretFile(const std::string& path) const {
   std::ifstream in(path);
+  if (!in) return Status::Unavailable(fmt::format("cannot read \"{}\": {}", path, std::strerror(errno)));
   std::stringstream ss;
   ss << in.rdbuf();
   std::string s = ss.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return std::string();
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);  // Go's strings.TrimSpace
+}
+
+// Promtail's header order: Content-Type, User-Agent, X-Scope-OrgID (tenant), then `headers` unless
+// already set; basic auth / bearer token only when no Authorization header was given.
+Result<curl_slist*> Client::RequestHeaders(const std::string& tenant) const {
+  curl_slist* h = nullptr;
+  h = curl_slist_append(h, "Content-Type: application/x-protobuf");
+  h = curl_slist_append(h, (std::string("User-Agent: ") + kUserAgent).c_str());
+  if (!tenant.empty()) h = curl_slist_append(h, ("X-Scope-OrgID: " + tenant).c_str());
+  bool has_auth = false;
+  for (const auto& [k, v] : cfg_.headers) {
+    if (HeaderTaken(k, tenant)) continue;
+    has_auth = has_auth || ::strcasecmp(k.c_str(), "Authorization") == 0;
+    h = curl_slist_append(h, (k + ": " + v).c_str());
+  }
+  if (!has_auth && (!cfg_.bearer_token.empty() || !cfg_.bearer_token_file.empty())) {
+    auto token = cfg_.bearer_token_file.empty() ? Result<std::string>(cfg_.bearer_token)
+                                                : ReadSecretFile(cfg_.bearer_token_file);
+    if (!token.ok()) {
+      curl_slist_free_all(h);
+      return token.status().Annotate("bearer_token_file");
+    }
+    h = curl_slist_append(h, ("Authorization: Bearer " + *token).c_str());
+  }
+  h = curl_slist_append(h, "Expect:");
+  return h;
+}
+
+bool Client::HeaderTaken(const std::string& name, const std::string& tenant) const {
+  return ::strcasecmp(name.c_str(), "Content-Type") == 0 || ::strcasecmp(name.c_str(), "User-Agent") == 0 ||
+         (!tenant.empty() && ::strcasecmp(name.c_str(), "X-Scope-OrgID") == 0);
+}
+
+Status Client::ApplyBasicAuth(CURL* c) const {
+  const bool has_auth = std::any_of(cfg_.headers.begin(), cfg_.headers.end(), [](const auto& kv) {
+    return ::strcasecmp(kv.first.c_str(), "Authorization") == 0;
+  });
+  if (has_auth || (cfg_.basic_auth_username.empty() && cfg_.basic_auth_password.empty() &&
+                   cfg_.basic_auth_password_file.empty())) {
+    return Status::Ok();
+  }
+  auto pw = cfg_.basic_auth_password_file.empty() ? Result<std::string>(cfg_.basic_auth_password)
+                                                  : ReadSecretFile(cfg_.basic_auth_password_file);
+  if (!pw.ok()) return pw.status().Annotate("basic_auth.password_file");
+  curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+  curl_easy_setopt(c, CURLOPT_USERNAME, cfg_.basic_auth_username.c_str());
+  curl_easy_setopt(c, CURLOPT_PASSWORD, pw->c_str());
+  return Status::Ok();
 }
 
 Client::PostResult Client::PostOnce(const std::string& tenant, const std::string& body) {
   PostResult out;
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
-  curl_slist* h = nullptr;
-  h = curl_slist_append(h, "Content-Type: application/x-protobuf");
-  h = curl_slist_append(h, (std::string("User-Agent: ") + kUserAgent).c_str());
-  if (!tenant.empty()) h = curl_slist_append(h, ("X-Scope-OrgID: " + tenant).c_str());
-  for (const auto& [k, v] : cfg_.headers) h = curl_slist_append(h, (k + ": " + v).c_str());
-  std::string token = cfg_.bearer_token.empty() && !cfg_.bearer_token_file.empty()
-                          ? ReadSecretFile(cfg_.bearer_token_file) : cfg_.bearer_token;
-  if (!token.empty()) h = curl_slist_append(h, ("Authorization: Bearer " + token).c_str());
-  h = curl_slist_append(h, "Expect:");
+  auto headers = RequestHeaders(tenant);
+  Status auth = headers.ok() ? ApplyBasicAuth(c) : headers.status();
+  if (!auth.ok()) {  // a secret file went missing after start-up: retried like a network error
+    if (headers.ok()) curl_slist_free_all(*headers);
+    out.err = auth.message();
+    return out;
+  }
+  curl_slist* h = *headers;
+  curl_slist* connect_to = nullptr;
+  transport_->Apply(c, "", &h, &connect_to);
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   std::string resp;
-  curl_easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, KeepRetryAfter);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.retry_after);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -263,28 +328,16 @@ Client::PostResult Client::PostOnce(const std::string& tenant, const std::string
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, KeepBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
-  if (!cfg_.basic_auth_username.empty()) {
-    std::string pw = cfg_.basic_auth_password.empty() && !cfg_.basic_auth_password_file.empty()
-                         ? ReadSecretFile(cfg_.basic_auth_password_file) : cfg_.basic_auth_password;
-    curl_easy_setopt(c, CURLOPT_USERNAME, cfg_.basic_auth_username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, pw.c_str());
-  }
-  if (!cfg_.tls_ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg_.tls_ca_file.c_str());
-  if (!cfg_.tls_cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, cfg_.tls_cert_file.c_str());
-  if (!cfg_.tls_key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, cfg_.tls_key_file.c_str());
-  if (cfg_.tls_insecure_skip_verify) {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
   CURLcode rc = curl_easy_perform(c);
   long code = 0;
   if (rc == CURLE_OK) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     if (code >= 300) out.err = resp;
   } else {
-    out.err = curl_easy_strerror(rc);
+    out.err = transport_->Describe(rc, errbuf);
   }
   curl_slist_free_all(h);
+  curl_slist_free_all(connect_to);
   out.code = static_cast<int>(code);
   return out;
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "collector/client/client_metrics.h"
+#include "collector/client/curl_transport.h"
 #include "collector/client/push_encoder.h"
 #include "collector/collector_config.h"
 #include "collector/tail/ack_cursor.h"
@@ -98,7 +99,12 @@ class Client {
   bool SleepUnlessStopped(int64_t wait_ns);
   PostResult PostOnce(const std::string& tenant, const std::string& body);
   void CutLocked(const std::string& tenant);
-  std::string ReadSecretFile(const std::string& path) const;
+  // password_file / bearer_token_file are re-read per request (rotation), as Promtail does.
+  Result<std::string> ReadSecretFile(const std::string& path) const;
+  Result<curl_slist*> RequestHeaders(const std::string& tenant) const;
+  // True for a `headers` name Promtail skips because it is already set on the request.
+  bool HeaderTaken(const std::string& name, const std::string& tenant) const;
+  Status ApplyBasicAuth(void* curl) const;
 
   ClientConfig cfg_;
   int index_;
@@ -118,6 +124,7 @@ class Client {
   std::atomic<int64_t> stop_deadline_ns_{0};
   std::thread sender_;
   void* curl_ = nullptr;
+  std::unique_ptr<CurlTransport> transport_;
   std::string body_, compressed_;
 };
 

@@ -53,19 +53,35 @@ int Progress(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }
 }  // namespace
 
-DockerApi::DockerApi(std::string host) {
+DockerApi::DockerApi(std::string host, const TlsClientConfig& tls) {
   static const bool init = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)init;
+  client::ProxySettings proxy;
   if (host.starts_with("unix://")) {
     socket_ = host.substr(7);
     base_ = "http://localhost";
   } else if (host.starts_with("tcp://")) {
-    base_ = "http://" + host.substr(6);
+    base_ = (tls.Any() ? "https://" : "http://") + host.substr(6);
+    proxy.from_environment = true;  // the Docker Go client's tcp transport honours HTTP(S)_PROXY
   } else {
     base_ = host;
   }
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
+  transport_ = client::CurlTransport::Make(base_, tls, proxy);
   curl_ = curl_easy_init();
+}
+
+Status DockerApi::Prepare(const std::string& path_and_query, curl_slist** headers, curl_slist** connect_to) {
+  if (!transport_.ok()) return transport_.status().Annotate("docker_sd host " + base_);
+  CURL* c = static_cast<CURL*>(curl_);
+  curl_easy_reset(c);
+  transport_->Apply(c, path_and_query, headers, connect_to);
+  if (*headers != nullptr) curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);
+  if (!socket_.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_.c_str());
+  errbuf_[0] = '\0';
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf_);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  return Status::Ok();
 }
 
 DockerApi::~DockerApi() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
@@ -79,17 +95,16 @@ std::string DockerApi::Escape(const std::string& s) {
 
 Result<std::string> DockerApi::Get(const std::string& path_and_query, long timeout_ms) {
   CURL* c = static_cast<CURL*>(curl_);
-  curl_easy_reset(c);
   std::string body;
-  const std::string url = base_ + path_and_query;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  if (!socket_.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_.c_str());
+  curl_slist *headers = nullptr, *connect_to = nullptr;
+  SKALD_RETURN_IF_ERROR(Prepare(path_and_query, &headers, &connect_to));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   CURLcode rc = curl_easy_perform(c);
-  if (rc != CURLE_OK) return Status::Unavailable("docker " + path_and_query + ": " + curl_easy_strerror(rc));
+  curl_slist_free_all(headers);
+  curl_slist_free_all(connect_to);
+  if (rc != CURLE_OK) return Status::Unavailable("docker " + path_and_query + ": " + transport_->Describe(rc, errbuf_));
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   if (code == 404) return Status::NotFound("docker " + path_and_query + ": " + body);
@@ -102,11 +117,9 @@ Result<std::string> DockerApi::Get(const std::string& path_and_query, long timeo
 Status DockerApi::Stream(const std::string& path_and_query, const std::function<void(std::string_view)>& on_line,
                          const std::function<void()>& on_open) {
   CURL* c = static_cast<CURL*>(curl_);
-  curl_easy_reset(c);
   StreamState st{{}, &on_line, &on_open};
-  const std::string url = base_ + path_and_query;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  if (!socket_.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_.c_str());
+  curl_slist *headers = nullptr, *connect_to = nullptr;
+  SKALD_RETURN_IF_ERROR(Prepare(path_and_query, &headers, &connect_to));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, StreamWrite);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, StreamHeader);
@@ -114,11 +127,12 @@ Status DockerApi::Stream(const std::string& path_and_query, const std::function<
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled_);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  curl_slist_free_all(connect_to);
   if (cancelled_) return Status(Code::kCancelled, "cancelled");
-  if (rc != CURLE_OK) return Status::Unavailable(std::string("docker events: ") + curl_easy_strerror(rc));
+  if (rc != CURLE_OK) return Status::Unavailable("docker events: " + transport_->Describe(rc, errbuf_));
   if (!st.opened) return Status::Unavailable("docker events: HTTP " + std::to_string(st.code));
   return Status::Unavailable("docker events stream closed");
 }

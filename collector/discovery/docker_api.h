@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "collector/client/curl_transport.h"
+#include "collector/collector_config.h"
 #include "common/status.h"
 
 namespace skald::discovery {
@@ -13,8 +15,10 @@ namespace skald::discovery {
 // Not thread-safe except Cancel(); use one instance per thread.
 class DockerApi {
  public:
-  // host: `unix:///var/run/docker.sock` or `tcp://h:p` / `http://h:p`.
-  explicit DockerApi(std::string host);
+  // host: `unix:///var/run/docker.sock`, `tcp://h:p`, `http://h:p` or `https://h:p`. TLS (with
+  // `tls`) for https://, and for tcp:// when `tls` sets anything (the docker CLI's --tlsverify
+  // convention; Promtail would ignore tls_config there and speak plain HTTP).
+  explicit DockerApi(std::string host, const TlsClientConfig& tls = {});
   ~DockerApi();
 
   // GET `path_and_query` (e.g. "/containers/json"); the body on 2xx, else an error with the status.
@@ -30,8 +34,13 @@ class DockerApi {
   static std::string Escape(const std::string& s);
 
  private:
+  // Sets URL, socket/TLS/proxy options; `*connect_to` freed by the caller after the transfer.
+  Status Prepare(const std::string& path_and_query, curl_slist** headers, curl_slist** connect_to);
+
   std::string socket_, base_;
+  Result<client::CurlTransport> transport_ = Status::Invalid("unset");
   void* curl_;
+  char errbuf_[256] = {0};  // CURL_ERROR_SIZE
   std::atomic<bool> cancelled_{false};
 };
 

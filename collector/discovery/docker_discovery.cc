@@ -27,7 +27,7 @@ DockerDiscovery::DockerDiscovery(DockerSDConfig cfg, std::string source, Targets
 DockerDiscovery::~DockerDiscovery() { Stop(); }
 
 void DockerDiscovery::Start() {
-  events_api_ = std::make_unique<DockerApi>(cfg_.host);
+  events_api_ = std::make_unique<DockerApi>(cfg_.host, cfg_.tls);
   events_thread_ = std::thread([this] { EventsLoop(); });
   refresh_ = std::thread([this] { RefreshLoop(); });
 }
@@ -144,7 +144,7 @@ bool DockerDiscovery::WaitUnlessStopped(std::unique_lock<std::mutex>& l, int64_t
 }
 
 void DockerDiscovery::RefreshLoop() {
-  DockerApi api(cfg_.host);
+  DockerApi api(cfg_.host, cfg_.tls);
   Backoff backoff(opts_.retry_min_ns, opts_.retry_max_ns);
   auto next_full = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> l(mu_);

@@ -1,5 +1,6 @@
 // Math (sprig add/sub/mul/div/mod and float variants, Loki's bytes/duration) and time functions
 // (toDate, toDateInZone, date, now, unixEpoch*, unixToTime).
+#include <charconv>
 #include <chrono>
 #include <cmath>
 
@@ -109,17 +110,13 @@ Status ToDateInZone(const Args& a, const TemplateData&, Value* o) {
   return Status::Ok();
 }
 
-Status TimeArg(const Value& v, int64_t* ns) {
-  if (v.kind == Value::Kind::kTime) *ns = v.i * 1000000000LL + v.nsec;
-  else if (v.kind == Value::Kind::kInt) *ns = v.i * 1000000000LL;
-  else return Status::Invalid("wrong type for value; expected time.Time; got " + std::string(v.TypeName()));
-  return Status::Ok();
-}
+// sprig's date takes a time.Time or an int of Unix seconds (time.Unix(n, 0)), any size.
 Status Date(const Args& a, const TemplateData&, Value* o) {
   STR(0, layout);
-  int64_t ns = 0;
-  SKALD_RETURN_IF_ERROR(TimeArg(a[1], &ns));
-  *o = Value::Str(gotime::Format(layout, ns));
+  const Value& v = a[1];
+  if (v.kind != Value::Kind::kTime && v.kind != Value::Kind::kInt)
+    return Status::Invalid("wrong type for value; expected time.Time; got " + std::string(v.TypeName()));
+  *o = Value::Str(gotime::FormatUnix(layout, v.i, v.kind == Value::Kind::kTime ? v.nsec : 0));
   return Status::Ok();
 }
 Status Now(const Args&, const TemplateData&, Value* o) {
@@ -131,19 +128,34 @@ template <int kUnit>  // 0 s, 1 ms, 2 ns
 Status UnixEpoch(const Args& a, const TemplateData&, Value* o) {
   if (a[0].kind != Value::Kind::kTime)
     return Status::Invalid("wrong type for value; expected time.Time; got " + std::string(a[0].TypeName()));
-  int64_t v = kUnit == 0 ? a[0].i : kUnit == 1 ? a[0].i * 1000 + a[0].nsec / 1000000
-                                                : a[0].i * 1000000000LL + a[0].nsec;
+  // Go's UnixMilli/UnixNano wrap outside int64's range; so does this (unsigned arithmetic).
+  const uint64_t sec = static_cast<uint64_t>(a[0].i), nsec = static_cast<uint64_t>(a[0].nsec);
+  int64_t v = kUnit == 0 ? a[0].i : kUnit == 1 ? WrapInt(sec * 1000 + nsec / 1000000)
+                                                : WrapInt(sec * 1000000000ULL + nsec);
   *o = Value::Str(std::to_string(v));
   return Status::Ok();
 }
-// Loki's unixToTime: epoch in s/ms/us/ns chosen by digit count.
+// Loki's unixToTime: the unit comes from the digit count (5 days, 10 s, 13 ms, 16 µs, 19 ns);
+// any other length, or text that is not an integer, is an error.
 Status UnixToTime(const Args& a, const TemplateData&, Value* o) {
   STR(0, s);
-  int64_t v = CastInt(a[0]);
-  size_t digits = s.size();
-  if (v == 0 && s != "0") return Status::Invalid("unable to convert " + std::string(s) + " to time");
-  int64_t ns = digits <= 10 ? v * 1000000000LL : digits <= 13 ? v * 1000000LL : digits <= 16 ? v * 1000 : v;
-  *o = Value::TimeNs(ns);
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty())
+    return Status::Invalid("unable to parse time '" + std::string(s) + "'");
+  auto split = [](int64_t n, int64_t per_sec) {  // floor division, so no product can overflow
+    int64_t sec = n / per_sec, rem = n % per_sec;
+    if (rem < 0) { rem += per_sec; --sec; }
+    return Value::Time(sec, static_cast<int32_t>(rem * (1000000000LL / per_sec)));
+  };
+  switch (s.size()) {
+    case 5: *o = Value::Time(v * 86400, 0); break;
+    case 10: *o = Value::Time(v, 0); break;
+    case 13: *o = split(v, 1000); break;
+    case 16: *o = split(v, 1000000); break;
+    case 19: *o = split(v, 1000000000); break;
+    default: return Status::Invalid("unable to parse time '" + std::string(s) + "'");
+  }
   return Status::Ok();
 }
 

@@ -31,10 +31,14 @@ struct Civil {
   std::string abbr;
 };
 
-Civil ToCivil(int64_t unix_ns, const LocationPtr& loc) {
-  int64_t secs = unix_ns >= 0 ? unix_ns / 1000000000 : -((-unix_ns + 999999999) / 1000000000);
+// Seconds are clamped to ±2^62 (about ±1.46e11 years) so the zone offset and the day arithmetic
+// cannot overflow; Go wraps there instead, printing a meaningless date either way.
+constexpr int64_t kMaxSecs = int64_t{1} << 62;
+
+Civil ToCivil(int64_t secs, int64_t nsec, const LocationPtr& loc) {
+  secs = secs > kMaxSecs ? kMaxSecs : secs < -kMaxSecs ? -kMaxSecs : secs;
   Civil c{};
-  c.nsec = unix_ns - secs * 1000000000;
+  c.nsec = nsec;
   ZoneInfo z = loc ? loc->Lookup(secs) : ZoneInfo{0, "UTC"};
   c.offset = z.offset;
   c.abbr = z.abbr;
@@ -128,7 +132,17 @@ void FormatStd(std::string& out, const Chunk& c, const Civil& t) {
 }  // namespace
 
 std::string Format(std::string_view layout, int64_t unix_ns, const LocationPtr& loc) {
-  Civil t = ToCivil(unix_ns, loc);
+  // Floor division: -1 ns is 1969-12-31T23:59:59.999999999 (no negation, so INT64_MIN is fine).
+  int64_t secs = unix_ns / 1000000000, nsec = unix_ns % 1000000000;
+  if (nsec < 0) {
+    secs -= 1;
+    nsec += 1000000000;
+  }
+  return FormatUnix(layout, secs, nsec, loc);
+}
+
+std::string FormatUnix(std::string_view layout, int64_t unix_sec, int64_t nsec, const LocationPtr& loc) {
+  Civil t = ToCivil(unix_sec, nsec, loc);
   std::string out;
   for (;;) {
     Chunk c = internal::NextChunk(layout);

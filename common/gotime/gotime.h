@@ -58,6 +58,10 @@ Result<ParsedTime> Parse(std::string_view layout, std::string_view value,
 
 // time.Time.Format for the instant `unix_ns` seen in `loc` (nullptr = UTC).
 std::string Format(std::string_view layout, int64_t unix_ns, const LocationPtr& loc = nullptr);
+// The same for an instant given as seconds + nanoseconds (0..999999999), which covers the dates
+// beyond 1678..2262 that Go's time.Unix(sec, nsec) can hold (sprig's `date` on a large int).
+std::string FormatUnix(std::string_view layout, int64_t unix_sec, int64_t nsec,
+                       const LocationPtr& loc = nullptr);
 
 // Civil-date helpers (proleptic Gregorian, UTC): common/time_util's, under gotime's names.
 inline int64_t DaysFromCivil(int64_t y, int m, int d) { return DaysFromCivilDate(y, m, d); }

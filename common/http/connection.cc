@@ -1,6 +1,7 @@
 // The per-connection state machine (see connection.h). Phases: idle (wait until readable, no
 // buffer) → reading (head + body under read_timeout) → handling (a worker runs the route; the
 // socket is watched for EOF, which cancels the request) → writing (under write_timeout) → idle.
+// A TLS connection first handshakes (under read_timeout); its HTTP bytes go through the TLS stream.
 #include "common/http/connection.h"
 
 #include <sys/socket.h>
@@ -127,9 +128,9 @@ bool HeaderSaysClose(const Response& res) {
 
 }  // namespace
 
-Connection::Connection(ServerCore* core, tcp::socket socket)
+Connection::Connection(ServerCore* core, tcp::socket socket, std::shared_ptr<asio::ssl::context> tls)
     : core_(core), slot_(std::make_unique<ConnSlot>(core)), socket_(std::move(socket)),
-      ex_(socket_.get_executor()), timer_(ex_) {
+      tls_ctx_(std::move(tls)), ex_(socket_.get_executor()), timer_(ex_) {
   beast::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   if (!ec) {
@@ -139,6 +140,7 @@ Connection::Connection(ServerCore* core, tcp::socket socket)
   auto local = socket_.local_endpoint(ec);
   if (!ec) local_port_ = local.port();
   socket_.set_option(tcp::no_delay(true), ec);
+  if (tls_ctx_) tls_ = std::make_unique<TlsStream>(std::move(socket_), *tls_ctx_);
 }
 
 Connection::~Connection() { core_->Unregister(this); }
@@ -150,6 +152,16 @@ void Connection::Start() {
   });
   // The first request must arrive within the read timeout (Go's ReadTimeout from accept).
   Arm(core_->limits.read_timeout, "read");
+  if (!tls_) return ReadHeader();
+  tls_->async_handshake(asio::ssl::stream_base::server,
+                        [self = shared_from_this()](beast::error_code ec) { self->OnHandshake(ec); });
+}
+
+void Connection::OnHandshake(beast::error_code ec) {
+  if (ec) {
+    if (phase_ != Phase::kClosed) NoteHandshakeFailure(core_->m.tls_handshake_errors, ec.message(), remote_addr_);
+    return Close();
+  }
   ReadHeader();
 }
 
@@ -182,11 +194,18 @@ void Connection::WaitForRequest() {
   buffer_.shrink_to_fit();  // an idle connection holds no buffer
   msg_ = {};
   Arm(core_->limits.idle_timeout, "idle");
-  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+  auto on_readable = [self = shared_from_this()](beast::error_code ec, size_t n) {
     if (ec || self->phase_ == Phase::kClosed) return self->Close();
+    self->buffer_.commit(n);
     self->Arm(self->core_->limits.read_timeout, "read");
     self->ReadHeader();
-  });
+  };
+  if (tls_) {
+    // TLS may hold decrypted bytes the socket no longer shows: wait by reading one byte.
+    return tls_->async_read_some(buffer_.prepare(1), std::move(on_readable));
+  }
+  socket_.async_wait(tcp::socket::wait_read,
+                     [on_readable = std::move(on_readable)](beast::error_code ec) mutable { on_readable(ec, 0); });
 }
 
 void Connection::ReadHeader() {
@@ -197,8 +216,10 @@ void Connection::ReadHeader() {
   // The route's limit is set once the head is known (OnHeader); Beast would check Content-Length
   // against this one while parsing the head.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  bhttp::async_read_header(socket_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  WithStream([this](auto& s) {
+    bhttp::async_read_header(s, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  });
 }
 
 void Connection::OnHeader(beast::error_code ec) {
@@ -223,15 +244,19 @@ void Connection::OnHeader(beast::error_code ec) {
   if (!parser_->is_done() && strcasecmp(std::string(expect).c_str(), "100-continue") == 0) {
     // curl waits for this before sending a large body.
     static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    asio::async_write(socket_, asio::buffer(kContinue), [self = shared_from_this()](beast::error_code e, size_t) {
-      if (e) return self->Close();
-      bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
-                        [self](beast::error_code ec2, size_t) { self->OnBody(ec2); });
+    WithStream([this](auto& s) {
+      asio::async_write(s, asio::buffer(kContinue), [self = shared_from_this(), &s](beast::error_code e, size_t) {
+        if (e) return self->Close();
+        bhttp::async_read(s, self->buffer_, *self->parser_,
+                          [self](beast::error_code ec2, size_t) { self->OnBody(ec2); });
+      });
     });
     return;
   }
-  bhttp::async_read(socket_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  WithStream([this](auto& s) {
+    bhttp::async_read(s, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  });
 }
 
 void Connection::OnBody(beast::error_code ec) {
@@ -308,8 +333,8 @@ void Connection::RunHandler(std::shared_ptr<Exchange> ex) {
 
 void Connection::WatchPeer() {
   watching_ = true;
-  socket_.async_wait(tcp::socket::wait_read,
-                     [self = shared_from_this()](beast::error_code ec) { self->OnPeerEvent(ec); });
+  Sock().async_wait(tcp::socket::wait_read,
+                    [self = shared_from_this()](beast::error_code ec) { self->OnPeerEvent(ec); });
 }
 
 // Readable while the handler runs: EOF means the client went away (cancel its request); data is
@@ -318,7 +343,7 @@ void Connection::OnPeerEvent(beast::error_code ec) {
   watching_ = false;
   if (ec == asio::error::operation_aborted || phase_ != Phase::kHandling) return;
   char c;
-  ssize_t n = ec ? -1 : ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  ssize_t n = ec ? -1 : ::recv(Sock().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n > 0) return;  // pipelined data: stop watching (readable stays true)
   if (n < 0 && !ec && (errno == EAGAIN || errno == EWOULDBLOCK)) return WatchPeer();
   if (cancel_ && !cancel_->cancelled()) {
@@ -332,7 +357,7 @@ void Connection::OnHandled(std::shared_ptr<Exchange> ex) {
   if (phase_ == Phase::kClosed) return;
   if (watching_) {
     beast::error_code ignore;
-    socket_.cancel(ignore);
+    Sock().cancel(ignore);
     watching_ = false;
   }
   if (ex->res.websocket && (ex->res.status == -1 || ex->res.status == 101) && !cancel_->cancelled()) {
@@ -375,7 +400,7 @@ void Connection::StartStream(std::shared_ptr<Exchange> ex, std::shared_ptr<Strea
   if (phase_ == Phase::kClosed) return FailStream(*st);
   if (watching_) {
     beast::error_code ignore;
-    socket_.cancel(ignore);
+    Sock().cancel(ignore);
     watching_ = false;
   }
   Response& res = ex->res;
@@ -412,7 +437,9 @@ void Connection::DoWrite() {
   Arm(core_->limits.write_timeout, "write");
   const Out& o = out_.front();
   std::array<asio::const_buffer, 2> bufs{asio::buffer(o.head), asio::buffer(o.body)};
-  asio::async_write(socket_, bufs, [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
+  WithStream([&](auto& s) {
+    asio::async_write(s, bufs, [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
+  });
 }
 
 void Connection::OnWrite(beast::error_code ec) {
@@ -436,7 +463,7 @@ void Connection::ResponseDone() {
   cancel_.reset();
   if (!keep_alive_) {
     beast::error_code ignore;
-    socket_.shutdown(tcp::socket::shutdown_send, ignore);
+    Sock().shutdown(tcp::socket::shutdown_send, ignore);
     return Close();
   }
   WaitForRequest();
@@ -446,18 +473,23 @@ void Connection::Upgrade(std::shared_ptr<Exchange> ex) {
   Disarm();
   phase_ = Phase::kClosed;  // the socket now belongs to the WebSocket session
   core_->m.requests->WithLabelValues({"101"}).Inc();
-  auto ws = std::make_shared<WebSocketSession>(core_, std::move(socket_), std::move(slot_),
-                                               std::move(ex->res.websocket));
+  if (tls_) {
+    auto ws = std::make_shared<WebSocketSession<TlsStream>>(core_, std::move(*tls_), std::move(slot_),
+                                                            std::move(ex->res.websocket));
+    return ws->Start(std::move(msg_), std::move(buffer_));
+  }
+  auto ws = std::make_shared<WebSocketSession<tcp::socket>>(core_, std::move(socket_), std::move(slot_),
+                                                            std::move(ex->res.websocket));
   ws->Start(std::move(msg_), std::move(buffer_));
 }
 
 void Connection::Close() {
-  if (phase_ == Phase::kClosed && !socket_.is_open()) return;
+  if (phase_ == Phase::kClosed && !Sock().is_open()) return;
   phase_ = Phase::kClosed;
   Disarm();
   if (cancel_) cancel_->Cancel();
   beast::error_code ignore;
-  socket_.close(ignore);
+  Sock().close(ignore);
   if (stream_) FailStream(*stream_);
   out_.clear();
 }

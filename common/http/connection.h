@@ -1,9 +1,12 @@
 // One HTTP/1.1 connection on the event loop: waits for a request without holding a buffer, reads
 // head and body under the read timeout, hands the request to a worker pool, watches for the
-// client going away while the handler runs, and writes the response (whole or streamed).
+// client going away while the handler runs, and writes the response (whole or streamed); over TLS
+// when the server has a certificate (the handshake runs under the read timeout).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -29,7 +32,8 @@ struct StreamState;    // a streamed body shared with the worker that produces i
 // only on the socket's strand.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(ServerCore* core, tcp::socket socket);
+  // `tls`: the context of a TLS connection; null for plain HTTP.
+  Connection(ServerCore* core, tcp::socket socket, std::shared_ptr<asio::ssl::context> tls);
   ~Connection();
   void Start();
   // Server stop: close now when waiting for a request (or `force`), else after the response in flight.
@@ -51,6 +55,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool last = false;                    // the response is complete once this is written
   };
 
+  using TlsStream = asio::ssl::stream<tcp::socket>;
+  // The TCP socket under the HTTP bytes (inside the TLS stream when there is one).
+  tcp::socket& Sock() { return tls_ ? tls_->next_layer() : socket_; }
+  // Calls f with the stream the HTTP bytes go through: the TLS stream or the socket.
+  template <typename F>
+  void WithStream(F&& f) {
+    if (tls_) {
+      f(*tls_);
+    } else {
+      f(socket_);
+    }
+  }
+  void OnHandshake(beast::error_code ec);
   void WaitForRequest();
   void ReadHeader();
   void OnHeader(beast::error_code ec);
@@ -72,7 +89,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ServerCore* core_;
   std::unique_ptr<ConnSlot> slot_;
-  tcp::socket socket_;
+  tcp::socket socket_;                      // moved into tls_ for a TLS connection
+  std::shared_ptr<asio::ssl::context> tls_ctx_;
+  std::unique_ptr<TlsStream> tls_;
   const asio::any_io_executor ex_;  // the socket's strand; read by worker threads to post back
   asio::steady_timer timer_;
   uint64_t timer_gen_ = 0;

@@ -51,6 +51,9 @@ http::ServerMetrics NewServerMetrics(metrics::Registry& r) {
                                     "Query requests answered 429 because the query queue was full.");
   m.cancelled = &r.NewCounter("skald_http_requests_cancelled_total",
                               "Requests whose client went away while the handler ran (the handler was told to stop).");
+  m.tls_handshake_errors = &r.NewCounter("skald_http_tls_handshake_errors_total",
+                                         "TLS handshakes that failed (bad or missing client certificate, old TLS "
+                                         "version, not TLS, timeout).");
   return m;
 }
 
@@ -100,7 +103,7 @@ void HttpServer::Impl::OnAccept(boost::system::error_code ec, tcp::socket s) {
     boost::system::error_code ignore;
     s.close(ignore);
   } else {
-    auto c = std::make_shared<http::Connection>(&core, std::move(s));
+    auto c = std::make_shared<http::Connection>(&core, std::move(s), core.tls ? core.tls->Current() : nullptr);
     asio::post(c->executor(), [c] { c->Start(); });
   }
   Accept();
@@ -166,6 +169,11 @@ Status HttpServer::Start() {
     if (ec || found.empty()) return Status::IOError("http server: cannot resolve " + host + ": " + ec.message());
     ep = *found.begin();
   }
+  if (opts_.tls.enabled() && !im.core.tls) {
+    Status s = http::TlsContext::Create(opts_.tls, registry_, std::chrono::milliseconds(opts_.tls_reload_check_ms),
+                                        &im.core.tls);
+    if (!s.ok()) return Status::Invalid("http server: " + s.message());
+  }
   im.acceptor.emplace(im.ioc);
   im.acceptor->open(ep.protocol(), ec);
   // SO_REUSEADDR only: SO_REUSEPORT would let a second process silently share the port.
@@ -184,7 +192,7 @@ Status HttpServer::Start() {
   int queries = opts_.query_concurrency > 0 ? opts_.query_concurrency : workers;
   im.core.workers = std::make_unique<http::WorkerPool>("http-worker", workers, size_t(opts_.max_queued_requests));
   im.core.queries = std::make_unique<http::WorkerPool>("http-query", queries, size_t(opts_.max_queued_queries),
-                                                       opts_.query_nice);
+                                                       opts_.query_priority);
   im.retry.emplace(im.ioc);
   im.work.emplace(im.ioc.get_executor());
   im.Accept();
@@ -194,7 +202,8 @@ Status HttpServer::Start() {
     pthread_setname_np(im.threads.back().native_handle(), "http-io");
   }
   SKALD_LOG(info, "server listening on addresses",
-            {{"http", host + ":" + std::to_string(port_.load())}, {"max_connections", im.max_connections}});
+            {{"http", host + ":" + std::to_string(port_.load())}, {"max_connections", im.max_connections},
+             {"tls", im.core.tls ? "on" : "off"}});
   return Status::Ok();
 }
 

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "common/http/message.h"
+#include "common/http/tls_config.h"
+#include "common/http/worker_pool.h"
 #include "common/http/router.h"
 #include "common/metrics.h"
 #include "common/status.h"
@@ -33,7 +35,9 @@ struct HttpServerOptions {
   int max_queued_queries = 2048;       // waiting query requests past which 429 is answered
   int max_queued_requests = 4096;      // waiting non-query requests past which 503 is answered
   int io_threads = 1;                  // network threads (parsing and writing only)
-  int query_nice = 10;                 // CPU priority of query workers below pushes (Linux nice)
+  http::CpuPriority query_priority = http::CpuPriority::kIdle;  // query workers yield the CPU to pushes
+  http::TlsServerConfig tls;           // server.http_tls_config; plain HTTP unless a cert is set
+  int64_t tls_reload_check_ms = 5000;  // certificate files are looked at (mtime) at most this often
 };
 
 namespace http {
@@ -90,8 +94,15 @@ class HttpServer {
 int HttpGetStatus(const std::string& host, int port, const std::string& path, int timeout_ms,
                   std::string* body = nullptr);
 
+// The same over HTTPS, without verifying the server's certificate (a local liveness probe; a
+// client certificate is presented when given, for servers that require one). 0 when unreachable.
+int HttpsGetStatus(const std::string& host, int port, const std::string& path, int timeout_ms,
+                   const std::string& client_cert = "", const std::string& client_key = "");
+
 // The binaries' -health: GET /ready on the configured listen address (a wildcard address or ""
-// means loopback); 0 when it answers 200, else 1 (a container healthcheck's exit code).
-int ReadyProbeExitCode(std::string listen_address, int port);
+// means loopback); 0 when it answers 200, else 1 (a container healthcheck's exit code). With `tls`
+// set (server.http_tls_config) it probes over HTTPS, presenting the server's own certificate as its
+// client certificate when the server requires one (see docs/TLS.md).
+int ReadyProbeExitCode(std::string listen_address, int port, const http::TlsServerConfig& tls = {});
 
 }  // namespace skald

@@ -35,7 +35,14 @@ struct Request {
   int local_port = 0;
   // Set when the client goes away or the server's write timeout passes: long work should stop.
   std::shared_ptr<const CancelFlag> cancel;
+  // Set by an authentication guard (store/auth) when the request names no tenant and its
+  // credential allows exactly one: handlers read the tenant through org_id().
+  mutable std::string tenant_override;
 
+  // X-Scope-OrgID, or tenant_override when that is set.
+  std::string org_id() const {
+    return tenant_override.empty() ? get_header_value("X-Scope-OrgID") : tenant_override;
+  }
   bool has_header(const std::string& name) const { return headers.count(name) > 0; }
   std::string get_header_value(const std::string& name, const std::string& def = "") const;
   bool has_param(const std::string& key) const { return params.count(key) > 0; }

@@ -10,11 +10,27 @@ void Router::Add(const char* method, const std::string& pattern, Handler h, Rout
   r->method = method;
   r->pattern = pattern;
   r->re = std::regex(pattern);
-  r->handler = std::move(h);
+  // The guard is looked up per request, so routes registered before SetGuard are covered too.
+  r->handler = [this, m = std::string(method), pattern, h = std::move(h)](const Request& req, Response& res) {
+    std::shared_ptr<const Guard> g = guard();
+    if (g && !(*g)(m, pattern, req, res)) return;
+    h(req, res);
+  };
   r->cls = c;
   std::unique_lock lock(mu_);
   r->max_body_bytes = next_body_limit_;
   routes_.push_back(std::move(r));
+}
+
+void Router::SetGuard(Guard g) {
+  auto p = g ? std::make_shared<const Guard>(std::move(g)) : nullptr;
+  std::unique_lock lock(mu_);
+  guard_ = std::move(p);
+}
+
+std::shared_ptr<const Guard> Router::guard() const {
+  std::shared_lock lock(mu_);
+  return guard_;
 }
 
 void Router::Get(const std::string& p, Handler h, RouteClass c) { Add("GET", p, std::move(h), c); }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <regex>
 #include <shared_mutex>
 #include <string>
@@ -13,6 +14,11 @@
 namespace skald::http {
 
 using Handler = std::function<void(const Request&, Response&)>;
+// Runs before the handler of every route (those registered before SetGuard too): returns true to
+// let the handler run, or fills `res` (401, 403, 429...) and returns false. `method` and `pattern`
+// are the matched route's as registered (HEAD requests carry method "GET").
+using Guard = std::function<bool(const std::string& method, const std::string& pattern,
+                                 const Request& req, Response& res)>;
 
 // Where a handler runs. kInline: on the network thread (only for answers that take microseconds,
 // e.g. /ready, so health checks answer while every worker is busy). kWorker: the general worker
@@ -39,6 +45,8 @@ class Router {
   void Patch(const std::string& pattern, Handler h, RouteClass c = RouteClass::kWorker);
   // Body size limit for the routes registered after this call (0: the server's).
   void SetRouteBodyLimit(size_t bytes) { next_body_limit_ = bytes; }
+  // Installs (or, with nullptr, removes) the guard every request passes before its handler.
+  void SetGuard(Guard g);
 
   // The route for `method path` (HEAD finds GET routes); fills `matches` over `path`, which must
   // outlive them. nullptr when none matches.
@@ -48,7 +56,9 @@ class Router {
 
  private:
   void Add(const char* method, const std::string& pattern, Handler h, RouteClass c);
+  std::shared_ptr<const Guard> guard() const;
   mutable std::shared_mutex mu_;
+  std::shared_ptr<const Guard> guard_;  // guarded by mu_
   std::vector<std::unique_ptr<Route>> routes_;  // guarded by mu_; pointers stay valid
   size_t next_body_limit_ = 0;
 };

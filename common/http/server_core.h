@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/http/router.h"
+#include "common/http/tls_context.h"
 #include "common/http/worker_pool.h"
 #include "common/metrics.h"
 
@@ -35,6 +36,7 @@ struct ServerMetrics {
   metrics::CounterVec* timeouts = nullptr;      // by phase: read, idle, write
   metrics::Counter* queries_refused = nullptr;  // 429: the query queue was full
   metrics::Counter* cancelled = nullptr;        // requests whose client went away mid-handler
+  metrics::Counter* tls_handshake_errors = nullptr;
 };
 
 class Connection;
@@ -48,6 +50,7 @@ struct ServerCore {
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<WorkerPool> queries;
   ServerMetrics m;
+  std::shared_ptr<TlsContext> tls;  // null: plain HTTP
   std::atomic<int> open{0};
   std::atomic<bool> stopping{false};
   // Live connections and WebSocket sessions, so Stop() can close them. Guarded by mu.

@@ -1,8 +1,10 @@
 // A connection after the WebSocket upgrade: Beast's websocket stream does the handshake, framing,
 // ping/pong and close; this queues the route's text frames and reports the end to its handler.
+// Over a plain socket or a TLS stream (wss): Stream is tcp::socket or ssl::stream<tcp::socket>.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -20,9 +22,10 @@
 namespace skald::http {
 
 // Members other than the atomics are touched only on the socket's strand.
-class WebSocketSession : public WebSocketConn, public std::enable_shared_from_this<WebSocketSession> {
+template <typename Stream>
+class WebSocketSession : public WebSocketConn, public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(ServerCore* core, boost::asio::ip::tcp::socket socket, std::unique_ptr<ConnSlot> slot,
+  WebSocketSession(ServerCore* core, Stream stream, std::unique_ptr<ConnSlot> slot,
                    std::shared_ptr<WebSocketHandler> handler);
   ~WebSocketSession() override;
   // Answers the upgrade request (`buffer`: bytes read past it), then reads client frames.
@@ -40,7 +43,7 @@ class WebSocketSession : public WebSocketConn, public std::enable_shared_from_th
   void Fail();
 
   ServerCore* core_;
-  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   const boost::asio::any_io_executor ex_;  // the socket's strand: SendText/Close post here from any thread
   std::unique_ptr<ConnSlot> slot_;
   std::shared_ptr<WebSocketHandler> handler_;
@@ -52,5 +55,8 @@ class WebSocketSession : public WebSocketConn, public std::enable_shared_from_th
   std::atomic<size_t> queued_{0};
   std::atomic<bool> open_{true};
 };
+
+extern template class WebSocketSession<boost::asio::ip::tcp::socket>;
+extern template class WebSocketSession<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>>;
 
 }  // namespace skald::http

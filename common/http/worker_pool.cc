@@ -2,6 +2,7 @@
 #include "common/http/worker_pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -9,10 +10,24 @@
 
 namespace skald::http {
 
-WorkerPool::WorkerPool(std::string name, int threads, size_t max_queue, int nice)
+namespace {
+
+// Applies `p` to the calling thread only (Linux scheduling attributes are per thread).
+void SetThreadPriority(CpuPriority p) {
+  if (p == CpuPriority::kLow) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  if (p == CpuPriority::kIdle) {
+    sched_param sp{};
+    sp.sched_priority = 0;
+    if (sched_setscheduler(0, SCHED_IDLE, &sp) != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+  }
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(std::string name, int threads, size_t max_queue, CpuPriority priority)
     : name_(std::move(name)), max_queue_(max_queue) {
   for (int i = 0; i < std::max(1, threads); ++i) {
-    threads_.emplace_back([this, nice] { Loop(nice); });
+    threads_.emplace_back([this, priority] { Loop(priority); });
     pthread_setname_np(threads_.back().native_handle(), name_.substr(0, 15).c_str());
   }
 }
@@ -29,8 +44,8 @@ bool WorkerPool::Submit(std::function<void()> task) {
   return true;
 }
 
-void WorkerPool::Loop(int nice) {
-  if (nice > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);  // this thread only
+void WorkerPool::Loop(CpuPriority priority) {
+  SetThreadPriority(priority);
   for (;;) {
     std::function<void()> task;
     {

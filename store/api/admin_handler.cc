@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 
+#include "common/logger.h"
 #include "common/metrics.h"
 #include "store/api/query_handlers.h"
 #include "store/api/query_params.h"
@@ -15,6 +16,7 @@ namespace {
 
 struct BackupState {
   head::Ingester* ingester = nullptr;
+  BackupPathPolicy policy;
   backup::SqliteFiles extra_sqlite;
   std::mutex running;
   metrics::CounterVec* runs = nullptr;
@@ -32,9 +34,11 @@ std::string ReportJson(const backup::SnapshotReport& r) {
 }
 
 void Backup(BackupState& s, const http::Request& req, http::Response& res) {
-  std::string dir = Param(req.params, "dir");
-  if (dir.empty() || dir.front() != '/') {
-    return WriteError(res, Status::Invalid("dir must be an absolute path on the store's filesystem"));
+  auto dir = ResolveBackupDir(s.policy, Param(req.params, "dir"));
+  if (!dir.ok()) {
+    s.runs->WithLabelValues({"refused"}).Inc();
+    SKALD_LOG(warn, "backup refused", {{"dir", Param(req.params, "dir")}, {"err", dir.status().message()}});
+    return WriteError(res, dir.status());
   }
   std::unique_lock<std::mutex> lk(s.running, std::try_to_lock);
   if (!lk.owns_lock()) {
@@ -42,7 +46,7 @@ void Backup(BackupState& s, const http::Request& req, http::Response& res) {
     res.set_content("a backup is already running", "text/plain; charset=utf-8");
     return;
   }
-  auto r = backup::TakeSnapshot(*s.ingester, dir, s.extra_sqlite);
+  auto r = backup::TakeSnapshot(*s.ingester, *dir, s.extra_sqlite);
   if (!r.ok()) {
     s.runs->WithLabelValues({"failure"}).Inc();
     return WriteError(res, r.status());
@@ -55,10 +59,11 @@ void Backup(BackupState& s, const http::Request& req, http::Response& res) {
 
 }  // namespace
 
-void RegisterAdminRoutes(http::Router& server, head::Ingester* ingester,
+void RegisterAdminRoutes(http::Router& server, head::Ingester* ingester, BackupPathPolicy policy,
                          std::vector<std::pair<std::string, std::string>> extra_sqlite) {
   auto s = std::make_shared<BackupState>();
   s->ingester = ingester;
+  s->policy = std::move(policy);
   s->extra_sqlite = std::move(extra_sqlite);
   auto& reg = metrics::Registry::Default();
   s->runs = &reg.NewCounterVec("skald_backup_runs_total", "Online backups by result.", {"result"});

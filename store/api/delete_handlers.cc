@@ -115,9 +115,8 @@ Result<int64_t> ParseDeleteTime(const std::string& v) {
 void RegisterDeleteRoutes(http::Router& server, DeleteDeps deps) {
   auto handler = [deps](const http::Request& req, http::Response& res) {
     if (deps.requests == nullptr) return Text(res, 400, "Retention is not enabled");
-    auto tenant = ReadTenant(req, deps.auth_enabled);
+    auto tenant = ReadSingleTenant(req, deps.auth_enabled);
     if (!tenant.ok()) return WriteError(res, tenant.status());
-    if (tenant->find('|') != std::string::npos) return Text(res, 400, "multiple org IDs present");
     if (deps.mode && deps.mode(*tenant) == retention::DeletionMode::kDisabled)
       return Text(res, 403, std::string(retention::kDeletionNotAvailable));
     if (req.method == "GET") return List(deps, *tenant, res);

@@ -62,7 +62,7 @@ struct FieldInfo {
 
 // Runs the request's log query and gathers its fields.
 Result<std::map<std::string, FieldInfo>> Gather(const QueryDeps& d, const http::Request& req) {
-  auto tenant = ReadTenant(req, d.auth_enabled);
+  auto tenant = ReadTenant(req, d);
   if (!tenant.ok()) return tenant.status();
   auto b = ParseBounds(req.params, NowNs(d));
   if (!b.ok()) return b.status();

@@ -98,9 +98,8 @@ struct ExportParams {
 
 Result<ExportParams> ReadParams(const QueryDeps& d, const http::Request& req) {
   ExportParams p;
-  auto tenant = ReadTenant(req, d.auth_enabled);
+  auto tenant = ReadSingleTenant(req, d.auth_enabled);   // one tenant at a time
   if (!tenant.ok()) return tenant.status();
-  if (tenant->find('|') != std::string::npos) return Status::Invalid("export reads one tenant at a time");
   p.tenant = *tenant;
   const int64_t now = NowNs(d);
   auto end = ParseApiTime(Param(req.params, "end"), now);

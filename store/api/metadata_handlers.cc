@@ -39,7 +39,7 @@ struct Scope {
 };
 
 Result<Scope> ReadScope(const QueryDeps& deps, const http::Request& req, const std::string& q) {
-  auto tenant = ReadTenant(req, deps.auth_enabled);
+  auto tenant = ReadTenant(req, deps);
   if (!tenant.ok()) return tenant.status();
   auto b = ParseBounds(req.params, NowNs(deps));
   if (!b.ok()) return b.status();

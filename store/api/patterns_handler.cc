@@ -65,7 +65,7 @@ std::string Encode(const std::vector<MinedPattern>& ps) {
 }
 
 void Patterns(const QueryDeps& d, const http::Request& req, http::Response& res, metrics::Counter* capped_total) {
-  auto tenant = ReadTenant(req, d.auth_enabled);
+  auto tenant = ReadTenant(req, d);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseRangeQuery(req.params, NowNs(d));
   if (!p.ok()) return WriteError(res, p.status());

@@ -10,7 +10,7 @@ namespace {
 
 void HandlePush(const http::Request& req, http::Response& res, ingest::Distributor& dist, bool auth_enabled,
                 bool legacy) {
-  auto tenant = ingest::ResolvePushTenant(auth_enabled, req.get_header_value("X-Scope-OrgID"));
+  auto tenant = ingest::ResolvePushTenant(auth_enabled, req.org_id());
   if (!tenant.ok()) {
     WritePlainError(res, tenant.status().code() == Code::kUnauthorized ? 401 : 400, tenant.status().message());
     return;

@@ -12,6 +12,7 @@
 #include "store/api/tail_handler.h"
 #include "store/ingest/tenant.h"
 #include "store/query/engine.h"
+#include "store/query/log_engine.h"
 
 namespace skald::api {
 namespace {
@@ -41,7 +42,7 @@ void Answer(QueryApi& api, const std::string& route, const query::QueryRequest& 
 }
 
 void RangeQuery(QueryApi& api, const http::Request& req, http::Response& res) {
-  auto tenant = ReadTenant(req, api.deps.auth_enabled);
+  auto tenant = ReadTenant(req, api.deps);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseRangeQuery(req.params, NowNs(api.deps));
   if (!p.ok()) return WriteError(res, p.status());
@@ -51,7 +52,7 @@ void RangeQuery(QueryApi& api, const http::Request& req, http::Response& res) {
 }
 
 void InstantQuery(QueryApi& api, const http::Request& req, http::Response& res) {
-  auto tenant = ReadTenant(req, api.deps.auth_enabled);
+  auto tenant = ReadTenant(req, api.deps);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseInstantQuery(req.params, NowNs(api.deps));
   if (!p.ok()) return WriteError(res, p.status());
@@ -62,7 +63,7 @@ void InstantQuery(QueryApi& api, const http::Request& req, http::Response& res) 
 
 // Legacy /api/prom/query: log queries answer `{"streams":[{"labels":..,"entries":[..]}]}`.
 void LegacyQuery(QueryApi& api, const http::Request& req, http::Response& res) {
-  auto tenant = ReadTenant(req, api.deps.auth_enabled);
+  auto tenant = ReadTenant(req, api.deps);
   if (!tenant.ok()) return WriteError(res, tenant.status());
   auto p = ParseRangeQuery(req.params, NowNs(api.deps));
   if (!p.ok()) return WriteError(res, p.status());
@@ -129,9 +130,10 @@ void WriteJson(http::Response& res, std::string body) {
   res.set_content(std::move(body), "application/json; charset=UTF-8");
 }
 
-Result<std::string> ReadTenant(const http::Request& req, bool auth_enabled) {
+// X-Scope-OrgID as given (`a|b` kept), each tenant id checked; `fake` without auth.
+static Result<std::string> ReadOrgIds(const http::Request& req, bool auth_enabled) {
   if (!auth_enabled) return std::string(ingest::kNoAuthTenant);
-  std::string org = req.get_header_value("X-Scope-OrgID");
+  std::string org = req.org_id();
   if (org.empty()) return Status(Code::kUnauthorized, "no org id");
   size_t pos = 0;
   while (true) {
@@ -142,6 +144,18 @@ Result<std::string> ReadTenant(const http::Request& req, bool auth_enabled) {
     pos = bar + 1;
   }
   return org;
+}
+
+Result<std::string> ReadTenant(const http::Request& req, bool auth_enabled, bool multi_tenant) {
+  return multi_tenant ? ReadOrgIds(req, auth_enabled) : ReadSingleTenant(req, auth_enabled);
+}
+
+Result<std::string> ReadSingleTenant(const http::Request& req, bool auth_enabled) {
+  auto tenant = ReadOrgIds(req, auth_enabled);
+  if (!tenant.ok()) return tenant.status();
+  std::vector<std::string> tenants = query::SplitTenants(*tenant);
+  if (tenants.size() != 1) return Status::Invalid("multiple org IDs present");
+  return tenants[0];
 }
 
 void RegisterQueryRoutes(http::Router& server, QueryDeps deps) {

@@ -63,7 +63,7 @@ void Accepted(ruler::Ruler* r, const Status& st, http::Response& res) {
 
 void RegisterConfigRoutes(http::Router& s, ruler::Ruler* r, bool auth, const std::string& base) {
   auto tenant_or = [auth](const http::Request& req, http::Response& res, std::string* t) {
-    auto tenant = ReadTenant(req, auth);
+    auto tenant = ReadSingleTenant(req, auth);
     if (!tenant.ok()) { WriteError(res, tenant.status()); return false; }
     *t = *tenant;
     return true;
@@ -205,12 +205,12 @@ void RegisterRulerRoutes(http::Router& server, ruler::Ruler* r, bool auth_enable
     RegisterConfigRoutes(server, r, auth_enabled, "/api/prom/rules");
   }
   auto rules = [=](const http::Request& req, http::Response& res) {
-    auto t = ReadTenant(req, auth_enabled);
+    auto t = ReadSingleTenant(req, auth_enabled);
     if (!t.ok()) return WriteError(res, t.status());
     PromRules(r, *t, req.get_param_value("type"), res);
   };
   auto alerts = [=](const http::Request& req, http::Response& res) {
-    auto t = ReadTenant(req, auth_enabled);
+    auto t = ReadSingleTenant(req, auth_enabled);
     if (!t.ok()) return WriteError(res, t.status());
     PromAlerts(r, *t, res);
   };

@@ -43,7 +43,9 @@ struct Sink {
 }  // namespace
 
 Result<TransferReport> ExportToFile(const ExportRequest& r) {
-  httplib::Client cli(r.server);
+  auto made = MakeToolClient(r.server, r.client);
+  if (!made.ok()) return made.status();
+  httplib::Client& cli = **made;
   cli.set_connection_timeout(10, 0);
   cli.set_read_timeout(600, 0);
   httplib::Headers h;

@@ -71,7 +71,7 @@ class Batch {
 
 class Pusher {
  public:
-  explicit Pusher(const ImportRequest& r) : r_(r), cli_(r.server) {
+  Pusher(const ImportRequest& r, std::unique_ptr<httplib::Client> cli) : r_(r), cli_ptr_(std::move(cli)), cli_(*cli_ptr_) {
     cli_.set_connection_timeout(10, 0);
     cli_.set_read_timeout(60, 0);
     if (!r.tenant.empty()) headers_.emplace("X-Scope-OrgID", r.tenant);
@@ -98,7 +98,8 @@ class Pusher {
 
  private:
   const ImportRequest& r_;
-  httplib::Client cli_;
+  std::unique_ptr<httplib::Client> cli_ptr_;
+  httplib::Client& cli_;
   httplib::Headers headers_;
 };
 
@@ -108,7 +109,9 @@ Result<TransferReport> ImportFile(const ImportRequest& r) {
   std::FILE* f = r.in == "-" ? stdin : std::fopen(r.in.c_str(), "rb");
   if (f == nullptr) return Status::IOError("cannot open " + r.in);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(r.in == "-" ? nullptr : f, &std::fclose);
-  Pusher pusher(r);
+  auto cli = MakeToolClient(r.server, r.client);
+  if (!cli.ok()) return cli.status();
+  Pusher pusher(r, std::move(*cli));
   ExportLineParser parser;
   Batch batch;
   TransferReport rep;

@@ -33,11 +33,15 @@ int Fail(const char* what, const Status& st) {
 
 int BackupCmd(int argc, const char* const* argv) {
   std::string server = "http://127.0.0.1:3100", out;
+  ToolClientOptions copts;
   FlagSet f("skald-store backup");
-  f.String("server", &server, "store to back up (http://host:port)");
-  f.String("out", &out, "snapshot directory, absolute, on the STORE's filesystem; absent or empty");
+  f.String("server", &server, "store to back up (http://host:port or https://host:port)");
+  f.String("out", &out, "snapshot directory on the STORE's filesystem (below skald_backup.root_dir when set); absent or empty");
+  AddToolClientFlags(f, &copts);
   if (int rc = ParseFlags(f, argc, argv, {"out"}, {{"out", &out}}); rc >= 0) return rc;
-  httplib::Client cli(server);
+  auto made = MakeToolClient(server, copts);
+  if (!made.ok()) return Fail("backup", made.status());
+  httplib::Client& cli = **made;
   cli.set_read_timeout(3600, 0);
   auto res = cli.Post(("/skald/admin/backup?dir=" + httplib::detail::encode_query_param(out)).c_str());
   if (!res) return Fail("backup", Status::Unavailable(server + ": " + httplib::to_string(res.error())));
@@ -81,6 +85,7 @@ int ExportCmd(int argc, const char* const* argv) {
   f.String("end", &r.end, "end, exclusive (RFC3339 or unix ns/s); default now");
   f.String("out", &r.out, "output file (- = stdout)");
   f.Bool("lz4", &r.lz4, "ask for and write an LZ4 frame instead of plain JSON lines");
+  AddToolClientFlags(f, &r.client);
   if (int rc = ParseFlags(f, argc, argv, {"query"}, {{"query", &r.query}}); rc >= 0) return rc;
   auto rep = ExportToFile(r);
   if (!rep.ok()) return Fail("export", rep.status());
@@ -97,6 +102,7 @@ int ImportCmd(int argc, const char* const* argv) {
   f.String("org-id", &r.tenant, "tenant (X-Scope-OrgID) to import into");
   f.String("in", &r.in, "file written by `skald-store export` (plain or -lz4; - = stdin)");
   f.Int("batch-kb", &batch_kb, "push body size target in KiB");
+  AddToolClientFlags(f, &r.client);
   if (int rc = ParseFlags(f, argc, argv, {"in"}, {{"in", &r.in}}); rc >= 0) return rc;
   r.batch_bytes = int64_t(batch_kb) << 10;
   auto rep = ImportFile(r);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "store/backup/tool_client.h"
 
 namespace skald::backup {
 
@@ -15,6 +16,7 @@ struct ExportRequest {
   std::string query, start, end;
   bool lz4 = false;              // the file is an LZ4 frame (the `lz4` tool reads it)
   std::string out = "-";         // file path; "-" = stdout
+  ToolClientOptions client;      // TLS and credentials
 };
 
 struct TransferReport {
@@ -29,6 +31,7 @@ struct ImportRequest {
   std::string in;                      // JSON lines, plain or LZ4-framed; "-" = stdin
   int64_t batch_bytes = 1 << 20;       // push body target (stays under Loki's 4 MiB default)
   int retries = 5;                     // on 429 / 5xx / connection errors, with backoff
+  ToolClientOptions client;            // TLS and credentials
 };
 
 // Pushes in file order; consecutive entries of one stream share a stream in the batch.

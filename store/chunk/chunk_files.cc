@@ -108,6 +108,17 @@ Status ChunkFiles::SyncAll() {
 }
 
 void ChunkFiles::CloseIdle() {
+  {
+    std::lock_guard<std::mutex> lk(read_mu_);
+    for (auto it = readers_.begin(); it != readers_.end();) {
+      if (!it->second.used) {
+        it = readers_.erase(it);   // a reader still holding the handle keeps it open until done
+      } else {
+        it->second.used = false;
+        ++it;
+      }
+    }
+  }
   std::lock_guard<std::mutex> lk(mu_);
   for (auto it = open_.begin(); it != open_.end();) {
     if (!it->second.used && !it->second.dirty) {
@@ -120,17 +131,38 @@ void ChunkFiles::CloseIdle() {
   }
 }
 
-Result<ChunkHeader> ChunkFiles::ReadHeader(const ChunkRef& ref) const {
-  auto f = fs_->OpenRead(fs::JoinPath(root_, ref.file));
+Result<std::shared_ptr<const fs::RandomAccessFile>> ChunkFiles::ReaderFor(const std::string& rel) const {
+  {
+    std::lock_guard<std::mutex> lk(read_mu_);
+    auto it = readers_.find(rel);
+    if (it != readers_.end()) {
+      it->second.used = true;
+      return it->second.file;
+    }
+  }
+  auto f = fs_->OpenRead(fs::JoinPath(root_, rel));   // outside the lock: other files' reads go on
   if (!f.ok()) return f.status();
+  std::shared_ptr<const fs::RandomAccessFile> file(std::move(*f));
+  std::lock_guard<std::mutex> lk(read_mu_);
+  if (readers_.size() >= kMaxReaders && readers_.count(rel) == 0) readers_.erase(readers_.begin());
+  auto [it, fresh] = readers_.emplace(rel, Reader{file, true});
+  it->second.used = true;
+  return fresh ? file : it->second.file;
+}
+
+Result<ChunkHeader> ChunkFiles::ReadHeader(const ChunkRef& ref) const {
+  auto f = ReaderFor(ref.file);
+  if (!f.ok()) return f.status();
+  // One read covers the header of a chunk of up to ~100 blocks; a longer header takes a second.
   std::string buf;
-  SKALD_RETURN_IF_ERROR((*f)->Read(ref.offset, std::min<uint64_t>(ref.length, kChunkFixedSize), &buf));
+  SKALD_RETURN_IF_ERROR((*f)->Read(ref.offset, std::min<uint64_t>(ref.length, 4096), &buf));
   ChunkHeader h;
   uint32_t n;
-  SKALD_RETURN_IF_ERROR(DecodeChunkFixed(buf, &h, &n).Annotate(ref.file));
+  SKALD_RETURN_IF_ERROR(DecodeChunkFixed(std::string_view(buf).substr(0, kChunkFixedSize), &h, &n).Annotate(ref.file));
   size_t need = kChunkFixedSize + n * kBlockMetaSize + 4;
   if (need > ref.length) return Status::Corruption(ref.file + ": chunk header longer than the chunk");
-  SKALD_RETURN_IF_ERROR((*f)->Read(ref.offset, need, &buf));
+  if (need > buf.size()) SKALD_RETURN_IF_ERROR((*f)->Read(ref.offset, need, &buf));
+  buf.resize(need);
   SKALD_RETURN_IF_ERROR(DecodeChunkHeader(buf, &h).Annotate(ref.file + " @" + std::to_string(ref.offset)));
   return h;
 }
@@ -139,7 +171,7 @@ Status ChunkFiles::ReadBlock(const ChunkRef& ref, const ChunkHeader& h, size_t i
   uint64_t off = h.EncodedSize();
   for (size_t k = 0; k < i; ++k) off += h.blocks[k].comp_len;
   if (off + h.blocks[i].comp_len > ref.length) return Status::Corruption(ref.file + ": block past chunk end");
-  auto f = fs_->OpenRead(fs::JoinPath(root_, ref.file));
+  auto f = ReaderFor(ref.file);
   if (!f.ok()) return f.status();
   return (*f)->Read(ref.offset + off, h.blocks[i].comp_len, out);
 }
@@ -149,6 +181,10 @@ Status ChunkFiles::ReadBlock(const ChunkRef& ref, const ChunkHeader& h, size_t i
 namespace skald::chunk {
 
 Status ChunkFiles::CloseFile(const std::string& rel) {
+  {
+    std::lock_guard<std::mutex> lk(read_mu_);
+    readers_.erase(rel);
+  }
   std::lock_guard<std::mutex> lk(mu_);
   for (auto it = open_.begin(); it != open_.end(); ++it) {
     if (it->second.rel != rel) continue;

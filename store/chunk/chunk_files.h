@@ -23,10 +23,12 @@ class ChunkFiles {
   Result<ChunkRef> Append(const std::string& tenant, uint64_t fingerprint,
                           const std::vector<BlockPtr>& blocks);
   Status SyncAll();
-  // Closes files not appended to since the previous call (keeps the fd count bounded).
+  // Closes files not appended to (read handles: not read) since the previous call, which keeps
+  // the fd count bounded.
   void CloseIdle();
-  // Maintenance (compactor, with flushes paused): syncs and closes the append handle of `rel` if
-  // open, so the next append to that day re-picks its file (the highest sequence number).
+  // Maintenance (compactor, with flushes paused, before it deletes `rel`): syncs and closes the
+  // append handle of `rel` if open, so the next append to that day re-picks its file (the highest
+  // sequence number), and drops its read handle, so a later file of the same name is opened anew.
   Status CloseFile(const std::string& rel);
 
   // Reads and checks a chunk's header (block metas) without reading its blocks.
@@ -46,12 +48,22 @@ class ChunkFiles {
   };
   Result<OpenFile*> FileFor(const std::string& tenant, int64_t min_ts, uint64_t need);
   Result<std::string> NextFileName(const std::string& dir_rel, uint64_t need);
+  // A query reads many blocks of few files: each file's read handle stays open between reads
+  // (open + close per block cost more system time than the reads, and slowed the WAL's fsyncs).
+  struct Reader {
+    std::shared_ptr<const fs::RandomAccessFile> file;
+    bool used = false;
+  };
+  static constexpr size_t kMaxReaders = 128;
+  Result<std::shared_ptr<const fs::RandomAccessFile>> ReaderFor(const std::string& rel) const;
 
   fs::FileSystem* fs_;
   std::string root_;
   uint64_t roll_size_;
   mutable std::mutex mu_;
   std::map<std::string, OpenFile> open_;      // key: "<tenant>/<day>"
+  mutable std::mutex read_mu_;
+  mutable std::map<std::string, Reader> readers_;   // key: the file's path under root; read_mu_
 };
 
 }  // namespace skald::chunk

@@ -92,7 +92,8 @@ TEST_CASE("clients static configs and limits bind - unused Promtail keys warn") 
   CHECK(c.backoff.max_retries == 3);
   CHECK(c.external_labels[0].second == "h1");
   CHECK(c.basic_auth_password == "p");
-  CHECK(c.tls_insecure_skip_verify);
+  CHECK(c.tls.insecure_skip_verify);
+  CHECK(c.proxy_url == "http://proxy");
   const StaticConfig& st = cfg->scrape_configs[0].static_configs[0];
   CHECK(st.targets == std::vector<std::string>{"localhost"});
   CHECK(st.labels[1] == std::make_pair(std::string("__path__"), std::string("/var/log/*.log")));
@@ -100,7 +101,7 @@ TEST_CASE("clients static configs and limits bind - unused Promtail keys warn") 
   CHECK(cfg->limits.readline_rate == 50);
   CHECK(cfg->limits.max_line_size == 1000000);
   CHECK(cfg->target_sync_period_ns == 30 * kS);
-  CHECK(warnings.size() == 3);  // proxy_url, file_sd_configs, tracing
+  CHECK(warnings.size() == 2);  // file_sd_configs, tracing
 }
 
 TEST_CASE("invalid collector configs") {

@@ -100,7 +100,7 @@ std::string RunCommand(const std::vector<std::string>& argv, int* exit_code) {
   return out;
 }
 
-Result<std::unique_ptr<DockerDaemon>> DockerDaemon::Start() {
+Result<std::unique_ptr<DockerDaemon>> DockerDaemon::Start(const std::vector<std::string>& extra_args) {
   std::unique_ptr<DockerDaemon> d(new DockerDaemon());
   char tmpl[] = "/tmp/skald-dockerd-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) return Status::IOError("mkdtemp failed");
@@ -112,6 +112,7 @@ Result<std::unique_ptr<DockerDaemon>> DockerDaemon::Start() {
                                     "--exec-root", d->dir_ + "/exec", "--pidfile", d->dir_ + "/docker.pid",
                                     "--iptables=false", "--ip6tables=false", "--bridge=none",
                                     "--storage-driver", "vfs", "--shutdown-timeout", "2"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   d->pid_ = ::fork();
   if (d->pid_ == 0) {
     ::setsid();

@@ -18,8 +18,8 @@ namespace skald::e2e {
 class DockerDaemon {
  public:
   // Starts dockerd and waits (up to 60 s) until it answers. An error carries dockerd's log tail, so
-  // tests can fail loudly with the reason.
-  static Result<std::unique_ptr<DockerDaemon>> Start();
+  // tests can fail loudly with the reason. `extra_args` go to dockerd (e.g. a TLS tcp listener).
+  static Result<std::unique_ptr<DockerDaemon>> Start(const std::vector<std::string>& extra_args = {});
   ~DockerDaemon();  // stops dockerd (SIGTERM, then SIGKILL) and removes its directories
 
   std::string host() const { return "unix://" + dir_ + "/docker.sock"; }

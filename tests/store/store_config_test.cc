@@ -2,6 +2,8 @@
 // errors, path_prefix defaults, env expansion, and the YAML dump loading back.
 #include <catch.hpp>
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -186,4 +188,21 @@ TEST_CASE("query limits: Loki's bytes keys, skald's max_query_memory, deprecated
   REQUIRE(again.ok());
   CHECK(again->limits.max_querier_bytes_read == 1LL << 30);
   CHECK(again->limits.query_timeout_ns == 30 * kS);
+}
+
+TEST_CASE("querier.query_cpu_priority: idle by default, low and normal accepted, others an error") {
+  auto d = ParseStoreConfig("d.yaml", "", false, nullptr);
+  REQUIRE(d.ok());
+  CHECK(d->querier.query_cpu_priority == "idle");
+  for (const char* v : {"low", "normal", "idle"}) {
+    auto cfg = ParseStoreConfig("p.yaml", fmt::format("querier:\n  query_cpu_priority: {}\n", v), false, nullptr);
+    REQUIRE(cfg.ok());
+    CHECK(cfg->querier.query_cpu_priority == v);
+    auto again = ParseStoreConfig("dump.yaml", StoreConfigToYaml(*cfg), false, nullptr);
+    REQUIRE(again.ok());
+    CHECK(again->querier.query_cpu_priority == v);
+  }
+  auto bad = ParseStoreConfig("p.yaml", "querier:\n  query_cpu_priority: realtime\n", false, nullptr);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("querier.query_cpu_priority: want idle, low or normal") != std::string::npos);
 }

@@ -2,6 +2,8 @@
 // trim markers, pipelines, if/else chains, comparison and the function set) and error cases.
 #include <catch.hpp>
 
+#include <fmt/format.h>
+
 #include <map>
 
 #include "common/gotemplate/template.h"
@@ -97,6 +99,19 @@ TEST_CASE("template renders fields, pipelines and functions") {
       {"{{ date \"2006-01-02\" (toDate \"2006-01-02T15:04:05Z07:00\" .ts) }}", "2024-03-05"},
       {"{{ toDateInZone \"2006-01-02 15:04\" \"UTC\" \"2024-01-01 00:00\" | unixEpoch }}", "1704067200"},
       {"{{ toDate \"2006\" \"garbage\" | unixEpoch }}", "-62135596800"},
+      // date on an int is time.Unix(n, 0) at any size (found by fuzz_gotemplate: was n * 1e9 overflow).
+      {"{{ 5555555555555555 | date \"2006-01-02 15\" }}", "176050517-04-05 15"},
+      {"{{ date \"2006-01-02T15:04:05\" 253402300799 }}", "9999-12-31T23:59:59"},
+      // unixEpochNanos beyond 2262 wraps like Go's UnixNano.
+      {"{{ toDate \"2006-01-02\" \"9999-12-31\" | unixEpochNanos }}", "-4852202631933722624"},
+      // unixToTime picks the unit from the digit count: 5 days, 10 s, 13 ms, 16 µs, 19 ns.
+      {"{{ unixToTime \"19373\" | date \"2006-01-02\" }}", "2023-01-16"},
+      {"{{ unixToTime \"1673798889\" | unixEpoch }}", "1673798889"},
+      {"{{ unixToTime \"1673798889902\" | unixEpochMillis }}", "1673798889902"},
+      {"{{ unixToTime \"1673798889902123\" | unixEpochNanos }}", "1673798889902123000"},
+      {"{{ unixToTime \"1673798889902123456\" | unixEpochNanos }}", "1673798889902123456"},
+      {"{{ unixToTime \"-000000001\" | unixEpoch }}", "-1"},
+      {"{{ unixToTime \"9999999999999\" | date \"2006\" }}", "2286"},
       {"{{ count \"a\" \"banana\" }}", "3"},
       {"{{ urlencode \"a b&c\" }} {{ urldecode \"a+b%26c\" }}", "a+b%26c a b&c"},
       {"{{ b64enc \"hello\" }} {{ b64dec \"aGVsbG8=\" }}", "aGVsbG8= hello"},
@@ -116,6 +131,19 @@ TEST_CASE("template renders fields, pipelines and functions") {
   for (const auto& c : cases) {
     INFO(c.tmpl);
     CHECK(Run(c.tmpl, d) == c.want);
+  }
+}
+
+TEST_CASE("unixToTime rejects lengths and text Loki rejects") {
+  MapData d;
+  for (const char* arg : {"123", "16737988899", "abc", "", "1673798889x"}) {
+    INFO(arg);
+    auto t = Template::Parse(fmt::format("{{{{ unixToTime \"{}\" }}}}", arg));
+    REQUIRE(t.ok());
+    std::string out;
+    auto st = t->Execute(d, &out);
+    CHECK_FALSE(st.ok());
+    CHECK(st.message().find("unable to parse time") != std::string::npos);
   }
 }
 

@@ -1,5 +1,7 @@
 // Pushes lines through winston + winston-loki (protobuf + snappy) to the Loki URL in argv[2].
 // Usage: node push_winston.js http://127.0.0.1:3100 <count> [tenant]
+// Optional: SKALD_BASIC_AUTH=user:pass sends basic auth (winston-loki's basicAuth); for https URLs
+// Node trusts extra CAs from NODE_EXTRA_CA_CERTS.
 'use strict';
 const winston = require('winston');
 const LokiTransport = require('winston-loki');
@@ -19,6 +21,7 @@ const transport = new LokiTransport({
   batching: true,
   interval: 0.2,
   headers: tenant ? { 'X-Scope-OrgID': tenant } : {},
+  basicAuth: process.env.SKALD_BASIC_AUTH || undefined,
   onConnectionError: (err) => { failed = true; console.error('winston-loki error:', err && err.message); },
 });
 const logger = winston.createLogger({ level: 'info', transports: [transport] });

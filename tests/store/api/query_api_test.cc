@@ -154,8 +154,16 @@ TEST_CASE("parameter and query errors are plain text with Loki's messages") {
   }
 }
 
-TEST_CASE("auth enabled: no org id is 401 - several tenants are queried together") {
-  ApiServer s(true);
+TEST_CASE("auth enabled: no org id is 401 - several tenants are queried together when enabled") {
+  {
+    ApiServer off(true);   // querier.multi_tenant_queries_enabled: false, Loki's default
+    auto c = off.Client();
+    auto both = c.Get("/loki/api/v1/query_range?query=%7Bapp%3D~%22.%2B%22%7D&start=0&end=100",
+                      {{"X-Scope-OrgID", "t1|t2"}});
+    CHECK(both->status == 400);
+    CHECK(both->body == "multiple org IDs present");
+  }
+  ApiServer s(true, [](QueryDeps& d) { d.multi_tenant_queries = true; });
   s.reader.Push("t1", L(R"({app="x"})"), {{10 * kSec, "from t1", {}}});
   s.reader.Push("t2", L(R"({app="y"})"), {{11 * kSec, "from t2", {}}});
   auto c = s.Client();

@@ -26,10 +26,12 @@ class WsClient {
   ~WsClient() { ::close(fd_); }
 
   // Returns the response head (status line + headers).
-  std::string Upgrade(const std::string& target) {
+  std::string Upgrade(const std::string& target, const std::string& org_id = "") {
     std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                       "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      "Sec-WebSocket-Version: 13\r\n\r\n";
+                      "Sec-WebSocket-Version: 13\r\n";
+    if (!org_id.empty()) req += "X-Scope-OrgID: " + org_id + "\r\n";
+    req += "\r\n";
     REQUIRE(::send(fd_, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size()));
     while (buf_.find("\r\n\r\n") == std::string::npos) REQUIRE(Fill());
     size_t end = buf_.find("\r\n\r\n") + 4;
@@ -117,6 +119,23 @@ TEST_CASE("tail parameter errors are answered before the upgrade") {
   WsClient ws2(s.port);
   std::string head = ws2.Upgrade("/loki/api/v1/tail?query=count_over_time(%7Bapp%3D%22a%22%7D%5B1m%5D)");
   CHECK(head.rfind("HTTP/1.1 400", 0) == 0);
+}
+
+TEST_CASE("tail refuses a multi-tenant org ID and reads one tenant when it is repeated") {
+  ApiServer s(true, [](QueryDeps& d) { d.now_ns = nullptr; });
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  s.reader.Push("a", *LabelSet::Parse(R"({app="x"})"), {{now - kSec, "line of a", {}}});
+  s.reader.Push("b", *LabelSet::Parse(R"({app="x"})"), {{now - kSec, "line of b", {}}});
+  WsClient both(s.port);
+  std::string head = both.Upgrade("/loki/api/v1/tail?query=%7Bapp%3D%22x%22%7D", "a|b");
+  CHECK(head.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(both.ReadUntil("present").find("multiple org IDs present") != std::string::npos);
+  WsClient same(s.port);
+  CHECK(same.Upgrade("/loki/api/v1/tail?query=%7Bapp%3D%22x%22%7D", "a|a").rfind("HTTP/1.1 101", 0) == 0);
+  std::string first = same.Text();
+  CHECK(first.find("line of a") != std::string::npos);
+  CHECK(first.find("line of b") == std::string::npos);
 }
 
 }  // namespace

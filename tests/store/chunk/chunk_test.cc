@@ -137,3 +137,55 @@ TEST_CASE("chunk: a damaged chunk header is reported, not trusted", "[chunk][cor
   CHECK(h.status().code() == Code::kCorruption);
   CHECK(h.status().message().find(r->file) != std::string::npos);
 }
+
+namespace {
+
+int OpenFdCount() {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("chunk: read handles stay open between reads, and a deleted file's name is read anew", "[chunk]") {
+  TempDir d;
+  ChunkFiles files(nullptr, d.path);
+  const int64_t t0 = 1700000000LL * 1000000000LL;
+  Owned a = MakeEntries(100, t0, 1), b = MakeEntries(40, t0, 7);
+  auto r = files.Append("t", 1, {BuildBlock(a.refs, 0)});
+  REQUIRE(r.ok());
+  REQUIRE(files.SyncAll().ok());
+  files.CloseIdle();
+  files.CloseIdle();   // the append handle is closed: what stays open now is read handles only
+  const int before = OpenFdCount();
+  for (int i = 0; i < 50; ++i) {
+    auto h = files.ReadHeader(*r);
+    REQUIRE(h.ok());
+    std::string comp;
+    REQUIRE(files.ReadBlock(*r, *h, 0, &comp).ok());
+  }
+  CHECK(OpenFdCount() == before + 1);   // one handle for 100 reads of the file
+  files.CloseIdle();                    // used since the last call: kept
+  CHECK(OpenFdCount() == before + 1);
+  files.CloseIdle();                    // unused since: closed
+  CHECK(OpenFdCount() == before);
+
+  // The compactor closes a dead file before deleting it; the next file of that name is new bytes.
+  REQUIRE(files.ReadHeader(*r).ok());
+  REQUIRE(files.CloseFile(r->file).ok());
+  CHECK(OpenFdCount() == before);
+  std::filesystem::remove(d.path + "/" + r->file);
+  auto r2 = files.Append("t", 2, {BuildBlock(b.refs, 3)});
+  REQUIRE(r2.ok());
+  REQUIRE(files.SyncAll().ok());
+  REQUIRE(r2->file == r->file);
+  auto h2 = files.ReadHeader(*r2);
+  REQUIRE(h2.ok());
+  CHECK(h2->fingerprint == 2);
+  std::string comp;
+  REQUIRE(files.ReadBlock(*r2, *h2, 0, &comp).ok());
+  DecodedBlock db;
+  REQUIRE(db.Decode(h2->blocks[0], comp).ok());
+  CheckDecoded(db, b);
+}

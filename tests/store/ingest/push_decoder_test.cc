@@ -208,3 +208,13 @@ TEST_CASE("Content-Type media type detection") {
   CHECK_FALSE(IsJsonContentType("application/x-protobuf"));
   CHECK_FALSE(IsJsonContentType("application/jsonx"));
 }
+
+TEST_CASE("a protobuf line that is not valid UTF-8 is accepted as bytes, as Loki's decoder does") {
+  const std::string line = "binary \xff\xfe tail \xc3(";
+  std::string body = ProtoPushBody({{"{job=\"app\"}", {{1700000000000000000, line}}}});
+  auto r = DecodePushBody(body, Proto());
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  REQUIRE((*r)[0].entries.size() == 1);
+  CHECK((*r)[0].entries[0].line == line);
+}
