@@ -37,8 +37,11 @@ std::string PrettyRange(const LogRange& r, int level) {
   if (r.offset_ns != 0) range += " offset " + FormatPromDuration(r.offset_ns);
   std::string flat = PrintLogRange(r);
   if (!NeedSplit(flat)) {
+    // The unwrap part lies between the selector and the range suffix; its filters may hold `[`.
     std::string sel = Print(r.selector);
-    std::string unwrap = flat.substr(sel.size(), flat.find('[', sel.size()) - sel.size());
+    std::string suffix = "[" + FormatPromDuration(r.range_ns) + "]";
+    if (r.offset_ns != 0) suffix += " offset " + FormatGoDuration(r.offset_ns);
+    std::string unwrap = flat.substr(sel.size(), flat.size() - sel.size() - suffix.size());
     return Indent(level) + sel + unwrap + range;
   }
   std::string out = PrettySelector(r.selector, level);

@@ -82,3 +82,14 @@ TEST_CASE("prettify keeps grouping of split binary operands") {
   std::string p = PrettyOf(q);
   CHECK(p.find("(\n") != std::string::npos);
 }
+
+// Found by the CI fuzz stage: a `[` inside an unwrap post-filter was taken for the range bracket.
+TEST_CASE("prettify keeps a bracket inside an unwrap filter") {
+  CHECK(PrettyOf(R"(quantile_over_time(0.9, {app="api"} | logfmt | unwrap duration(latency) | __error__="l[b" [10m]) by (route))") ==
+        "quantile_over_time(\n"
+        "  0.9,\n"
+        "  {app=\"api\"} | logfmt | unwrap duration(latency) | __error__=\"l[b\" [10m]\n"
+        ") by (route)");
+  CHECK(PrettyOf(R"(sum_over_time({app="api"} | unwrap x | y=~"[0-9]" [1m] offset 5m))") ==
+        R"(sum_over_time({app="api"} | unwrap x | y=~"[0-9]"[1m] offset 5m0s))");
+}
