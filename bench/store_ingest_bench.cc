@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   head::IngesterOptions opts;
   opts.dir = dir;
   opts.cfg.wal_fsync = Arg(argc, argv, "--fsync", "group");
-  opts.compression_level = std::atoi(Arg(argc, argv, "--level", "3"));
+  opts.encoding.level = std::atoi(Arg(argc, argv, "--level", "3"));
   opts.memory_budget = std::atoll(Arg(argc, argv, "--budget-mb", "16")) << 20;
   auto ing = head::Ingester::Open(opts);
   if (!ing.ok()) {
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
   double raw = static_cast<double>(bytes.load());
   std::printf("lines=%lld raw_bytes=%.0f avg_line=%.1f threads=%d batch=%zu fsync=%s level=%d\n",
               static_cast<long long>(lines.load()), raw, raw / lines.load(), threads, batch,
-              opts.cfg.wal_fsync.c_str(), opts.compression_level);
+              opts.cfg.wal_fsync.c_str(), opts.encoding.level);
   std::printf("ingest_cpu_s=%.3f (generator cpu %.3f s excluded) wall_s=%.3f (push phase %.3f s)\n", cpu,
               gen_cpu.load(), wall, push_wall);
   std::printf("lines_per_cpu_s=%.0f MB_per_cpu_s=%.1f lines_per_wall_s=%.0f\n", lines.load() / cpu, raw / cpu / 1e6,

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev ccache
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libsimdjson-dev liblz4-dev lz4
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libsimdjson-dev liblz4-dev lz4 libzstd-dev
   libsqlite3-dev sqlite3 libfmt-dev libyaml-cpp-dev catch2 libre2-dev
   libprotobuf-dev protobuf-compiler libsnappy-dev zlib1g-dev libboost-dev libcrypt-dev
   curl ca-certificates python3

@@ -54,6 +54,7 @@ Status StoreApp::OpenIngester() {
   io.dir = cfg_.path_prefix;
   io.cfg = cfg_.ingester;
   io.unordered_writes = cfg_.limits.unordered_writes;
+  if (auto enc = chunk::ParseChunkEncoding(cfg_.ingester.chunk_encoding); enc.ok()) io.encoding = *enc;
   auto ing = head::Ingester::Open(std::move(io));
   if (!ing.ok()) return ing.status().Annotate("opening the data dir " + cfg_.path_prefix);
   ingester_ = std::move(*ing);

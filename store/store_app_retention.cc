@@ -56,6 +56,12 @@ Status StoreApp::StartCompactor() {
   co.working_dir = cc.working_directory;
   co.cfg = cc;
   co.block_size = cfg_.ingester.chunk_block_size;
+  // Sealed days are rewritten with the configured codec at a higher level than the flush's.
+  if (auto enc = chunk::ParseChunkEncoding(cfg_.ingester.chunk_encoding); enc.ok()) {
+    co.encoding = *enc;
+    if (enc->codec == chunk::Codec::kLz4) co.encoding.level = 9;
+    if (enc->codec == chunk::Codec::kZstd) co.encoding.level = 3;
+  }
   co.target_size = cfg_.ingester.chunk_target_size;
   auto c = compactor::Compactor::Open(std::move(co));
   if (!c.ok()) return c.status().Annotate("compactor");

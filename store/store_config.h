@@ -71,7 +71,7 @@ struct IngesterConfig {
   int64_t chunk_target_size = 1572864;             // compressed bytes per chunk
   int64_t chunk_idle_period_ns = 30LL * 60 * 1000000000LL;
   int64_t max_chunk_age_ns = 2LL * 3600 * 1000000000LL;
-  std::string chunk_encoding = "lz4";              // accepted: lz4 (skald always uses lz4)
+  std::string chunk_encoding = "zstd";             // block codec: lz4, zstd, snappy, gzip/flate, none
   bool wal_enabled = true;
   std::string wal_dir;                             // default <path_prefix>/wal
   int64_t checkpoint_duration_ns = 5LL * 60 * 1000000000LL;

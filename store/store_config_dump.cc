@@ -4,6 +4,7 @@
 
 #include "common/logger.h"
 #include "common/time_util.h"
+#include "store/chunk/block_codec.h"
 #include "store/store_config_loader.h"
 
 namespace skald {
@@ -204,15 +205,8 @@ Status ValidateStoreConfig(const StoreConfig& c) {
     return Status::Invalid("querier.query_cpu_priority: want idle, low or normal, got \"" + qp + "\"");
   }
   SKALD_RETURN_IF_ERROR(ValidateSkaldAuth(c));
-  static const char* kEncodings[] = {"none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M",
-                                     "lz4", "lz4-4M", "flate", "zstd"};
-  bool known = false;
-  for (const char* e : kEncodings) known = known || c.ingester.chunk_encoding == e;
-  if (!known) {
-    return Status::Invalid("ingester.chunk_encoding: invalid encoding: " + c.ingester.chunk_encoding +
-                           ", supported: none, gzip, lz4-64k, snappy, lz4-256k, lz4-1M, lz4, "
-                           "flate, zstd");
-  }
+  if (auto enc = chunk::ParseChunkEncoding(c.ingester.chunk_encoding); !enc.ok())
+    return Status::Invalid("ingester.chunk_encoding: " + enc.status().message());
   for (const auto& r : c.limits.retention_stream) {
     if (r.selector.empty()) return Status::Invalid("limits_config.retention_stream: empty selector");
   }

@@ -245,17 +245,30 @@ void Connection::OnHeader(beast::error_code ec) {
     // curl waits for this before sending a large body.
     static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     WithStream([this](auto& s) {
-      asio::async_write(s, asio::buffer(kContinue), [self = shared_from_this(), &s](beast::error_code e, size_t) {
+      asio::async_write(s, asio::buffer(kContinue), [self = shared_from_this()](beast::error_code e, size_t) {
         if (e) return self->Close();
-        bhttp::async_read(s, self->buffer_, *self->parser_,
-                          [self](beast::error_code ec2, size_t) { self->OnBody(ec2); });
+        self->ReadBody();
       });
     });
     return;
   }
-  WithStream([this](auto& s) {
-    bhttp::async_read(s, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  ReadBody();
+}
+
+// Reads the body a piece at a time. The read buffer starts small (an idle or trickling client holds
+// ~512 bytes) and doubles, up to kMaxBodyRead, while reads fill it: a fast client's megabyte body
+// then takes ~20 reads instead of ~2,000 of 512 bytes (Beast reads what the buffer has room for;
+// those syscalls were a quarter of the store's push CPU, #19).
+void Connection::ReadBody() {
+  if (parser_->is_done()) return OnBody({});
+  const size_t room = buffer_.capacity() - buffer_.size();
+  WithStream([this, room](auto& s) {
+    bhttp::async_read_some(s, buffer_, *parser_, [self = shared_from_this(), room](beast::error_code ec, size_t n) {
+      if (ec) return self->OnBody(ec);
+      if (n >= room && self->buffer_.capacity() < kMaxBodyRead)
+        self->buffer_.reserve(std::min(kMaxBodyRead, std::max<size_t>(2 * self->buffer_.capacity(), 1024)));
+      self->ReadBody();
+    });
   });
 }
 

@@ -71,7 +71,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WaitForRequest();
   void ReadHeader();
   void OnHeader(beast::error_code ec);
+  void ReadBody();
   void OnBody(beast::error_code ec);
+  static constexpr size_t kMaxBodyRead = 64 << 10;   // Beast reads at most 64 KiB at a time anyway
   void Dispatch();
   void RunHandler(std::shared_ptr<Exchange> ex);
   void WatchPeer();

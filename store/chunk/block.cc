@@ -1,9 +1,6 @@
 // Block encoding: [n][ts deltas][line lengths][metadata count + (index, labels)*][lines...], then
-// lz4 (fast or HC). Decoding checks the CRC first, then every length against the buffer.
+// a codec of block_codec.h (lz4 by default). Decoding checks the CRC first, then every length against the buffer.
 #include "store/chunk/block.h"
-
-#include <lz4.h>
-#include <lz4hc.h>
 
 #include <algorithm>
 
@@ -16,8 +13,8 @@ using namespace skald::fs;
 
 namespace {
 
-// Encodes into `out` (a reused scratch buffer).
-void EncodeRaw(const std::vector<EntryRef>& es, uint64_t* line_bytes, std::string& out) {
+// Encodes into `out` (a reused scratch buffer); returns where the lines start.
+size_t EncodeRaw(const std::vector<EntryRef>& es, uint64_t* line_bytes, std::string& out) {
   out.clear();
   size_t total = 0;
   for (const auto& e : es) total += e.line.size();
@@ -42,28 +39,23 @@ void EncodeRaw(const std::vector<EntryRef>& es, uint64_t* line_bytes, std::strin
       PutLengthPrefixed(out, l.value);
     }
   }
+  const size_t columns = out.size();
   for (const auto& e : es) out.append(e.line);
   *line_bytes = total;
+  return columns;
 }
 
 }  // namespace
 
-BlockPtr BuildBlock(const std::vector<EntryRef>& entries, int level) {
+BlockPtr BuildBlock(const std::vector<EntryRef>& entries, const BlockEncoding& enc) {
   // Per-thread scratch: no large allocation per block besides the exact-size result.
   thread_local std::string raw, out;
-  thread_local std::unique_ptr<char[]> hc_state;
   auto b = std::make_shared<CompressedBlock>();
-  EncodeRaw(entries, &b->meta.line_bytes, raw);
-  int bound = LZ4_compressBound(static_cast<int>(raw.size()));
-  if (out.size() < static_cast<size_t>(bound)) out.resize(static_cast<size_t>(bound));
-  int n;
-  if (level <= 0) {
-    n = LZ4_compress_default(raw.data(), out.data(), static_cast<int>(raw.size()), bound);
-  } else {
-    if (!hc_state) hc_state.reset(new char[static_cast<size_t>(LZ4_sizeofStateHC())]);
-    n = LZ4_compress_HC_extStateHC(hc_state.get(), raw.data(), out.data(), static_cast<int>(raw.size()), bound, level);
-  }
-  b->data.assign(out.data(), static_cast<size_t>(n));
+  const size_t columns = EncodeRaw(entries, &b->meta.line_bytes, raw);
+  Compress(enc, raw, columns, &out);
+  const size_t n = out.size();
+  b->data.assign(out.data(), n);
+  b->meta.codec = enc.codec;
   b->meta.entries = static_cast<uint32_t>(entries.size());
   b->meta.raw_len = static_cast<uint32_t>(raw.size());
   b->meta.comp_len = static_cast<uint32_t>(n);
@@ -83,8 +75,7 @@ Status DecodedBlock::Decode(const BlockMeta& meta, std::string_view comp) {
   if (comp.size() != meta.comp_len || Crc32c(comp) != meta.crc)
     return Status::Corruption("chunk block: crc mismatch");
   raw_.resize(meta.raw_len);
-  int n = LZ4_decompress_safe(comp.data(), raw_.data(), static_cast<int>(comp.size()), static_cast<int>(meta.raw_len));
-  if (n != static_cast<int>(meta.raw_len)) return Status::Corruption("chunk block: lz4 decode failed");
+  SKALD_RETURN_IF_ERROR(Decompress(meta.codec, comp, meta.raw_len, raw_.data()));
   return Parse();
 }
 
@@ -95,10 +86,9 @@ Status DecodeBlockSizes(const BlockMeta& meta, std::string_view comp, BlockSizes
   const uint64_t bound = std::min<uint64_t>(meta.raw_len, 20 + 15ULL * meta.entries);
   thread_local std::string raw;
   if (raw.size() < bound) raw.resize(bound);
-  int got = LZ4_decompress_safe_partial(comp.data(), raw.data(), static_cast<int>(comp.size()),
-                                        static_cast<int>(bound), static_cast<int>(bound));
-  if (got < 0) return Status::Corruption("chunk block: lz4 decode failed");
-  std::string_view in(raw.data(), static_cast<size_t>(got));
+  auto got = DecompressPrefix(meta.codec, comp, meta.raw_len, bound, raw.data());
+  if (!got.ok()) return got.status();
+  std::string_view in(raw.data(), *got);
   uint64_t n, v;
   if (!GetVarint(in, &n) || n != meta.entries) return Status::Corruption("chunk block: bad count");
   out->ts.resize(n);

@@ -1,5 +1,6 @@
 // A block: up to chunk_block_size raw bytes of one stream's entries, sorted by timestamp, encoded
-// column-wise (timestamps, lengths, metadata, then the lines back to back) and lz4-compressed.
+// column-wise (timestamps, lengths, metadata, then the lines back to back) and compressed
+// (block_codec.h: lz4 by default).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "common/labels.h"
 #include "common/status.h"
+#include "store/chunk/block_codec.h"
 
 namespace skald::chunk {
 
@@ -28,6 +30,7 @@ struct BlockMeta {
   uint32_t crc = 0;            // crc32c of the compressed bytes
   uint64_t line_bytes = 0;     // sum of line lengths (Loki's "bytes")
   bool metadata = true;        // some entry may carry structured metadata (false = known none)
+  Codec codec = Codec::kLz4;   // how the block is compressed (one codec per chunk, in its header)
 };
 
 // An immutable compressed block; shared between the head, flushes and readers.
@@ -38,8 +41,11 @@ struct CompressedBlock {
 using BlockPtr = std::shared_ptr<const CompressedBlock>;
 
 // `entries` must be sorted by ts (stable: arrival order kept for equal timestamps).
-// level 0 = lz4 fast; 1..12 = lz4hc level.
-BlockPtr BuildBlock(const std::vector<EntryRef>& entries, int level);
+BlockPtr BuildBlock(const std::vector<EntryRef>& entries, const BlockEncoding& enc);
+// lz4: level 0 = lz4 fast; 1..12 = lz4hc level.
+inline BlockPtr BuildBlock(const std::vector<EntryRef>& entries, int level) {
+  return BuildBlock(entries, BlockEncoding{Codec::kLz4, level});
+}
 
 // Timestamps and line lengths of a block's entries, decoded without decompressing the lines (LZ4
 // partial decompression of the block's front): what counting queries need. `metadata` is set when

@@ -14,13 +14,15 @@ namespace skald::chunk {
 
 constexpr char kFileMagic[4] = {'S', 'K', 'C', 'F'};
 constexpr char kChunkMagic[4] = {'S', 'K', 'C', 'H'};
-constexpr uint16_t kFormatVersion = 1;
+constexpr uint16_t kFormatVersion = 1;        // lz4 blocks
+constexpr uint16_t kFormatVersionCodec = 2;   // blocks of the codec in flags bits 8..15
 constexpr size_t kFileHeaderSize = 16;      // magic[4] version u16 reserved[10]
 constexpr size_t kChunkFixedSize = 56;      // see FORMAT.md
 constexpr size_t kBlockMetaSize = 40;
 
 // chunk_header flags (the u32 after nblocks; version-1 writers left it 0, readers ignore unknown bits)
 constexpr uint32_t kChunkNoMetadata = 1;    // no entry of any block carries structured metadata
+constexpr uint32_t kChunkCodecShift = 8;    // version 2: bits 8..15 = Codec (block_codec.h)
 
 struct ChunkHeader {
   uint64_t fingerprint = 0;
@@ -28,6 +30,7 @@ struct ChunkHeader {
   uint64_t entries = 0;
   uint64_t line_bytes = 0;
   uint32_t flags = 0;              // kChunk* bits; EncodeChunkHeader derives them from the blocks
+  Codec codec = Codec::kLz4;       // of every block (EncodeChunk sets it from the blocks)
   std::vector<BlockMeta> blocks;   // decoded metas get `metadata` from the chunk's flags
   size_t EncodedSize() const { return kChunkFixedSize + blocks.size() * kBlockMetaSize + 4; }
 };

@@ -39,7 +39,8 @@ Status ReadEntries(const chunk::ChunkFiles& files, const chunk::ChunkRef& ref, s
   return Status::Ok();
 }
 
-std::vector<chunk::BlockPtr> BuildBlocks(std::vector<OwnedEntry>* entries, int64_t block_size, int level) {
+std::vector<chunk::BlockPtr> BuildBlocks(std::vector<OwnedEntry>* entries, int64_t block_size,
+                                         const chunk::BlockEncoding& enc) {
   std::stable_sort(entries->begin(), entries->end(),
                    [](const OwnedEntry& a, const OwnedEntry& b) { return a.ts_ns < b.ts_ns; });
   // Exact (ts, line) copies from different chunks (a retried push) are shown once by reads; one
@@ -61,12 +62,12 @@ std::vector<chunk::BlockPtr> BuildBlocks(std::vector<OwnedEntry>* entries, int64
     cur.push_back(chunk::EntryRef{e.ts_ns, e.line, e.metadata.empty() ? nullptr : &e.metadata});
     bytes += static_cast<int64_t>(e.line.size()) + 12;
     if (bytes >= block_size) {
-      out.push_back(chunk::BuildBlock(cur, level));
+      out.push_back(chunk::BuildBlock(cur, enc));
       cur.clear();
       bytes = 0;
     }
   }
-  if (!cur.empty()) out.push_back(chunk::BuildBlock(cur, level));
+  if (!cur.empty()) out.push_back(chunk::BuildBlock(cur, enc));
   return out;
 }
 

@@ -24,6 +24,7 @@ Result<std::vector<chunk::BlockPtr>> ReadBlocks(const chunk::ChunkFiles& files, 
 // Every entry of the chunk, appended to *out in block order (blocks may overlap in time).
 Status ReadEntries(const chunk::ChunkFiles& files, const chunk::ChunkRef& ref, std::vector<OwnedEntry>* out);
 // Stable-sorts by timestamp and cuts blocks of about `block_size` raw bytes at lz4hc `level`.
-std::vector<chunk::BlockPtr> BuildBlocks(std::vector<OwnedEntry>* entries, int64_t block_size, int level);
+std::vector<chunk::BlockPtr> BuildBlocks(std::vector<OwnedEntry>* entries, int64_t block_size,
+                                         const chunk::BlockEncoding& enc);
 
 }  // namespace skald::compactor

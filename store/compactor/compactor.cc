@@ -204,7 +204,7 @@ Status Compactor::RewriteWithout(const index::ChunkRow& row, uint64_t fp, retent
   std::string dir = row.ref.file.substr(0, row.ref.file.rfind('/'));
   auto [w, fresh] = rw->writer_of.try_emplace(dir, rw->writers.size());
   if (fresh) rw->writers.push_back(std::make_unique<SegmentWriter>(fs_, o_.files->root(), dir, o_.roll_size));
-  auto ref = rw->writers[w->second]->Append(fp, BuildBlocks(&kept, o_.block_size, o_.compression_level));
+  auto ref = rw->writers[w->second]->Append(fp, BuildBlocks(&kept, o_.block_size, o_.encoding));
   if (!ref.ok()) return ref.status();
   rw->added.push_back(index::FlushedChunk{row.stream_id, std::move(*ref), 0});
   return Status::Ok();

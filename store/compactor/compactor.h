@@ -38,7 +38,7 @@ struct CompactorOptions {
   int64_t block_size = 262144;                     // ingester.chunk_block_size (raw bytes)
   int64_t target_size = 1572864;                   // ingester.chunk_target_size (compressed)
   uint64_t roll_size = 256ULL << 20;               // segment file roll size (as ChunkFiles)
-  int compression_level = 9;                       // lz4hc level for rewritten blocks
+  chunk::BlockEncoding encoding{chunk::Codec::kLz4, 9};   // for rewritten blocks (lz4hc 9)
   std::function<int64_t()> now_ns;                 // null = system clock
   fs::FileSystem* fs = nullptr;
 };

@@ -90,7 +90,7 @@ Result<chunk::ChunkRef> Compactor::WriteGroup(SegmentWriter& w, uint64_t fp,
   } else {
     std::vector<OwnedEntry> entries;
     for (const auto* r : group) SKALD_RETURN_IF_ERROR(ReadEntries(*o_.files, r->ref, &entries));
-    blocks = BuildBlocks(&entries, o_.block_size, o_.compression_level);
+    blocks = BuildBlocks(&entries, o_.block_size, o_.encoding);
   }
   return w.Append(fp, blocks);
 }

@@ -284,7 +284,11 @@ Status Ingester::AwaitDurable(PendingPush& p) {
 // Frames the accepted entries as one record and queues the push behind earlier ones; positions
 // are assigned under mu_, in queue order. A refused ticket (the WAL is failed) is not queued.
 void Ingester::LogToWal(const std::string& tenant, PendingPush* p) {
-  std::string payload;
+  // One payload buffer, reused under mu_: encoding into a fresh, growing string per push cost page
+  // faults and reallocation copies worth a fifth of the push CPU (#19).
+  std::string& payload = wal_payload_;
+  payload.clear();
+  payload.reserve(wal::EncodedPushRecordSizeHint(tenant, p->refs));
   wal::EncodePushRecord(tenant, p->refs, &payload);
   p->ticket = wal_->Enqueue(wal::kPushRecord, payload);
   p->bytes = payload.size();
@@ -292,6 +296,7 @@ void Ingester::LogToWal(const std::string& tenant, PendingPush* p) {
   pending_.push_back(p);
   IngesterMetrics::Get().wal_records.Inc();
   IngesterMetrics::Get().wal_bytes.Inc(static_cast<double>(payload.size()));
+  if (payload.capacity() > kMaxKeptWalPayload) std::string().swap(payload);
 }
 
 // Makes a durable push visible: appends its entries to their heads (re-checking duplicates when

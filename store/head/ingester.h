@@ -35,9 +35,10 @@ struct IngesterOptions {
   IngesterConfig cfg;
   fs::FileSystem* fs = nullptr;          // null = FileSystem::Default()
   std::function<int64_t()> now_ns;       // wall clock; null = system clock (tests inject)
-  int compression_level = 3;             // lz4hc level for blocks (0 = lz4 fast)
-  int64_t memory_budget = 16LL << 20;    // head bytes before the largest streams are flushed early;
-                                         // pushes block (backpressure) above twice this
+  chunk::BlockEncoding encoding;         // block codec + level (StoreApp: ingester.chunk_encoding)
+  int64_t memory_budget = 8LL << 20;     // head bytes before the largest streams are flushed early;
+                                         // pushes block (backpressure) above twice this. 8 MiB keeps
+                                         // peak RSS under 100 MB with 4 fast pushers (BENCHMARKS)
   int64_t flush_interval_ms = 1000;      // flush-loop period
   int max_wal_segments = 4;              // pinned segments before old heads are flushed (checkpoint)
   bool run_flush_loop = true;            // false: tests drive FlushDue()/FlushAll()
@@ -183,6 +184,8 @@ class Ingester : public PushSink, public StoreReader {
   std::unique_ptr<index::IndexDb> index_;
   std::unique_ptr<chunk::ChunkFiles> files_;
   std::unique_ptr<wal::WalWriter> wal_;
+  std::string wal_payload_;                          // LogToWal's encode buffer (mu_), reused
+  static constexpr size_t kMaxKeptWalPayload = 16u << 20;
   std::string wal_dir_;
 
   mutable std::mutex mu_;                                // guards streams and their heads

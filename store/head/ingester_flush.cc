@@ -64,7 +64,7 @@ Status Ingester::CompressSealed() {
         if (p.raw) raw.emplace_back(id, p.raw);
   }
   for (auto& [id, r] : raw) {
-    chunk::BlockPtr b = chunk::BuildBlock(r->Refs(), opts_.compression_level);
+    chunk::BlockPtr b = chunk::BuildBlock(r->Refs(), opts_.encoding);
     std::lock_guard<std::mutex> lk(mu_);
     Stream* s = by_id_[id];
     for (auto& p : s->pieces) {
@@ -183,7 +183,7 @@ Status Ingester::WriteJobs(const std::vector<FlushJob>& jobs, std::vector<index:
     int64_t size = 0;
     for (size_t i = 0; i < job.pieces.size(); ++i) {
       const Piece& p = job.pieces[i];
-      blocks.push_back(p.block ? p.block : chunk::BuildBlock(p.raw->Refs(), opts_.compression_level));
+      blocks.push_back(p.block ? p.block : chunk::BuildBlock(p.raw->Refs(), opts_.encoding));
       size += static_cast<int64_t>(blocks.back()->data.size());
       if (size < opts_.cfg.chunk_target_size && i + 1 < job.pieces.size()) continue;
       auto ref = files_->Append(job.s->tenant, job.s->fp, blocks);

@@ -55,6 +55,27 @@ bool DecodeEntries(std::string_view& in, std::vector<LogEntry>* entries) {
 
 }  // namespace
 
+namespace {
+
+constexpr size_t kMaxVarint = 10;
+
+size_t LabelsBound(const std::vector<Label>& ls) {
+  size_t n = kMaxVarint;
+  for (const auto& l : ls) n += 2 * kMaxVarint + l.name.size() + l.value.size();
+  return n;
+}
+
+}  // namespace
+
+size_t EncodedPushRecordSizeHint(std::string_view tenant, const std::vector<StreamEntriesRef>& streams) {
+  size_t n = 2 * kMaxVarint + tenant.size();
+  for (const auto& s : streams) {
+    n += LabelsBound(s.labels->labels()) + kMaxVarint;
+    for (const LogEntry* e : s.entries) n += 2 * kMaxVarint + e->line.size() + LabelsBound(e->metadata);
+  }
+  return n;
+}
+
 void EncodePushRecord(std::string_view tenant, const std::vector<StreamEntriesRef>& streams,
                       std::string* out) {
   PutLengthPrefixed(*out, tenant);

@@ -19,6 +19,8 @@ struct StreamEntriesRef {
 // Appends the payload to *out.
 void EncodePushRecord(std::string_view tenant, const std::vector<StreamEntriesRef>& streams,
                       std::string* out);
+// An upper bound of the payload's size, to reserve the buffer once.
+size_t EncodedPushRecordSizeHint(std::string_view tenant, const std::vector<StreamEntriesRef>& streams);
 // Corruption on a malformed payload (the CRC passed, so this means a bug or a version mismatch).
 Status DecodePushRecord(std::string_view payload, std::string* tenant, std::vector<LogStream>* streams);
 

@@ -93,7 +93,7 @@ WalWriter::Ticket WalWriter::Enqueue(uint8_t type, std::string_view payload) {
     ++seq_;                                   // the writer thread opens it and writes its header
     offset_ = kSegmentHeaderSize;
   }
-  if (pending_.empty() || pending_.back().seq != seq_) pending_.push_back(Batch{seq_, {}, {}});
+  if (pending_.empty() || pending_.back().seq != seq_) pending_.push_back(Batch{seq_, spare_.Take(), {}});
   Batch& b = pending_.back();
   Ticket t{MakePos(seq_, offset_), ++next_id_, epoch_};
   b.buf.append(hdr, kRecordHeaderSize);
@@ -173,6 +173,7 @@ void WalWriter::Run() {
     }
     Status st = WriteBatches(batches);
     if (!st.ok()) Fail(st);
+    for (Batch& b : batches) spare_.Give(std::move(b.buf));   // reused by Enqueue: no fresh pages
   }
 }
 

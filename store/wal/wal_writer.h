@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/buffer_pool.h"
 #include "common/status.h"
 #include "store/fs/file_system.h"
 
@@ -100,6 +101,7 @@ class WalWriter {
   mutable std::mutex mu_;
   std::condition_variable work_cv_, done_cv_;
   std::deque<Batch> pending_;
+  BufferPool spare_{4, 64u << 20};   // written batches' buffers, for the next ones
   uint64_t seq_ = 0;           // segment of the next record
   uint64_t offset_ = 0;        // offset of the next record in seq_
   uint64_t next_id_ = 0, durable_id_ = 0;

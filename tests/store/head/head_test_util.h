@@ -18,7 +18,7 @@ inline head::IngesterOptions Options(const std::string& dir, std::atomic<int64_t
   head::IngesterOptions o;
   o.dir = dir;
   o.run_flush_loop = false;
-  o.compression_level = 1;
+  o.encoding = chunk::BlockEncoding{chunk::Codec::kLz4, 1};
   if (clock != nullptr) o.now_ns = [clock] { return clock->load(); };
   return o;
 }
