@@ -35,8 +35,8 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
   opts.query_concurrency = cfg_.querier.max_concurrent;  // the rest queue (429 when the queue is full)
   const std::string& qp = cfg_.querier.query_cpu_priority;  // validated: idle, low or normal
   opts.query_priority = qp == "normal" ? http::CpuPriority::kNormal
-                        : qp == "low"  ? http::CpuPriority::kLow
-                                       : http::CpuPriority::kIdle;
+                        : qp == "idle" ? http::CpuPriority::kIdle
+                                       : http::CpuPriority::kLow;
   opts.max_connections = cfg_.server.http_listen_conn_limit;
   opts.tls = cfg_.server.http_tls_config;
   http_ = std::make_unique<HttpServer>(opts, registry_);

@@ -60,7 +60,7 @@ Status StoreApp::StartCompactor() {
   if (auto enc = chunk::ParseChunkEncoding(cfg_.ingester.chunk_encoding); enc.ok()) {
     co.encoding = *enc;
     if (enc->codec == chunk::Codec::kLz4) co.encoding.level = 9;
-    if (enc->codec == chunk::Codec::kZstd) co.encoding.level = 3;
+    if (enc->codec == chunk::Codec::kZstd) co.encoding.level = 9;   // 0.125 vs 0.140 at level 1, 117 MB/s
   }
   co.target_size = cfg_.ingester.chunk_target_size;
   auto c = compactor::Compactor::Open(std::move(co));

@@ -119,9 +119,9 @@ struct QuerierConfig {
   int64_t query_ingesters_within_ns = 3LL * 3600 * 1000000000LL;
   int64_t tail_max_duration_ns = 3600LL * 1000000000LL;
   int64_t query_timeout_ns = 0;                    // deprecated in Loki 2.9; set (> 0) it wins
-  // skald: CPU priority of the query workers against pushes: "idle" (SCHED_IDLE: queries use only
-  // CPU that ingestion leaves), "low" (nice 10) or "normal". See docs/OPERATIONS.md.
-  std::string query_cpu_priority = "idle";
+  // skald: CPU priority of the query workers against pushes: "low" (nice 10), "idle" (SCHED_IDLE:
+  // queries use only CPU nothing else wants) or "normal". See docs/OPERATIONS.md.
+  std::string query_cpu_priority = "low";
   bool multi_tenant_queries_enabled = false;       // Loki: X-Scope-OrgID `a|b` reads both (else 400)
 };
 

@@ -23,7 +23,7 @@ size_t EncodeRaw(const std::vector<EntryRef>& es, uint64_t* line_bytes, std::str
   int64_t prev = es.empty() ? 0 : es.front().ts_ns;
   if (!es.empty()) PutSignedVarint(out, prev);
   for (size_t i = 1; i < es.size(); ++i) {
-    PutSignedVarint(out, es[i].ts_ns - prev);
+    PutSignedVarint(out, WrappingSub(es[i].ts_ns, prev));
     prev = es[i].ts_ns;
   }
   for (const auto& e : es) PutVarint(out, e.line.size());
@@ -76,7 +76,10 @@ Status DecodedBlock::Decode(const BlockMeta& meta, std::string_view comp) {
     return Status::Corruption("chunk block: crc mismatch");
   raw_.resize(meta.raw_len);
   SKALD_RETURN_IF_ERROR(Decompress(meta.codec, comp, meta.raw_len, raw_.data()));
-  return Parse();
+  SKALD_RETURN_IF_ERROR(Parse());
+  // Counting queries take a whole block's count from its meta: the two must agree.
+  if (size() != meta.entries) return Status::Corruption("chunk block: bad count");
+  return Status::Ok();
 }
 
 Status DecodeBlockSizes(const BlockMeta& meta, std::string_view comp, BlockSizes* out) {
@@ -97,7 +100,7 @@ Status DecodeBlockSizes(const BlockMeta& meta, std::string_view comp, BlockSizes
   for (size_t i = 0; i < n; ++i) {
     int64_t d;
     if (!GetSignedVarint(in, &d)) return Status::Corruption("chunk block: bad timestamps");
-    out->ts[i] = prev += d;
+    out->ts[i] = prev = WrappingAdd(prev, d);
   }
   for (size_t i = 0; i < n; ++i) {
     if (!GetVarint(in, &v)) return Status::Corruption("chunk block: bad lengths");
@@ -119,7 +122,7 @@ Status DecodedBlock::Parse() {
   for (size_t i = 0; i < n; ++i) {
     int64_t d;
     if (!GetSignedVarint(in, &d)) return Status::Corruption("chunk block: bad timestamps");
-    prev += d;
+    prev = WrappingAdd(prev, d);
     ts_[i] = prev;
   }
   uint64_t total = 0;

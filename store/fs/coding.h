@@ -24,6 +24,14 @@ inline void PutVarint(std::string& out, uint64_t v) {
 inline uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
 inline int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 inline void PutSignedVarint(std::string& out, int64_t v) { PutVarint(out, ZigZag(v)); }
+// Timestamp deltas wrap (two's complement) instead of overflowing: any int64 pair round-trips and a
+// crafted delta decodes to some timestamp, never to undefined behaviour.
+inline int64_t WrappingAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int64_t WrappingSub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
 inline void PutLengthPrefixed(std::string& out, std::string_view s) { PutVarint(out, s.size()); out.append(s); }
 
 inline bool GetVarint(std::string_view& in, uint64_t* v) {

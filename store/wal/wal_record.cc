@@ -12,6 +12,8 @@ using fs::GetVarint;
 using fs::PutLengthPrefixed;
 using fs::PutSignedVarint;
 using fs::PutVarint;
+using fs::WrappingAdd;
+using fs::WrappingSub;
 
 namespace {
 
@@ -45,7 +47,7 @@ bool DecodeEntries(std::string_view& in, std::vector<LogEntry>* entries) {
     int64_t delta;
     std::string_view line;
     if (!GetSignedVarint(in, &delta) || !GetLengthPrefixed(in, &line)) return false;
-    e.ts_ns = prev + delta;
+    e.ts_ns = WrappingAdd(prev, delta);
     prev = e.ts_ns;
     e.line.assign(line);
     if (!DecodeLabels(in, &e.metadata)) return false;
@@ -85,7 +87,7 @@ void EncodePushRecord(std::string_view tenant, const std::vector<StreamEntriesRe
     PutVarint(*out, s.entries.size());
     int64_t prev = 0;
     for (const LogEntry* e : s.entries) {
-      PutSignedVarint(*out, e->ts_ns - prev);
+      PutSignedVarint(*out, WrappingSub(e->ts_ns, prev));
       prev = e->ts_ns;
       PutLengthPrefixed(*out, e->line);
       EncodeLabels(e->metadata, out);

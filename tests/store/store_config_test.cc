@@ -190,10 +190,10 @@ TEST_CASE("query limits: Loki's bytes keys, skald's max_query_memory, deprecated
   CHECK(again->limits.query_timeout_ns == 30 * kS);
 }
 
-TEST_CASE("querier.query_cpu_priority: idle by default, low and normal accepted, others an error") {
+TEST_CASE("querier.query_cpu_priority: low by default, idle and normal accepted, others an error") {
   auto d = ParseStoreConfig("d.yaml", "", false, nullptr);
   REQUIRE(d.ok());
-  CHECK(d->querier.query_cpu_priority == "idle");
+  CHECK(d->querier.query_cpu_priority == "low");
   for (const char* v : {"low", "normal", "idle"}) {
     auto cfg = ParseStoreConfig("p.yaml", fmt::format("querier:\n  query_cpu_priority: {}\n", v), false, nullptr);
     REQUIRE(cfg.ok());
@@ -205,4 +205,16 @@ TEST_CASE("querier.query_cpu_priority: idle by default, low and normal accepted,
   auto bad = ParseStoreConfig("p.yaml", "querier:\n  query_cpu_priority: realtime\n", false, nullptr);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().find("querier.query_cpu_priority: want idle, low or normal") != std::string::npos);
+}
+
+TEST_CASE("ingester.chunk_encoding: zstd by default, every Loki value accepted") {
+  auto d = ParseStoreConfig("d.yaml", "", false, nullptr);
+  REQUIRE(d.ok());
+  CHECK(d->ingester.chunk_encoding == "zstd");
+  for (const char* v : {"none", "gzip", "lz4-64k", "snappy", "lz4-256k", "lz4-1M", "lz4", "flate", "zstd"}) {
+    INFO(v);
+    auto cfg = ParseStoreConfig("p.yaml", fmt::format("ingester:\n  chunk_encoding: {}\n", v), false, nullptr);
+    REQUIRE(cfg.ok());
+    CHECK(cfg->ingester.chunk_encoding == v);
+  }
 }

@@ -159,3 +159,20 @@ TEST_CASE("block codec: zstd reads a block's columns without decoding its lines"
   CHECK(whole.compare(0, *got, front, 0, *got) == 0);
   CHECK(whole.compare(whole.size() - o.lines.back().size(), std::string::npos, o.lines.back()) == 0);
 }
+
+// Found by fuzz_chunk_block: timestamp deltas past int64 were undefined behaviour; they wrap now.
+TEST_CASE("block codec: extreme timestamps round-trip", "[chunk]") {
+  std::vector<std::string> lines{"a", "b", "c"};
+  std::vector<EntryRef> refs{{INT64_MIN, lines[0], nullptr}, {0, lines[1], nullptr}, {INT64_MAX, lines[2], nullptr}};
+  for (const auto& enc : kAll) {
+    BlockPtr b = BuildBlock(refs, enc);
+    DecodedBlock d;
+    REQUIRE(d.Decode(b->meta, b->data).ok());
+    REQUIRE(d.size() == 3);
+    CHECK(d.ts(0) == INT64_MIN);
+    CHECK(d.ts(2) == INT64_MAX);
+    BlockSizes sz;
+    REQUIRE(DecodeBlockSizes(b->meta, b->data, &sz).ok());
+    CHECK(sz.ts == std::vector<int64_t>{INT64_MIN, 0, INT64_MAX});
+  }
+}
