@@ -64,6 +64,7 @@ Status Ingester::Init() {
     if (!policy.ok()) return policy.status();
     wal::WalOptions wo{wal_dir_, *policy, opts_.cfg.wal_segment_size, fs_};
     wo.retry_initial_ms = opts_.wal_retry_initial_ms;
+    for (const auto& [id, s] : by_id_) wo.min_seq = std::max(wo.min_seq, wal::PosSegment(s->flushed_wal) + 1);
     auto w = wal::WalWriter::Open(std::move(wo));
     if (!w.ok()) return w.status();
     wal_ = std::move(*w);

@@ -2,6 +2,7 @@
 // swaps the batches out, writes each with one write() and syncs once, then wakes every waiter.
 #include "store/wal/wal_writer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -47,7 +48,7 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions opts) {
   for (const auto& n : *names)
     if (ParseSegmentName(n, &seq) && seq > last) last = seq;
   std::unique_ptr<WalWriter> w(new WalWriter(std::move(opts)));
-  w->seq_ = last + 1;
+  w->seq_ = std::max(last + 1, w->opts_.min_seq);
   std::string header;
   SKALD_RETURN_IF_ERROR(w->OpenSegment(w->seq_, &header));
   SKALD_RETURN_IF_ERROR(w->file_->Append(header));

@@ -34,6 +34,9 @@ struct WalOptions {
   fs::FileSystem* fs = nullptr;   // null = FileSystem::Default()
   int64_t retry_initial_ms = 250;   // backoff between recovery attempts, doubling up to retry_max_ms
   int64_t retry_max_ms = 2000;
+  // The first segment number to use at least: one past the highest flush watermark in the index,
+  // so that positions keep growing after a graceful stop removed every segment (FORMAT.md).
+  uint64_t min_seq = 1;
 };
 
 struct WalStats {

@@ -210,3 +210,23 @@ TEST_CASE("wal: push record payload round trip", "[wal]") {
   for (size_t cut = 0; cut < payload.size(); ++cut)
     CHECK_FALSE(DecodePushRecord(std::string_view(payload).substr(0, cut), &tenant, &out).ok());
 }
+
+TEST_CASE("wal: an empty dir starts at min_seq, a dir with later segments past them", "[wal]") {
+  TempDir d;
+  WalOptions o{d.path, FsyncPolicy::kGroup, 64 << 20, nullptr};
+  o.min_seq = 7;
+  uint64_t pos = 0;
+  {
+    auto w = WalWriter::Open(o);
+    REQUIRE(w.ok());
+    CHECK((*w)->current_segment() == 7);
+    REQUIRE((*w)->Append(kPushRecord, Payload(1), &pos).ok());
+    CHECK(PosSegment(pos) == 7);
+    REQUIRE((*w)->Close().ok());
+  }
+  o.min_seq = 3;   // lower than what is on disk: the segments present win
+  auto w = WalWriter::Open(o);
+  REQUIRE(w.ok());
+  CHECK((*w)->current_segment() == 8);
+  REQUIRE((*w)->Close().ok());
+}
