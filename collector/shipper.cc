@@ -150,7 +150,7 @@ struct Shipper::File {
   Keys* last_edit[2] = {nullptr, nullptr};
   uint64_t last_version[2] = {0, 0};
   HashCache<Keys> key_cache{kMaxCachedKeys};
-  bool opened = false, removed = false;
+  bool opened = false, removed = false, final_flushed = false;
   int64_t next_open_ns = 0, removed_ns = 0;
   std::atomic<int64_t> size{0}, position{0};
   metrics::Gauge *m_read_bytes = nullptr, *m_file_bytes = nullptr;  // children cached per file
@@ -166,6 +166,8 @@ Shipper::Shipper(CollectorConfig cfg, HooksFactory hooks, ShipperOptions opts)
   limited_lines_ = &registry_->NewCounterVec("skald_collector_limited_lines_total",
                                              "Lines dropped or truncated by limits_config.", {"reason"});
   files_active_ = &registry_->NewGauge("promtail_files_active_total", "Number of active files.");
+  final_partials_ = &registry_->NewCounter("skald_collector_final_partial_lines_total",
+                                           "Last lines without a newline shipped when their docker target ended.");
 }
 
 Shipper::~Shipper() { Stop(); }
@@ -254,7 +256,7 @@ void Shipper::ApplyTargetUpdates(int64_t now) {
     auto it = files_.find(key);
     if (it != files_.end()) {
       File& f = *it->second;
-      f.removed = false;
+      f.removed = f.final_flushed = false;
       if (!(f.target.labels == st.second->labels)) { f.target.labels = st.second->labels; f.out[0].ready = f.out[1].ready = false; }
       continue;
     }
@@ -340,7 +342,6 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
   int stream = 0;
   int64_t ts;
   std::string_view msg = line;
-  std::string fixed;
   if (f.decoder) {
     tail::DockerMessage m;
     auto r = f.decoder->Decode(line, readable, &m);
@@ -350,6 +351,11 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
   } else {
     ts = WallNowNs();
   }
+  ShipMessage(f, stream, msg, ts, end);
+}
+
+void Shipper::ShipMessage(File& f, int stream, std::string_view msg, int64_t ts, int64_t end) {
+  std::string fixed;
   f.m_read_lines->Inc();
   if (!tail::IsValidUtf8(msg)) { fixed = tail::ReplaceInvalidUtf8(msg); msg = fixed; }
   tail::LimitVerdict v;
@@ -385,6 +391,22 @@ void Shipper::HandleLine(File& f, std::string_view line, size_t readable, int64_
   }
   if (o.keep) RunHooks(f, stream, msg, ts, end);
   (*f.active)->Processed(end);
+}
+
+bool Shipper::FlushPending(File& f) {
+  if (!f.opened || !f.decoder || f.old) return false;
+  bool any = false;
+  for (int s = 0; s < 2; ++s) {
+    tail::DockerMessage m;
+    if (!f.decoder->TakePending(static_cast<tail::DockerStream>(s), &m)) continue;
+    SKALD_LOG(info, "target ended with a line without newline, shipping it",
+              {{"component", "tailer"}, {"path", f.target.path}, {"bytes", std::to_string(m.line.size())}});
+    final_partials_->Inc();
+    f.active = &f.cursor;
+    ShipMessage(f, s, m.line, m.ts_ns, f.tailer->offset());
+    any = true;
+  }
+  return any;
 }
 
 void Shipper::RunHooks(File& f, int stream, std::string_view msg, int64_t ts, int64_t end) {
@@ -493,6 +515,10 @@ void Shipper::TailLoop() {
       File& f = *it->second;
       if (!f.removed || now - f.removed_ns < opts_.removed_grace_ns || PumpFile(f, now)) { ++it; continue; }
       if (f.opened && f.retiring && f.retiring->Committed() < f.retiring->processed_end()) { ++it; continue; }
+      if (FlushPending(f)) f.final_flushed = true;
+      // The last line of a stopped container is acknowledged before its position is stored and the
+      // target dropped, so a collector restart later never ships it twice.
+      if (f.final_flushed && f.cursor->Committed() < f.cursor->processed_end()) { ++it; continue; }
       TickFile(f, now, true);  // a removed target's held multiline block is shipped, not lost
       CommitPositions();
       struct stat st;

@@ -97,6 +97,10 @@ class Shipper {
   void ApplyTargetUpdates(int64_t now);
   bool PumpFile(File& f, int64_t now);
   void HandleLine(File& f, std::string_view line, size_t readable, int64_t end_offset);
+  // One message (a line, or a decoded docker message) through the limits and hooks to the clients.
+  void ShipMessage(File& f, int stream, std::string_view msg, int64_t ts, int64_t end_offset);
+  // The target ended: ships the docker lines still waiting for a newline. True when any was shipped.
+  bool FlushPending(File& f);
   // The line through the target's processor / process hook (or as is) to Deliver.
   void RunHooks(File& f, int stream, std::string_view msg, int64_t ts, int64_t end_offset);
   // Runs every target's processor Tick (multiline max_wait_time); force: release everything.
@@ -135,6 +139,7 @@ class Shipper {
   metrics::GaugeVec *read_bytes_, *file_bytes_;
   metrics::CounterVec *read_lines_, *limited_lines_;
   metrics::Gauge* files_active_;
+  metrics::Counter* final_partials_;
 
   std::string packed_edits_;  // KeysFor's scratch (tail thread)
   std::atomic<bool> stop_{false};

@@ -64,6 +64,19 @@ Result<bool> DockerJsonDecoder::Decode(std::string_view record, size_t readable,
     out->line = scratch_;
     out->ts_ns = partial_ts_[si];
   }
+  if (complete && out->line.ends_with('\r')) out->line.remove_suffix(1);  // "\r\n" ends the line
+  return true;
+}
+
+bool DockerJsonDecoder::TakePending(DockerStream stream, DockerMessage* out) {
+  const int si = stream == DockerStream::kStderr ? 1 : 0;
+  std::string& part = partial_[si];
+  if (part.empty()) return false;
+  scratch_.swap(part);
+  part.clear();
+  out->line = scratch_;
+  out->ts_ns = partial_ts_[si];
+  out->stream = stream;
   return true;
 }
 

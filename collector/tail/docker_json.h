@@ -1,5 +1,5 @@
 // Decoder for Docker's json-file log driver records (`{"log":"..\n","stream":"stdout","time":".."}`):
-// yields messages without the trailing newline, joining the 16 KiB partial records Docker splits.
+// yields messages without the line end ("\n" or "\r\n"), joining the 16 KiB partial records Docker splits.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +32,15 @@ class DockerJsonDecoder {
   // `record` is one line of the file without '\n'; `readable` bytes from record.data() may be read
   // (simdjson needs padding: pass readable >= record.size() + 64 to avoid a copy).
   // Returns true and fills `out` when a complete message is ready; false for a partial fragment.
+  // The line end is removed the way Promtail's docker target reads the log stream (Go's
+  // bufio.Reader.ReadLine): "\n", or "\r\n" as a whole (a `docker run -t` container's lines).
   // A record that is not json-file JSON is an error (the caller may pass it through raw).
   Result<bool> Decode(std::string_view record, size_t readable, DockerMessage* out);
+
+  // The target ended (container stopped or removed): hands out `stream`'s unfinished line, i.e. the
+  // container's last output written without a newline, as it is. False when nothing is pending.
+  // `out->line` is valid until the next Decode/TakePending call.
+  bool TakePending(DockerStream stream, DockerMessage* out);
 
   // Bytes held in unfinished partial lines (both streams).
   size_t pending_bytes() const { return partial_[0].size() + partial_[1].size(); }

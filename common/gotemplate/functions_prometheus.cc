@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include "common/gotemplate/function_args.h"
+#include "common/gotemplate/unicode_case.h"
 
 namespace skald::gotemplate::internal {
 namespace {
@@ -80,16 +81,12 @@ Status HumanizeTimestamp(const Args& a, const TemplateData&, Value* out) {
 }
 
 Status ToUpper(const Args& a, const TemplateData&, Value* out) {
-  std::string s = StrVal(a[0]);
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  *out = Value::Str(std::move(s));
+  *out = Value::Str(gotemplate::ToUpper(StrVal(a[0])));
   return Status::Ok();
 }
 
 Status ToLower(const Args& a, const TemplateData&, Value* out) {
-  std::string s = StrVal(a[0]);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  *out = Value::Str(std::move(s));
+  *out = Value::Str(gotemplate::ToLower(StrVal(a[0])));
   return Status::Ok();
 }
 

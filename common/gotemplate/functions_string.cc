@@ -11,6 +11,7 @@
 #include "common/gotemplate/function_args.h"
 #include "common/digest.h"
 #include "common/gotemplate/string_util.h"
+#include "common/gotemplate/unicode_case.h"
 
 namespace skald::gotemplate::internal {
 namespace {
@@ -36,9 +37,9 @@ Result<std::shared_ptr<const RE2>> CachedRegex(std::string_view pattern) {
   return std::shared_ptr<const RE2>(re);
 }
 
-Status ToUpperF(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, AsciiUpper(s)); }
-Status ToLowerF(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, AsciiLower(s)); }
-Status TitleF(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, Title(s)); }
+Status ToUpperF(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, ToUpper(s)); }
+Status ToLowerF(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, ToLower(s)); }
+Status TitleF(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, gotemplate::Title(s)); }
 
 Status ReplaceGo(const Args& a, const TemplateData&, Value* o) {
   STR(0, s); STR(1, from); STR(2, to); INT(3, n);
@@ -145,7 +146,7 @@ Status IndentF(const Args& a, const TemplateData&, Value* o) {
 template <bool kLeft>
 Status Align(const Args& a, const TemplateData&, Value* o) {
   INT(0, n); STR(1, s);
-  return Ok(o, AlignRunes(s, std::max<int64_t>(n, 0), kLeft));
+  return Ok(o, AlignRunes(s, n, kLeft));
 }
 
 Status UrlEncode(const Args& a, const TemplateData&, Value* o) { STR(0, s); return Ok(o, QueryEscape(s)); }

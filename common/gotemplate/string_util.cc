@@ -1,6 +1,8 @@
 // Go-compatible string helpers for the template functions.
 #include "common/gotemplate/string_util.h"
 
+#include "common/gotemplate/unicode_case.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -12,13 +14,34 @@
 namespace skald::gotemplate::internal {
 namespace {
 
-size_t RuneWidth(std::string_view s, size_t pos) {
-  unsigned char c = static_cast<unsigned char>(s[pos]);
-  size_t w = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  return pos + w <= s.size() ? w : 1;
+// Go's utf8.DecodeRuneInString width (1 for an invalid byte).
+size_t RuneWidth(std::string_view s, size_t pos) { return std::max<size_t>(DecodeRune(s, pos).width, 1); }
+
+// strings.ContainsRune(cutset, r); a cutset's invalid bytes decode to U+FFFD as in Go.
+bool InCutset(std::string_view cutset, char32_t r) {
+  for (size_t i = 0; i < cutset.size();) {
+    DecodedRune d = DecodeRune(cutset, i);
+    if (d.rune == r) return true;
+    i += d.width;
+  }
+  return false;
 }
 
-bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
+// strings.TrimLeftFunc / TrimRightFunc over Go-decoded runes.
+template <typename F>
+std::string_view TrimRunes(std::string_view s, F&& drop, bool left, bool right) {
+  while (left && !s.empty()) {
+    DecodedRune d = DecodeRune(s, 0);
+    if (!drop(d.rune)) break;
+    s.remove_prefix(d.width);
+  }
+  while (right && !s.empty()) {
+    DecodedRune d = DecodeLastRune(s);
+    if (!drop(d.rune)) break;
+    s.remove_suffix(d.width);
+  }
+  return s;
+}
 
 // Appends repl with Go's regexp.Expand rules.
 void Expand(const re2::RE2& re, std::string_view repl, const re2::StringPiece* groups, int n,
@@ -46,28 +69,6 @@ void Expand(const re2::RE2& re, std::string_view repl, const re2::StringPiece* g
 
 }  // namespace
 
-std::string AsciiUpper(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return r;
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
-
-std::string Title(std::string_view s) {
-  std::string r(s);
-  bool prev_sep = true;
-  for (char& c : r) {
-    if (prev_sep) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    prev_sep = !IsWordChar(c);
-  }
-  return r;
-}
-
 std::string ReplaceN(std::string_view s, std::string_view from, std::string_view to, int64_t n) {
   std::string r;
   size_t pos = 0;
@@ -92,12 +93,10 @@ std::string ReplaceN(std::string_view s, std::string_view from, std::string_view
 }
 
 std::string_view TrimCutset(std::string_view s, std::string_view cutset, bool left, bool right) {
-  while (left && !s.empty() && cutset.find(s.front()) != std::string_view::npos) s.remove_prefix(1);
-  while (right && !s.empty() && cutset.find(s.back()) != std::string_view::npos) s.remove_suffix(1);
-  return s;
+  return TrimRunes(s, [&](char32_t r) { return InCutset(cutset, r); }, left, right);
 }
 
-std::string_view TrimSpaceView(std::string_view s) { return TrimCutset(s, " \t\n\r\v\f", true, true); }
+std::string_view TrimSpaceView(std::string_view s) { return TrimRunes(s, IsSpaceRune, true, true); }
 
 std::string RegexReplaceAll(const re2::RE2& re, std::string_view s, std::string_view repl, bool literal) {
   int n = re.NumberOfCapturingGroups() + 1;
@@ -144,15 +143,18 @@ int64_t RegexCount(const re2::RE2& re, std::string_view s) {
 }
 
 std::string AlignRunes(std::string_view s, int64_t width, bool left) {
-  std::vector<size_t> starts;
-  for (size_t i = 0; i < s.size(); i += RuneWidth(s, i)) starts.push_back(i);
-  int64_t runes = static_cast<int64_t>(starts.size());
-  if (runes <= width) {
-    std::string pad(static_cast<size_t>(std::min<int64_t>(width - runes, 1 << 20)), ' ');
+  std::vector<char32_t> runes;  // Go's []rune(s): invalid bytes become U+FFFD
+  for (size_t i = 0; i < s.size(); i += RuneWidth(s, i)) runes.push_back(DecodeRune(s, i).rune);
+  int64_t n = static_cast<int64_t>(runes.size());
+  if (width < 0 || width == n) return std::string(s);
+  if (width > n) {
+    std::string pad(static_cast<size_t>(std::min<int64_t>(width - n, 1 << 20)), ' ');
     return left ? std::string(s) + pad : pad + std::string(s);
   }
-  if (left) return std::string(s.substr(0, starts[width]));
-  return std::string(s.substr(starts[runes - width]));
+  std::string out;
+  size_t from = left ? 0 : static_cast<size_t>(n - width);
+  for (size_t i = from; i < from + static_cast<size_t>(width); ++i) AppendRune(runes[i], &out);
+  return out;
 }
 
 std::string QueryEscape(std::string_view s) {

@@ -8,6 +8,8 @@ namespace skald::logql::log {
 
 inline constexpr std::string_view kErrorLabel = "__error__";
 inline constexpr std::string_view kErrorDetailsLabel = "__error_details__";
+// Set by Loki's query splitting to keep errors through `| drop`; `keep` never removes it either.
+inline constexpr std::string_view kPreserveErrorLabel = "__preserve_error__";
 
 inline constexpr std::string_view kErrJson = "JSONParserErr";
 inline constexpr std::string_view kErrLogfmt = "LogfmtParserErr";

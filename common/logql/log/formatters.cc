@@ -122,7 +122,9 @@ bool DropLabels::Process(LineState& s) const {
 bool KeepLabels::Process(LineState& s) const {
   thread_local std::vector<std::string> to_drop;
   to_drop.clear();
-  s.labels.ForEach([&](std::string_view name, std::string_view value) {
+  s.labels.ForEachWithEmpty([&](std::string_view name, std::string_view value) {
+    // Loki's keep never removes the error labels: later `__error__` filters still see them.
+    if (name == kErrorLabel || name == kErrorDetailsLabel || name == kPreserveErrorLabel) return;
     bool keep = false;
     for (const auto& it : items_) {
       if (it.name != name) continue;

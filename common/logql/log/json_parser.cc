@@ -57,6 +57,7 @@ void Walk(oj::object obj, std::string* key, bool first, LabelsBuilder& lbs) {
     if (t == oj::json_type::object) {
       Walk(v.get_object(), key, false, lbs);
     } else if (std::string_view text; ScalarText(v, t, &text) && key->size() > mark + !first) {
+      if (t == oj::json_type::string && ContainsRuneError(text)) text = {};  // as Loki: "" for U+FFFD
       lbs.SetParsed(*key, text);
     }
     key->resize(mark);
@@ -139,7 +140,14 @@ Result<JsonExpressionParser> JsonExpressionParser::Make(
   return p;
 }
 
+// Loki gives every named label a value: "" for a path missing from the line or a JSON null.
+void JsonExpressionParser::FillMissing(LabelsBuilder& lbs) const {
+  for (const auto& e : exprs_)
+    if (!lbs.Get(e.label)) lbs.Set(e.label, {});
+}
+
 bool JsonExpressionParser::Process(LineState& s) const {
+  if (s.line.empty()) return true;  // Loki: nothing to extract, no error
   JsonScratch& sc = Scratch();
   try {
     oj::document doc = Iterate(sc, s.line);
@@ -150,22 +158,32 @@ bool JsonExpressionParser::Process(LineState& s) const {
       if (err == simdjson::NO_SUCH_FIELD || err == simdjson::INDEX_OUT_OF_BOUNDS ||
           err == simdjson::INCORRECT_TYPE) continue;  // path not in this line
       // Any other error leaves the iterator unusable (no further at_pointer on it).
-      if (err != simdjson::SUCCESS) return SetJsonError(s, simdjson::error_message(err));
+      if (err != simdjson::SUCCESS) {
+        FillMissing(s.labels);
+        return SetJsonError(s, simdjson::error_message(err));
+      }
       oj::json_type t = v.type();
       std::string_view text;
       if (t == oj::json_type::object) text = v.get_object().value().raw_json().value();
       else if (t == oj::json_type::array) text = v.get_array().value().raw_json().value();
-      else if (!ScalarText(v, t, &text)) continue;
+      else if (!ScalarText(v, t, &text)) text = {};  // null
       s.labels.SetParsed(e.label, Trim(text));
     }
   } catch (const simdjson::simdjson_error& e) {
+    FillMissing(s.labels);
     return SetJsonError(s, e.what());
   }
+  FillMissing(s.labels);
   return true;
 }
 
+// Loki 2.9 unpacks only Promtail `pack` output: labels (top-level string fields) are set only when
+// the object has a string `_entry`, which becomes the line; other JSON lines keep their labels.
 bool UnpackParser::Process(LineState& s) const {
+  if (s.line.empty()) return true;
   JsonScratch& sc = Scratch();
+  thread_local std::vector<std::pair<std::string, std::string>> found;
+  found.clear();
   try {
     oj::document doc = Iterate(sc, s.line);
     oj::object obj = doc.get_object();
@@ -179,13 +197,17 @@ bool UnpackParser::Process(LineState& s) const {
       if (key == "_entry") {
         next.assign(text);
         has_entry = true;
-      } else {
-        sc.key.clear();
-        AppendSanitizedKey(key, true, &sc.key);
-        if (!sc.key.empty()) s.labels.SetParsed(sc.key, text);
+        continue;
       }
+      // Loki checks the collision on the raw key, then sanitises (suffix included).
+      sc.key.clear();
+      AppendSanitizedKey(s.labels.BaseHas(key) ? std::string(key).append(kExtractedSuffix) : std::string(key),
+                         true, &sc.key);
+      if (!sc.key.empty()) found.emplace_back(sc.key, ContainsRuneError(text) ? "" : text);
     }
-    if (has_entry) s.line = next;
+    if (!has_entry) return true;
+    for (const auto& [k, v] : found) s.labels.Set(k, v);
+    s.line = next;
   } catch (const simdjson::simdjson_error& e) {
     return SetJsonError(s, e.what());
   }

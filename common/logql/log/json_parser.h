@@ -1,5 +1,5 @@
 // `| json` (flatten nested objects with '_', skip arrays), `| json a="b.c", d="e[0]"` (extract
-// paths) and `| unpack` (Promtail pack output: `_entry` becomes the line); simdjson On-Demand.
+// paths; absent ones give ""), `| unpack` (Promtail pack output only: `_entry` becomes the line).
 // Invalid JSON sets __error__=JSONParserErr and __error_details__ instead of dropping the line.
 #pragma once
 
@@ -29,6 +29,8 @@ class JsonExpressionParser final : public Stage {
   bool Process(LineState& s) const override;
 
  private:
+  void FillMissing(LabelsBuilder& lbs) const;
+
   std::vector<JsonExpression> exprs_;
 };
 

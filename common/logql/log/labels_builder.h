@@ -34,7 +34,10 @@ class LabelsBuilder {
 
   // Calls f(name, value) for every visible label with a non-empty value (unspecified order).
   template <typename F>
-  void ForEach(F&& f) const;
+  void ForEach(F&& f) const { Visit(false, f); }
+  // Also visits labels a stage set to "" (Loki keeps those, e.g. named parser labels; `keep` sees them).
+  template <typename F>
+  void ForEachWithEmpty(F&& f) const { Visit(true, f); }
   // Visible labels as a LabelSet (sorted, empty values dropped).
   LabelSet Build() const;
 
@@ -43,6 +46,8 @@ class LabelsBuilder {
     std::string name, value;
     bool deleted = false;
   };
+  template <typename F>
+  void Visit(bool with_empty, F& f) const;
   Entry* FindExtra(std::string_view name);
   const Entry* FindExtra(std::string_view name) const;
 
@@ -54,7 +59,7 @@ class LabelsBuilder {
 };
 
 template <typename F>
-void LabelsBuilder::ForEach(F&& f) const {
+void LabelsBuilder::Visit(bool with_empty, F& f) const {
   if (base_ != nullptr) {
     for (const Label& l : *base_) {
       if (FindExtra(l.name) != nullptr) continue;
@@ -67,7 +72,7 @@ void LabelsBuilder::ForEach(F&& f) const {
   if (metadata_ != nullptr) {
     for (size_t i = 0; i < metadata_->size(); ++i) {
       const Label& m = (*metadata_)[i];
-      if (FindExtra(m.name) != nullptr || m.value.empty()) continue;
+      if (FindExtra(m.name) != nullptr || (m.value.empty() && !with_empty)) continue;
       bool later = false;  // duplicate metadata names: the last one wins
       for (size_t j = i + 1; j < metadata_->size(); ++j) later |= (*metadata_)[j].name == m.name;
       if (!later) f(std::string_view(m.name), std::string_view(m.value));
@@ -75,7 +80,7 @@ void LabelsBuilder::ForEach(F&& f) const {
   }
   for (size_t i = 0; i < n_extra_; ++i) {
     const Entry& e = extra_[i];
-    if (!e.deleted && !e.value.empty()) f(std::string_view(e.name), std::string_view(e.value));
+    if (!e.deleted && (with_empty || !e.value.empty())) f(std::string_view(e.name), std::string_view(e.value));
   }
 }
 

@@ -40,6 +40,12 @@ bool NextLogfmtPair(std::string_view line, size_t* pos, LogfmtPair* out, std::st
     return true;
   }
   out->key = line.substr(i, k - i);
+  if (ContainsRuneError(out->key)) {  // Loki: "invalid key" (invalid UTF-8 or U+FFFD in the key)
+    *err = SyntaxError(k, "invalid key");
+    *pos = k;
+    SkipToken(line, pos);
+    return true;
+  }
   if (k >= line.size() || line[k] != '=') { *pos = k; return true; }
   out->has_equals = true;
   size_t v = k + 1;
@@ -47,7 +53,7 @@ bool NextLogfmtPair(std::string_view line, size_t* pos, LogfmtPair* out, std::st
     size_t j = v + 1;
     while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
     if (j >= line.size()) {
-      *err = SyntaxError(line.size() - 1, "unterminated quoted value");
+      *err = SyntaxError(line.size(), "unterminated quoted value");
       *pos = line.size();
       return true;
     }
@@ -71,11 +77,67 @@ bool NextLogfmtPair(std::string_view line, size_t* pos, LogfmtPair* out, std::st
   return true;
 }
 
+namespace {
+
+std::string& KeyScratch() {
+  thread_local std::string s;
+  return s;
+}
+
+// The pair's value (quoted values unescaped into *scratch); false with *err on a bad escape.
+bool PairValue(const LogfmtPair& p, size_t pos, std::string* scratch, std::string_view* value,
+               std::string* err) {
+  *value = p.value;
+  if (!p.quoted) return true;
+  auto u = GoUnquote(p.value);
+  if (!u.ok()) {
+    *err = SyntaxError(pos, "invalid quoted value");
+    return false;
+  }
+  *scratch = std::move(*u);
+  *value = *scratch;
+  return true;
+}
+
+}  // namespace
+
+void LogfmtParser::SetAll(std::string_view key, std::string_view value, LabelsBuilder& lbs) const {
+  if (value.empty() && !cfg_.keep_empty) return;
+  std::string& name = KeyScratch();
+  name.clear();
+  AppendSanitizedKey(key, true, &name);
+  if (!name.empty()) lbs.SetParsed(name, value);
+}
+
+// Loki's named extraction: the sanitised key selects the label whose expression it equals, or a
+// label of that very name; empty values are set too (every named label exists, see Process).
+void LogfmtParser::SetNamed(std::string_view key, std::string_view value, LabelsBuilder& lbs) const {
+  std::string& name = KeyScratch();
+  name.clear();
+  AppendSanitizedKey(key, true, &name);
+  if (name.empty()) return;
+  const std::string* label = nullptr;
+  for (const auto& [l, src] : cfg_.exprs)
+    if (src == name) { label = &l; break; }
+  for (const auto& [l, src] : cfg_.exprs) {
+    if (label != nullptr ? &l == label : l == name) {
+      lbs.SetParsed(l, value);
+      return;
+    }
+  }
+}
+
 bool LogfmtParser::Process(LineState& s) const {
+  // Loki adds every named label, empty, before scanning: a key missing from the line still yields
+  // the label (so `| a > 1` marks the line with __error__ instead of dropping it).
+  for (const auto& e : cfg_.exprs)
+    if (!s.labels.BaseHas(e.first)) s.labels.Set(e.first, {});
   size_t pos = 0;
   LogfmtPair p;
-  std::string err, key, unq;
+  std::string err, unq;
   while (NextLogfmtPair(s.line, &pos, &p, &err)) {
+    std::string_view value;
+    if (err.empty()) PairValue(p, pos, &unq, &value, &err);
     if (!err.empty()) {
       if (cfg_.strict) {
         s.labels.SetErr(kErrLogfmt, err);
@@ -84,21 +146,9 @@ bool LogfmtParser::Process(LineState& s) const {
       err.clear();
       continue;
     }
-    std::string_view value = p.value;
-    if (p.quoted) {
-      auto u = GoUnquote(p.value);
-      unq = u.ok() ? std::move(*u) : std::string(p.value.substr(1, p.value.size() - 2));
-      value = unq;
-    }
-    if (value.empty() && !cfg_.keep_empty) continue;
-    if (!cfg_.exprs.empty()) {
-      for (const auto& [label, src] : cfg_.exprs)
-        if (src == p.key) s.labels.SetParsed(label, value);
-      continue;
-    }
-    key.clear();
-    AppendSanitizedKey(p.key, true, &key);
-    if (!key.empty()) s.labels.SetParsed(key, value);
+    if (ContainsRuneError(value)) value = {};  // Prometheus rejects U+FFFD: Loki sets ""
+    if (cfg_.exprs.empty()) SetAll(p.key, value, s.labels);
+    else SetNamed(p.key, value, s.labels);
   }
   return true;
 }

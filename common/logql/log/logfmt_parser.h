@@ -1,5 +1,6 @@
-// `| logfmt [--strict] [--keep-empty] [a="b", c]`: go-logfmt tokenisation; lenient by default
-// (bad tokens are skipped), --strict stops at the first error with __error__=LogfmtParserErr.
+// `| logfmt [--strict] [--keep-empty] [a="b", c]`: Loki's logfmt tokenisation; lenient by default
+// (bad tokens are skipped), --strict stops at the first error with __error__=LogfmtParserErr;
+// --keep-empty keeps `k` and `k=` as empty labels; named labels always exist (empty when absent).
 #pragma once
 
 #include <string>
@@ -36,6 +37,9 @@ class LogfmtParser final : public Stage {
   bool Process(LineState& s) const override;
 
  private:
+  void SetAll(std::string_view key, std::string_view value, LabelsBuilder& lbs) const;
+  void SetNamed(std::string_view key, std::string_view value, LabelsBuilder& lbs) const;
+
   LogfmtConfig cfg_;
 };
 

@@ -90,3 +90,77 @@ TEST_CASE("json-file errors") {
     REQUIRE_FALSE(d.Decode(bad, bad.size(), &m).ok());
   }
 }
+
+namespace {
+std::string Rec(const std::string& log, const char* stream = "stdout", const char* time = "2026-01-01T00:00:01Z") {
+  return std::string(R"({"log":")") + log + R"(","stream":")" + stream + R"(","time":")" + time + "\"}";
+}
+}  // namespace
+
+// Promtail's docker target reads the log stream with Go's bufio.Reader.ReadLine: "\r\n" and "\n"
+// both end a line, exactly one "\r" goes with the "\n", a "\r" not followed by "\n" stays.
+TEST_CASE("json-file line ends: CRLF is removed as a whole (issue 20 item 8)") {
+  struct Case { std::string log, want; };
+  std::vector<Case> cases = {
+      {"a\\r\\n", "a"},           // `docker run -t`: the pty turns "\n" into "\r\n"
+      {"a\\n", "a"},
+      {"\\r\\n", ""},
+      {"a\\r\\r\\n", "a\r"},      // only the "\r" of the line end goes
+      {"a\\rb\\n", "a\rb"},       // a "\r" inside the line stays
+      {"a \\r\\n", "a "},
+  };
+  DockerJsonDecoder d;
+  for (const auto& c : cases) {
+    INFO(c.log);
+    const std::string r = Rec(c.log);
+    DockerMessage m;
+    auto res = d.Decode(r, r.size(), &m);
+    REQUIRE(res.ok());
+    REQUIRE(*res);
+    REQUIRE(m.line == c.want);
+  }
+  SECTION("a 16 KiB joined line ending in CRLF, the \\r in the last fragment or alone before \\n") {
+    for (std::string tail : {std::string("zz\\r\\n"), std::string("\\n")}) {
+      std::string first(16383, 'a');
+      first += tail == "\\n" ? "\\r" : "a";  // the \r ends the first fragment when the tail is "\n"
+      const std::string r1 = Rec(first), r2 = Rec(tail);
+      DockerMessage m;
+      REQUIRE_FALSE(*d.Decode(r1, r1.size(), &m));
+      REQUIRE(*d.Decode(r2, r2.size(), &m));
+      const std::string want = tail == "\\n" ? std::string(16383, 'a') : std::string(16384, 'a') + "zz";
+      REQUIRE(m.line == want);
+    }
+  }
+}
+
+TEST_CASE("json-file final line without newline is handed out when the target ends (issue 20 item 9)") {
+  DockerJsonDecoder d;
+  DockerMessage m;
+  const std::string x = Rec("x\\n"), y = Rec("y", "stdout", "2026-01-01T00:00:05Z");
+  REQUIRE(*d.Decode(x, x.size(), &m));
+  REQUIRE(m.line == "x");
+  REQUIRE_FALSE(*d.Decode(y, y.size(), &m));  // Docker wrote the last output without "\n"
+  REQUIRE_FALSE(d.TakePending(DockerStream::kStderr, &m));
+  REQUIRE(d.TakePending(DockerStream::kStdout, &m));
+  REQUIRE(m.line == "y");
+  REQUIRE(m.ts_ns == 1767225605000000000LL);
+  REQUIRE(m.stream == DockerStream::kStdout);
+  REQUIRE(d.pending_bytes() == 0);
+  REQUIRE_FALSE(d.TakePending(DockerStream::kStdout, &m));  // handed out once
+
+  SECTION("a 20000-byte last output: the 16 KiB record and the rest join, \\r without \\n kept") {
+    const std::string big(16384, 'b'), rest = std::string(3616, 'c');
+    const std::string r1 = Rec(big, "stderr"), r2 = Rec(rest + "\\r", "stderr");
+    REQUIRE_FALSE(*d.Decode(r1, r1.size(), &m));
+    REQUIRE_FALSE(*d.Decode(r2, r2.size(), &m));
+    REQUIRE(d.TakePending(DockerStream::kStderr, &m));
+    REQUIRE(m.line == big + rest + "\r");
+    REQUIRE(m.stream == DockerStream::kStderr);
+  }
+  SECTION("16 KiB joins keep working after a pending line was taken") {
+    const std::string r1 = Rec(std::string(16384, 'j')), r2 = Rec("k\\n");
+    REQUIRE_FALSE(*d.Decode(r1, r1.size(), &m));
+    REQUIRE(*d.Decode(r2, r2.size(), &m));
+    REQUIRE(m.line == std::string(16384, 'j') + "k");
+  }
+}

@@ -131,6 +131,35 @@ TEST_CASE("tailer scenarios") {
     REQUIRE(c.lines == std::vector<std::string>{"last"});
     REQUIRE(t.deleted());
   }
+  SECTION("delete: a last line without newline is handed out, not lost (issue 20 item 9)") {
+    Append(p, "x\ny");
+    REQUIRE(t.Open(0, {}).ok());
+    Drain(t, &c);
+    REQUIRE(c.lines == std::vector<std::string>{"x"});
+    REQUIRE(t.offset() == 2);  // a position stored now makes a restart read "y" again
+    std::filesystem::remove(p);
+    Drain(t, &c);
+    REQUIRE(c.lines == std::vector<std::string>{"x", "y"});
+    REQUIRE(c.ends == std::vector<int64_t>{2, 3});
+    REQUIRE(t.deleted());
+  }
+  SECTION("rename rotation: the old file's last line without newline is handed out") {
+    Append(p, "old-1\nold-2");
+    REQUIRE(t.Open(0, {}).ok());
+    Drain(t, &c);
+    std::filesystem::rename(p, p + ".1");
+    Append(p, "new-1\n");
+    Drain(t, &c);
+    std::filesystem::remove(p + ".1");  // deleted after rotation: nothing left behind
+    Drain(t, &c);
+    REQUIRE(c.lines == std::vector<std::string>{"old-1", "old-2", "new-1"});
+  }
+  SECTION("plain files keep a \r before the newline, like Promtail 2.9's file tailer (issue 20 item 8)") {
+    Append(p, "a\r\nb\n\r\n");
+    REQUIRE(t.Open(0, {}).ok());
+    Drain(t, &c);
+    REQUIRE(c.lines == std::vector<std::string>{"a\r", "b", "\r"});
+  }
   SECTION("20 KiB line arrives whole") {
     std::string big(20 * 1024, 'z');
     Append(p, big + "\nsmall\n");

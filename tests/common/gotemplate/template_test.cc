@@ -122,7 +122,7 @@ TEST_CASE("template renders fields, pipelines and functions") {
       {"[{{ alignLeft 5 .method }}][{{ alignRight 5 .method }}][{{ alignLeft 2 .greek }}]", "[GET  ][  GET][αβ]"},
       {"{{ sha256 \"abc\" }}", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
       {"{{ duration .dur }} {{ bytes .size }}", "1.5 1024"},
-      {"{{ .greek | ToUpper }}", "αβγ"},
+      {"{{ .greek | ToUpper }}", "ΑΒΓ"},
       {"{{ \"literal\" }} {{ `raw\\n` }} {{ 42 }} {{ 1.5 }} {{ true }}", "literal raw\\n 42 1.5 true"},
       {"", ""},
       {"no actions here", "no actions here"},
