@@ -30,6 +30,11 @@ CollectorApp::CollectorApp(CollectorConfig cfg, CollectorAppOptions opts,
                          {"version", "component"})
       .WithLabelValues({kVersion, "collector"})
       .Set(1);
+  // Promtail's build_info: the Promtail dashboard's cluster/namespace variables list its labels.
+  registry_->NewGaugeVec("promtail_build_info", "A metric with a constant '1' value labeled by version, revision, "
+                         "branch from which promtail was built.", {"version", "revision", "branch"})
+      .WithLabelValues({kVersion, "", ""})
+      .Set(1);
 }
 
 CollectorApp::~CollectorApp() { Stop(); }

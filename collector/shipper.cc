@@ -166,6 +166,8 @@ Shipper::Shipper(CollectorConfig cfg, HooksFactory hooks, ShipperOptions opts)
   limited_lines_ = &registry_->NewCounterVec("skald_collector_limited_lines_total",
                                              "Lines dropped or truncated by limits_config.", {"reason"});
   files_active_ = &registry_->NewGauge("promtail_files_active_total", "Number of active files.");
+  // Promtail counts its file targets; a Skald target is one discovered path or container log.
+  targets_active_ = &registry_->NewGauge("promtail_targets_active_total", "Number of active total.");
   final_partials_ = &registry_->NewCounter("skald_collector_final_partial_lines_total",
                                            "Last lines without a newline shipped when their docker target ended.");
 }
@@ -175,7 +177,9 @@ Shipper::~Shipper() { Stop(); }
 Status Shipper::Start() {
   for (const ScrapeConfig& original : cfg_.scrape_configs) {
     ScrapeConfig sc = original;
-    docker_stage_.push_back(TakeLeadingDockerStage(&sc.pipeline_stages));
+    // docker_sd lines reach the pipeline already unwrapped (Promtail reads the Docker API), so
+    // there `docker: {}` stays a stage and runs on the application's line, as in Promtail.
+    docker_stage_.push_back(sc.docker_sd_configs.empty() && TakeLeadingDockerStage(&sc.pipeline_stages));
     if (!hooks_factory_) { hooks_.push_back({}); continue; }
     auto h = hooks_factory_(sc);
     if (!h.ok()) return h.status().Annotate("scrape_configs " + sc.job_name);
@@ -248,6 +252,7 @@ void Shipper::ApplyTargetUpdates(int64_t now) {
   for (const auto& [_, st] : desired) {
     for (const auto& t : st.second) want[t.key] = {st.first, &t};
   }
+  targets_active_->Set(static_cast<double>(want.size()));
   std::lock_guard<std::mutex> l(files_mu_);
   for (auto& [key, f] : files_) {
     if (!want.count(key) && !f->removed) { f->removed = true; f->removed_ns = now; }

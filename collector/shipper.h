@@ -138,7 +138,7 @@ class Shipper {
   metrics::Registry* registry_;
   metrics::GaugeVec *read_bytes_, *file_bytes_;
   metrics::CounterVec *read_lines_, *limited_lines_;
-  metrics::Gauge* files_active_;
+  metrics::Gauge *files_active_, *targets_active_;
   metrics::Counter* final_partials_;
 
   std::string packed_edits_;  // KeysFor's scratch (tail thread)

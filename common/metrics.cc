@@ -160,6 +160,18 @@ void Registry::NewGaugeFunc(const std::string& name, const std::string& help,
   slot->fn = std::move(fn);
 }
 
+void Registry::NewCounterFunc(const std::string& name, const std::string& help,
+                              std::function<double()> fn) {
+  NewGaugeFunc(name, help, std::move(fn));
+  std::lock_guard<std::mutex> lock(mu_);
+  families_[name]->type = Type::kCounter;
+}
+
+bool Registry::Has(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return families_.count(name) > 0;
+}
+
 std::string EscapeHelp(const std::string& s) {
   std::string out;
   for (char c : s) {

@@ -106,6 +106,9 @@ class Registry {
                                 std::vector<double> buckets = DefaultBuckets());
   // A gauge read at scrape time (queue lengths, open files). fn must be thread-safe.
   void NewGaugeFunc(const std::string& name, const std::string& help, std::function<double()> fn);
+  // As NewGaugeFunc, typed counter: a monotonic value read at scrape time (e.g. CPU seconds).
+  void NewCounterFunc(const std::string& name, const std::string& help, std::function<double()> fn);
+  bool Has(const std::string& name) const;
 
   // Text exposition format 0.0.4, families sorted by name.
   std::string Expose() const;

@@ -47,7 +47,7 @@ if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSKALD_FUZZ=ON \
-  -DSKALD_TESTS=OFF -DSKALD_BENCH=OFF "${launcher[@]}" >/dev/null
+  -DSKALD_TESTS=OFF -DSKALD_BENCH=OFF -DSKALD_UI=OFF "${launcher[@]}" >/dev/null
 cmake --build "$BUILD" -j "$JOBS" --target "${names[@]/#/fuzz_}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/skald-fuzz.XXXXXX")

@@ -11,6 +11,7 @@ PKGS=(
   curl ca-certificates python3
   docker.io busybox-static
   prometheus prometheus-alertmanager
+  chromium
 )
 
 # shellcheck source=lib/apt.sh

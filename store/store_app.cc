@@ -2,15 +2,22 @@
 // the modules: Ingester (PushSink + StoreReader) <- Distributor <- push routes; query routes.
 #include "store/store_app.h"
 
+#include <limits>
+
 #include "common/logger.h"
+#include "common/process_metrics.h"
 #include "common/version.h"
 #include "store/api/admin_handler.h"
 #include "store/api/export_handler.h"
 #include "store/api/push_handler.h"
 #include "store/api/query_handlers.h"
+#include "store/api/request_metrics.h"
+#include "store/api/services_handler.h"
 #include "store/api/ruler_handlers.h"
+#include "store/api/ui_handler.h"
 #include "store/auth/auth_guard.h"
 #include "store/compactor/compactor.h"
+#include "store/fs/file_system.h"
 #include "store/head/ingester.h"
 #include "store/ingest/distributor.h"
 #include "store/ingest/push_metrics.h"
@@ -18,9 +25,33 @@
 #include "store/ruler/ruler.h"
 #include "store/retention/policy_source.h"
 #include "store/retention/retention_reader.h"
+#include "store/store_config_diff.h"
 #include "store/store_config_loader.h"
 
 namespace skald {
+namespace {
+
+// Size and free space of the data directory's volume, read at scrape time (statvfs): what the
+// push floor `ingester.min_free_space` is checked against. NaN when the volume cannot be read.
+void RegisterDiskMetrics(metrics::Registry& r, const std::string& dir) {
+  auto space = [dir](bool total) {
+    auto sp = fs::FileSystem::Default()->Space(dir);
+    if (!sp.ok()) return std::numeric_limits<double>::quiet_NaN();
+    return static_cast<double>(total ? sp->total : sp->available);
+  };
+  r.NewGaugeFunc("skald_store_disk_free_bytes", "Bytes still writable on the data directory's volume.",
+                 [space] { return space(false); });
+  r.NewGaugeFunc("skald_store_disk_size_bytes", "Size of the data directory's volume in bytes.",
+                 [space] { return space(true); });
+}
+#if defined(__x86_64__)
+constexpr const char* kGoArch = "amd64";
+#elif defined(__aarch64__)
+constexpr const char* kGoArch = "arm64";
+#else
+constexpr const char* kGoArch = "unknown";
+#endif
+}  // namespace
 
 StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
     : cfg_(std::move(cfg)), registry_(registry ? registry : &metrics::Registry::Default()) {
@@ -41,9 +72,21 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
   opts.tls = cfg_.server.http_tls_config;
   http_ = std::make_unique<HttpServer>(opts, registry_);
   http_->SetConfigText(StoreConfigToYaml(cfg_));
+  std::string defaults = StoreDefaultConfigYaml();
+  http_->SetConfigModes(defaults, ConfigDiffYaml(StoreConfigToYaml(cfg_), defaults));
+  api::InstallRequestMetrics(http_->router(), *registry_);
+  metrics::RegisterProcessMetrics(*registry_);
+  RegisterDiskMetrics(*registry_, cfg_.path_prefix);
   registry_->NewGaugeVec("skald_build_info", "Skald build information; always 1.",
                          {"version", "component"})
       .WithLabelValues({kVersion, "store"})
+      .Set(1);
+  // Loki's build gauge (every mixin dashboard's cluster/namespace variables read it): the Loki API
+  // version answered by /loki/api/v1/status/buildinfo; no Go toolchain, so goversion is empty.
+  registry_->NewGaugeVec("loki_build_info", "A metric with a constant '1' value labeled by version, revision, "
+                         "branch, goversion from which loki was built, and the goos and goarch for the build.",
+                         {"branch", "goarch", "goos", "goversion", "revision", "tags", "version"})
+      .WithLabelValues({"main", kGoArch, "linux", "", "skald", "", api::QueryDeps{}.version})
       .Set(1);
 }
 
@@ -96,6 +139,7 @@ void StoreApp::RegisterRoutes() {
   };
   http_->router().Get("/flush", flush);
   http_->router().Post("/flush", flush);
+  api::RegisterUiRoutes(http_->router());
 }
 
 // skald_auth: with a credentials file, every route (registered before or after) passes the guard.
@@ -130,6 +174,18 @@ Status StoreApp::StartRuler() {
   return ruler_->Start();
 }
 
+// /services: the Loki modules this process stands in for; all run once the server answers.
+void StoreApp::RegisterServices() {
+  std::vector<std::string> names = {"server", "distributor", "ingester", "querier", "query-frontend"};
+  if (compactor_) names.push_back("compactor");
+  if (ruler_) names.push_back("ruler");
+  api::RegisterServicesRoute(http_->router(), [names, http = http_.get()] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& n : names) out.emplace_back(n, http->running() ? "Running" : "Stopping");
+    return out;
+  });
+}
+
 // What queries read: the ingester, behind the retention + delete filter when retention is on.
 StoreReader* StoreApp::query_reader() {
   if (retention_reader_) return retention_reader_.get();
@@ -146,6 +202,7 @@ Status StoreApp::Start(bool mark_ready) {
   SKALD_RETURN_IF_ERROR(StartRetention());
   RegisterRoutes();
   SKALD_RETURN_IF_ERROR(StartRuler());
+  RegisterServices();
   SKALD_RETURN_IF_ERROR(http_->Start());
   if (mark_ready) http_->SetReady(true);
   SKALD_LOG(info, "skald-store started", {{"version", kVersion}, {"port", http_->port()}});

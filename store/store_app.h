@@ -57,6 +57,7 @@ class StoreApp {
   Status OpenIngester();
   void RegisterRoutes();
   Status StartRuler();
+  void RegisterServices();
   StoreReader* query_reader();
   Status StartRetention();   // store/store_app_retention.cc: policy, deletes, query filter, compactor
   Status StartCompactor();

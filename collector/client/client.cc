@@ -205,7 +205,7 @@ void Client::DropBatch(const Batch& b, const PostResult& r) {
   const bool rate_limited = r.code == 429;
   SKALD_LOG(error, "final error sending batch, dropping it", {{"component", "client"}, {"host", metrics_.host()},
             {"status", r.code}, {"entries", b.entries}, {"error", r.err}});
-  metrics_.Dropped(rate_limited ? "rate_limited" : "ingester_error", b.entries, b.bytes);
+  metrics_.Dropped(b.tenant, rate_limited ? "rate_limited" : "ingester_error", b.entries, compressed_.size());
   AckBatch(b);  // dropped for good: the position may move past these lines
 }
 
@@ -213,13 +213,14 @@ void Client::SendBatch(Batch& b) {
   b.enc.Encode(&body_);
   compressed_.clear();
   snappy::Compress(body_.data(), body_.size(), &compressed_);
+  metrics_.Encoded(compressed_.size());
   Backoff backoff(cfg_.backoff.min_period_ns, cfg_.backoff.max_period_ns);
   for (int attempt = 1;; ++attempt) {
     const int64_t t0 = MonoNowNs();
     const PostResult r = PostOnce(b.tenant, compressed_);
     metrics_.Request(r.code, static_cast<double>(MonoNowNs() - t0) / 1e9);
     if (r.code >= 200 && r.code < 300) {
-      metrics_.Sent(b.entries, b.bytes);
+      metrics_.Sent(b.entries, compressed_.size());
       AckBatch(b);
       if (cfg_.backoff.max_retries > 0 && attempt > cfg_.backoff.max_retries) {
         SKALD_LOG(info, "held batch delivered, reading resumes", {{"component", "client"},
@@ -234,7 +235,7 @@ void Client::SendBatch(Batch& b) {
                 {"status", r.code}, {"entries", b.entries}, {"error", r.err}});
       metrics_.Held(b.entries);
     }
-    metrics_.Retry();
+    metrics_.Retry(b.tenant);
     const int64_t wait = RetryWait(backoff, r);
     SKALD_LOG(warn, "error sending batch, will retry", {{"component", "client"}, {"host", metrics_.host()},
               {"status", r.code}, {"attempt", attempt}, {"wait_ms", wait / 1'000'000}, {"error", r.err}});

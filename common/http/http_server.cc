@@ -16,6 +16,7 @@
 #include "common/http/connection.h"
 #include "common/http/server_core.h"
 #include "common/logger.h"
+#include "common/thread_slice.h"
 
 namespace skald {
 
@@ -148,9 +149,13 @@ void HttpServer::InstallDefaultRoutes() {
     for (const auto& fn : extra_exposition_) text += fn();
     res.set_content(text, metrics::kTextContentType);
   });
-  r.Get("/config", [this](const http::Request&, http::Response& res) {
+  r.Get("/config", [this](const http::Request& req, http::Response& res) {
+    std::string mode = req.get_param_value("mode");
     std::lock_guard<std::mutex> lock(mu_);
-    res.set_content(config_text_, "text/plain; charset=utf-8");
+    const std::string* text = &config_text_;
+    if (mode == "defaults" && !config_defaults_.empty()) text = &config_defaults_;
+    if (mode == "diff" && !config_defaults_.empty()) text = &config_diff_;
+    res.set_content(*text, "text/plain; charset=utf-8");
   }, http::RouteClass::kInline);
 }
 
@@ -190,7 +195,8 @@ Status HttpServer::Start() {
   int workers = opts_.thread_count > 0 ? opts_.thread_count
                                        : std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   int queries = opts_.query_concurrency > 0 ? opts_.query_concurrency : workers;
-  im.core.workers = std::make_unique<http::WorkerPool>("http-worker", workers, size_t(opts_.max_queued_requests));
+  im.core.workers = std::make_unique<http::WorkerPool>("http-worker", workers, size_t(opts_.max_queued_requests),
+                                                       http::CpuPriority::kLatency);
   im.core.queries = std::make_unique<http::WorkerPool>("http-query", queries, size_t(opts_.max_queued_queries),
                                                        opts_.query_priority);
   im.retry.emplace(im.ioc);
@@ -198,7 +204,10 @@ Status HttpServer::Start() {
   im.Accept();
   running_.store(true);
   for (int i = 0; i < std::max(1, opts_.io_threads); ++i) {
-    im.threads.emplace_back([&im] { im.ioc.run(); });
+    im.threads.emplace_back([&im] {
+      (void)RequestShortSlice();   // a push's request is read and answered here
+      im.ioc.run();
+    });
     pthread_setname_np(im.threads.back().native_handle(), "http-io");
   }
   SKALD_LOG(info, "server listening on addresses",
@@ -257,6 +266,12 @@ void HttpServer::AddReadinessCheck(std::function<std::string()> check) {
 void HttpServer::AddExposition(std::function<std::string()> fn) {
   std::lock_guard<std::mutex> lock(mu_);
   extra_exposition_.push_back(std::move(fn));
+}
+
+void HttpServer::SetConfigModes(std::string defaults, std::string diff) {
+  std::lock_guard<std::mutex> lock(mu_);
+  config_defaults_ = std::move(defaults);
+  config_diff_ = std::move(diff);
 }
 
 void HttpServer::SetConfigText(std::string yaml) {

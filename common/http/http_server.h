@@ -71,6 +71,9 @@ class HttpServer {
   void AddReadinessCheck(std::function<std::string()> check);
   // /config answers this YAML text.
   void SetConfigText(std::string yaml);
+  // As Loki, /config?mode=defaults answers `defaults` and /config?mode=diff answers `diff` (only
+  // the values that differ from the defaults); unset, both fall back to the full text.
+  void SetConfigModes(std::string defaults, std::string diff);
   // /metrics appends this text after the registry's (e.g. the collector's pipeline metrics).
   void AddExposition(std::function<std::string()> fn);
 
@@ -86,6 +89,7 @@ class HttpServer {
   bool ready_ = false;                          // guarded by mu_
   std::string not_ready_reason_ = "starting";   // guarded by mu_
   std::string config_text_;                     // guarded by mu_
+  std::string config_defaults_, config_diff_;   // guarded by mu_; empty: not set
   std::vector<std::function<std::string()>> extra_exposition_;  // guarded by mu_
   std::vector<std::function<std::string()>> readiness_checks_;  // guarded by mu_
 };

@@ -1,6 +1,7 @@
 // Route table (see router.h): registration order decides between overlapping patterns.
 #include "common/http/router.h"
 
+#include <chrono>
 #include <mutex>
 
 namespace skald::http {
@@ -11,15 +12,40 @@ void Router::Add(const char* method, const std::string& pattern, Handler h, Rout
   r->pattern = pattern;
   r->re = std::regex(pattern);
   // The guard is looked up per request, so routes registered before SetGuard are covered too.
-  r->handler = [this, m = std::string(method), pattern, h = std::move(h)](const Request& req, Response& res) {
-    std::shared_ptr<const Guard> g = guard();
-    if (g && !(*g)(m, pattern, req, res)) return;
-    h(req, res);
-  };
+  r->handler = [this, rp = r.get(), h = std::move(h)](const Request& req, Response& res) { Serve(*rp, h, req, res); };
   r->cls = c;
   std::unique_lock lock(mu_);
   r->max_body_bytes = next_body_limit_;
   routes_.push_back(std::move(r));
+}
+
+void Router::Serve(const Route& r, const Handler& h, const Request& req, Response& res) const {
+  std::shared_ptr<const Observer> obs = observer();
+  auto start = std::chrono::steady_clock::now();
+  auto seconds = [&start] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  try {
+    std::shared_ptr<const Guard> g = guard();
+    if (!g || (*g)(r.method, r.pattern, req, res)) h(req, res);
+  } catch (...) {
+    if (obs) {
+      Response failed;
+      failed.status = 500;
+      (*obs)(r, req, failed, seconds(), true);
+    }
+    throw;
+  }
+  if (obs) (*obs)(r, req, res, seconds(), false);
+}
+
+void Router::SetObserver(Observer o) {
+  auto p = o ? std::make_shared<const Observer>(std::move(o)) : nullptr;
+  std::unique_lock lock(mu_);
+  observer_ = std::move(p);
+}
+
+std::shared_ptr<const Observer> Router::observer() const {
+  std::shared_lock lock(mu_);
+  return observer_;
 }
 
 void Router::SetGuard(Guard g) {

@@ -20,6 +20,13 @@ using Handler = std::function<void(const Request&, Response&)>;
 using Guard = std::function<bool(const std::string& method, const std::string& pattern,
                                  const Request& req, Response& res)>;
 
+// Runs after the handler of every route (or after the guard refused), with the route as
+// registered, the response and the seconds taken; a handler that throws is reported as a 500 with
+// `threw` set, and the exception passes on. Used for per-route request metrics.
+struct Route;
+using Observer = std::function<void(const Route& route, const Request& req, const Response& res, double seconds,
+                                    bool threw)>;
+
 // Where a handler runs. kInline: on the network thread (only for answers that take microseconds,
 // e.g. /ready, so health checks answer while every worker is busy). kWorker: the general worker
 // pool (pushes, admin). kQuery: the query pool, at most querier.max_concurrent at a time; the rest
@@ -47,6 +54,8 @@ class Router {
   void SetRouteBodyLimit(size_t bytes) { next_body_limit_ = bytes; }
   // Installs (or, with nullptr, removes) the guard every request passes before its handler.
   void SetGuard(Guard g);
+  // Installs (or, with nullptr, removes) the observer told about every routed request.
+  void SetObserver(Observer o);
 
   // The route for `method path` (HEAD finds GET routes); fills `matches` over `path`, which must
   // outlive them. nullptr when none matches.
@@ -57,8 +66,11 @@ class Router {
  private:
   void Add(const char* method, const std::string& pattern, Handler h, RouteClass c);
   std::shared_ptr<const Guard> guard() const;
+  std::shared_ptr<const Observer> observer() const;
+  void Serve(const Route& r, const Handler& h, const Request& req, Response& res) const;
   mutable std::shared_mutex mu_;
   std::shared_ptr<const Guard> guard_;  // guarded by mu_
+  std::shared_ptr<const Observer> observer_;  // guarded by mu_
   std::vector<std::unique_ptr<Route>> routes_;  // guarded by mu_; pointers stay valid
   size_t next_body_limit_ = 0;
 };

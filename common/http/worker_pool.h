@@ -16,8 +16,10 @@ namespace skald::http {
 // the threads they start). kIdle is SCHED_IDLE: they run only on CPU nobody else wants, and any
 // other thread that wakes (a push, the WAL writer after its fsync) preempts them at once. kLow is
 // nice 10, which still leaves the woken thread waiting for a slice (fsync p99 0.6 -> 2.7 ms on a
-// 2-core machine beside two busy nice-10 threads, 0.6 ms beside SCHED_IDLE ones).
-enum class CpuPriority { kNormal, kLow, kIdle };
+// 2-core machine beside two busy nice-10 threads, 0.6 ms beside SCHED_IDLE ones). kLatency is
+// kNormal with the shortest scheduler slice (common/thread_slice.h): the request workers a push
+// waits on preempt busy query threads at wake-up instead of waiting for their slice to end.
+enum class CpuPriority { kNormal, kLow, kIdle, kLatency };
 
 // Thread-safe.
 class WorkerPool {

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "common/logger.h"
+#include "common/metrics.h"
 #include "common/time_util.h"
 #include "store/api/query_handlers.h"
 
@@ -69,6 +70,10 @@ void Create(const DeleteDeps& d, const std::string& tenant, const http::Request&
     return Text(res, code, code == 400 ? "invalid query expression: " + r.status().message() : r.status().message());
   }
   SKALD_LOG(info, "delete request created", {{"request_id", r->id}, {"tenant", tenant}, {"query", query}});
+  // Registered by the compactor too (same name, type and label: the registry returns one family).
+  static metrics::CounterVec& received = metrics::Registry::Default().NewCounterVec(
+      "loki_compactor_delete_requests_received_total", "Delete requests received per user.", {"user"});
+  received.WithLabelValues({tenant}).Inc();
   res.set_header("X-Delete-Request-ID", r->id);
   res.status = 204;
 }

@@ -20,6 +20,12 @@ constexpr Entry kTable[] = {
     // Health and build information: open so load balancers and Grafana's version probe work.
     {"GET", Match::kExact, "/ready", true, kScopeNone},
     {"GET", Match::kExact, "/loki/api/v1/status/buildinfo", true, kScopeNone},
+    {"GET", Match::kExact, "/services", true, kScopeNone},   // module states, as Loki leaves it open
+    // The web UI's static files (docs/UI.md): open, they hold no data; the API calls the UI makes
+    // need `read`, and their 401 (WWW-Authenticate: Basic) makes the browser ask for credentials.
+    {"GET", Match::kExact, "/", true, kScopeNone},
+    {"GET", Match::kExact, "/ui", true, kScopeNone},
+    {"GET", Match::kPrefix, "/ui/", true, kScopeNone},
     // The effective configuration (paths, limits): operators only.
     {"GET", Match::kExact, "/config", false, kScopeAdmin},
     // Ingestion.

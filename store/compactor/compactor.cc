@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "common/logger.h"
 #include "common/time_util.h"
 #include "store/compactor/chunk_rewrite.h"
@@ -44,6 +46,28 @@ int64_t Compactor::Now() const {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// Loki's retention tables are per period; Skald's unit is the day: index_<days since epoch>.
+std::string TableOf(const chunk::ChunkRef& ref) {
+  return fmt::format("index_{}", ref.min_ts / (int64_t{86400} * 1000000000));
+}
+
+std::string TenantOf(const chunk::ChunkRef& ref) { return ref.file.substr(0, ref.file.find('/')); }
+
+}  // namespace
+
+void Compactor::NoteRetentionRun(bool ok, double seconds) {
+  auto& m = CompactorMetrics::Get();
+  m.retention_ops.WithLabelValues({ok ? "success" : "failure"}).Inc();
+  m.retention_duration.Set(seconds);
+  if (ok) m.retention_last_success.Set(static_cast<double>(Now()) / 1e9);
+}
+
 Result<CompactorRunStats> Compactor::RunOnce() {
   std::lock_guard<std::mutex> lk(run_mu_);
   CompactorRunStats s;
@@ -57,16 +81,21 @@ Result<CompactorRunStats> Compactor::RunOnce() {
     SKALD_LOG(error, "compactor phase failed; will retry next interval", {{"phase", name}, {"err", ps.message()}});
     if (st.ok()) st = ps.Annotate(std::string("compactor ") + name);
   };
+  auto& m = CompactorMetrics::Get();
+  auto started = std::chrono::steady_clock::now();
   if (o_.cfg.retention_enabled) {
     phase("retention", MarkExpired(now, &s));
     phase("deletes", ProcessDeletes(now, &s));
+    NoteRetentionRun(st.ok(), Seconds(started));   // the first phases: st holds only theirs
   }
   phase("compaction", CompactDays(now, &s));
   phase("sweep", Sweep(now, &s));
-  auto& m = CompactorMetrics::Get();
   m.runs.WithLabelValues({st.ok() ? "success" : "failure"}).Inc();
+  m.compact_ops.WithLabelValues({st.ok() ? "success" : "failure"}).Inc();
+  m.compact_duration.Set(Seconds(started));
   if (!st.ok()) return st;
   m.last_success.Set(static_cast<double>(Now()) / 1e9);
+  m.compact_last_success.Set(static_cast<double>(Now()) / 1e9);
   if (s.expired_chunks + s.requests_processed + s.days_compacted + s.files_marked + s.files_deleted > 0) {
     SKALD_LOG(info, "compactor pass done",
               {{"expired_chunks", s.expired_chunks}, {"delete_requests", s.requests_processed},
@@ -79,6 +108,7 @@ Result<CompactorRunStats> Compactor::RunOnce() {
 
 void Compactor::Start() {
   if (loop_.joinable()) return;
+  CompactorMetrics::Get().running.Set(1);
   auto period = std::chrono::nanoseconds(std::max<int64_t>(o_.cfg.compaction_interval_ns, 10000000));
   // As Loki: the first pass runs at once (on this thread, so start-up and readiness do not wait
   // for it) and expired data already on disk goes without waiting a whole interval.
@@ -100,7 +130,10 @@ void Compactor::Stop() {
     stop_ = true;
   }
   loop_cv_.notify_all();
-  if (loop_.joinable()) loop_.join();
+  if (loop_.joinable()) {
+    loop_.join();
+    CompactorMetrics::Get().running.Set(0);
+  }
 }
 
 Status Compactor::MarkExpired(int64_t now, CompactorRunStats* s) {
@@ -114,14 +147,24 @@ Status Compactor::MarkExpired(int64_t now, CompactorRunStats* s) {
   }
   if (cutoffs.empty()) return Status::Ok();
   int64_t removed = 0;
+  auto started = std::chrono::steady_clock::now();
+  std::map<std::pair<std::string, std::string>, int64_t> marked;   // (table, tenant) → chunks
   SKALD_RETURN_IF_ERROR(o_.paused([&]() -> Status {
     auto rows = o_.index->DeleteChunksBefore(cutoffs);
     if (!rows.ok()) return rows.status();
     removed = static_cast<int64_t>(rows->size());
+    for (const auto& row : *rows) marked[{TableOf(row.ref), TenantOf(row.ref)}]++;
     return Status::Ok();
   }));
   s->expired_chunks += removed;
-  CompactorMetrics::Get().expired_chunks.Inc(static_cast<double>(removed));
+  auto& m = CompactorMetrics::Get();
+  m.expired_chunks.Inc(static_cast<double>(removed));
+  double took = Seconds(started);
+  for (const auto& [key, n] : marked) {
+    m.marker_count.WithLabelValues({key.first}).Inc(static_cast<double>(n));
+    m.table_processed.WithLabelValues({key.first, key.second, "modified"}).Inc();
+    m.table_duration.WithLabelValues({key.first, "success"}).Observe(took);
+  }
   return Status::Ok();
 }
 
@@ -139,30 +182,56 @@ Status Compactor::Swap(std::vector<std::unique_ptr<SegmentWriter>>& writers, con
 }
 
 Status Compactor::ProcessDeletes(int64_t now, CompactorRunStats* s) {
+  auto& m = CompactorMetrics::Get();
   if (o_.deletes == nullptr || o_.deletes->empty()) {
-    CompactorMetrics::Get().delete_requests_filter_only.Set(0);
+    m.delete_requests_filter_only.Set(0);
+    m.pending_deletes.Set(0);
+    m.oldest_pending_age.Set(0);
     return Status::Ok();
   }
   auto due = o_.deletes->Due(now, o_.cfg.delete_request_cancel_period_ns);
+  m.load_pending.WithLabelValues({due.ok() ? "success" : "fail"}).Inc();
   if (!due.ok()) return due.status();
   auto policy = o_.policy ? o_.policy() : nullptr;
+  auto filter_only = [&](const retention::DeleteRequest& r) {
+    return policy != nullptr && policy->DeletionModeFor(r.tenant) != retention::DeletionMode::kFilterAndDelete;
+  };
+  NotePending(*due, now, filter_only);
   for (const auto& r : *due) {
     // As Loki: lines leave the disk only in filter-and-delete mode; other requests stay "received"
     // (filter-only keeps filtering them at query time) until the tenant's mode changes.
-    if (policy != nullptr && policy->DeletionModeFor(r.tenant) != retention::DeletionMode::kFilterAndDelete) {
+    if (filter_only(r)) {
       s->requests_filter_only++;
       continue;
     }
+    int64_t lines_before = s->deleted_lines;
     SKALD_RETURN_IF_ERROR(ProcessDelete(r, s));
     SKALD_RETURN_IF_ERROR(o_.deletes->MarkProcessed(r.id));
     s->requests_processed++;
-    CompactorMetrics::Get().delete_requests.Inc();
+    m.delete_requests.Inc();
+    m.deletes_processed.WithLabelValues({r.tenant}).Inc();
+    m.deleted_lines_user.WithLabelValues({r.tenant}).Inc(static_cast<double>(s->deleted_lines - lines_before));
+    m.pending_deletes.Dec();
     SKALD_LOG(info, "delete request processed", {{"request_id", r.id}, {"tenant", r.tenant}, {"query", r.query}});
   }
   CompactorMetrics::Get().delete_requests_filter_only.Set(static_cast<double>(s->requests_filter_only));
   if (s->requests_filter_only > 0)
     SKALD_LOG(debug, "delete requests kept on disk by deletion_mode", {{"requests", s->requests_filter_only}});
   return Status::Ok();
+}
+
+// Loki's pending gauges: requests past their cancellation period that this pass should process.
+void Compactor::NotePending(const std::vector<retention::DeleteRequest>& due, int64_t now,
+                            const std::function<bool(const retention::DeleteRequest&)>& filter_only) {
+  int64_t pending = 0, oldest = INT64_MAX;
+  for (const auto& r : due) {
+    if (filter_only(r)) continue;
+    pending++;
+    oldest = std::min(oldest, r.created_ns + o_.cfg.delete_request_cancel_period_ns);
+  }
+  auto& m = CompactorMetrics::Get();
+  m.pending_deletes.Set(static_cast<double>(pending));
+  m.oldest_pending_age.Set(pending == 0 ? 0.0 : std::max(0.0, static_cast<double>(now - oldest) / 1e9));
 }
 
 Status Compactor::ProcessDelete(const retention::DeleteRequest& r, CompactorRunStats* s) {

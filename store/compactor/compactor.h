@@ -67,6 +67,9 @@ class Compactor {
   int64_t Now() const;
   Status MarkExpired(int64_t now, CompactorRunStats* s);
   Status ProcessDeletes(int64_t now, CompactorRunStats* s);
+  void NoteRetentionRun(bool ok, double seconds);
+  void NotePending(const std::vector<retention::DeleteRequest>& due, int64_t now,
+                   const std::function<bool(const retention::DeleteRequest&)>& filter_only);
   struct Rewrite {                                 // chunks being replaced in one swap
     std::map<std::string, size_t> writer_of;       // day dir → index in writers
     std::vector<std::unique_ptr<SegmentWriter>> writers;

@@ -4,6 +4,7 @@
 #include "store/compactor/compactor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -133,8 +134,10 @@ Status Compactor::RewriteDay(const std::string& dir, const std::vector<const ind
 Status Compactor::Sweep(int64_t now, CompactorRunStats* s) {
   std::vector<std::string> due;
   SKALD_RETURN_IF_ERROR(MarkDead(now, s, &due));
-  if (due.empty()) return Status::Ok();
-  return o_.paused([&]() -> Status { return DeleteDead(due, s); });
+  if (!due.empty()) SKALD_RETURN_IF_ERROR(o_.paused([&]() -> Status { return DeleteDead(due, s); }));
+  auto left = marks_->All();
+  if (left.ok()) CompactorMetrics::Get().marker_files.Set(static_cast<double>(left->size()));
+  return Status::Ok();
 }
 
 // Lists every segment file, marks newly dead ones, unmarks live ones, returns those due.
@@ -145,6 +148,7 @@ Status Compactor::MarkDead(int64_t now, CompactorRunStats* s, std::vector<std::s
   if (!marks.ok()) return marks.status();
   const std::string& root = o_.files->root();
   std::set<std::string> on_disk;
+  int64_t oldest_due = now;   // mark time of the oldest file due (Loki: the marker file being processed)
   auto list = [&](const std::string& rel) {
     auto r = fs_->List(fs::JoinPath(root, rel));
     return r.ok() ? *r : std::vector<std::string>{};
@@ -166,10 +170,12 @@ Status Compactor::MarkDead(int64_t now, CompactorRunStats* s, std::vector<std::s
           if (o_.cfg.retention_delete_delay_ns <= 0) due->push_back(rel);
         } else if (now - m->second >= o_.cfg.retention_delete_delay_ns) {
           due->push_back(rel);
+          oldest_due = std::min(oldest_due, m->second);
         }
       }
   for (const auto& [file, t] : *marks)
     if (on_disk.count(file) == 0) SKALD_RETURN_IF_ERROR(marks_->Remove(file));
+  if (!due->empty()) CompactorMetrics::Get().marker_processing_time.Set(static_cast<double>(oldest_due) / 1e9);
   return Status::Ok();
 }
 
@@ -184,9 +190,15 @@ Status Compactor::DeleteDead(const std::vector<std::string>& due, CompactorRunSt
     std::string path = fs::JoinPath(root, rel);
     auto size = fs_->FileSize(path);
     int64_t bytes = size.ok() ? static_cast<int64_t>(*size) : 0;
-    SKALD_RETURN_IF_ERROR(fs_->Remove(path));
+    auto started = std::chrono::steady_clock::now();
+    Status removed = fs_->Remove(path);
+    CompactorMetrics::Get()
+        .sweep_duration.WithLabelValues({removed.ok() ? "success" : "failure"})
+        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    SKALD_RETURN_IF_ERROR(removed);
     (void)fs_->RemoveDirIfEmpty(fs::JoinPath(root, DirOf(rel)));
     SKALD_RETURN_IF_ERROR(marks_->Remove(rel));
+    CompactorMetrics::Get().marker_files_deleted.Inc();
     s->files_deleted++;
     s->bytes_reclaimed += bytes;
     CompactorMetrics::Get().files_deleted.Inc();

@@ -54,6 +54,7 @@ Status Ingester::Init() {
     s->labels = r.labels;
     s->flushed_wal = r.flushed_wal;
     s->max_ts = r.chunks > 0 ? r.max_ts : INT64_MIN;
+    s->tm = IngesterMetrics::ForTenant(r.tenant);
     by_id_[s->id] = s.get();
     by_fp_[r.tenant][r.fingerprint].push_back(std::move(s));
   }
@@ -79,6 +80,10 @@ Status Ingester::Init() {
 
 Status Ingester::Replay() {
   std::lock_guard<std::mutex> lk(mu_);
+  auto& m = IngesterMetrics::Get();
+  m.replay_active.Set(1);
+  auto started = std::chrono::steady_clock::now();
+  int64_t bytes = 0;
   auto report = wal::ReplayWal(fs_, wal_dir_, true, [&](const wal::WalRecord& rec) -> Status {
     if (rec.type != wal::kPushRecord) return Status::Ok();
     std::string tenant;
@@ -92,6 +97,7 @@ Status Ingester::Replay() {
       for (const auto& e : ls.entries) {
         if (st.head.HasDuplicate(e.ts_ns, e.line)) continue;
         AppendEntry(st, e);
+        bytes += static_cast<int64_t>(e.line.size());
         stats_.replayed_entries++;
       }
       if (st.first_wal == 0) st.first_wal = rec.pos;
@@ -100,11 +106,13 @@ Status Ingester::Replay() {
     stats_.replayed_records++;
     return Status::Ok();
   });
+  m.replay_active.Set(0);
+  m.replay_duration.Set(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!report.ok()) return report.status().Annotate("wal replay");
   stats_.replay_problems = report->problems;
-  auto& m = IngesterMetrics::Get();
-  m.wal_corruptions.Inc(static_cast<double>(report->problems.size()));
+  m.wal_corruptions.WithLabelValues({"segment"}).Inc(static_cast<double>(report->problems.size()));
   m.replayed_entries.Inc(static_cast<double>(stats_.replayed_entries));
+  m.replayed_bytes.Inc(static_cast<double>(bytes));
   SKALD_LOG(info, "wal replayed", {{"segments", report->segments}, {"records", report->records},
                                    {"entries", stats_.replayed_entries},
                                    {"problems", static_cast<int64_t>(report->problems.size())}});
@@ -119,6 +127,10 @@ Ingester::~Ingester() {
   }
   if (loop_.joinable()) loop_.join();
   if (wal_ != nullptr) (void)wal_->Close();   // a crash leaves exactly this on disk
+  for (auto& [id, s] : by_id_) {               // what this ingester held leaves the gauges
+    if (s->chunk_start_wall != 0) IngesterMetrics::Get().memory_chunks.Dec();
+    if (s->in_memory) s->tm->memory_streams.Dec();
+  }
 }
 
 Status Ingester::Close() {
@@ -155,10 +167,10 @@ Result<Ingester::Stream*> Ingester::GetOrCreate(const std::string& tenant, const
   s->fp = fp;
   s->tenant = tenant;
   s->labels = labels;
+  s->tm = IngesterMetrics::ForTenant(tenant);
   by_id_[s->id] = s.get();
   bucket.push_back(std::move(s));
   stats_.streams++;
-  IngesterMetrics::Get().memory_streams.Set(static_cast<double>(by_id_.size()));
   return bucket.back().get();
 }
 
@@ -169,7 +181,15 @@ void Ingester::AppendEntry(Stream& s, const LogEntry& e) {
   s.max_ts = std::max(s.max_ts, e.ts_ns);
   int64_t now = Now();
   s.last_append_wall = now;
-  if (s.chunk_start_wall == 0) s.chunk_start_wall = now;
+  if (s.chunk_start_wall == 0) {
+    s.chunk_start_wall = std::max<int64_t>(now, 1);   // 0 means "no open chunk"
+    IngesterMetrics::Get().memory_chunks.Inc();
+  }
+  if (!s.in_memory) {
+    s.in_memory = true;
+    s.tm->memory_streams.Inc();
+    s.tm->streams_created.Inc();
+  }
   stats_.lines++;
   stats_.bytes += static_cast<int64_t>(e.line.size());
   if (static_cast<int64_t>(s.head.bytes()) >= opts_.cfg.chunk_block_size) SealHead(s);

@@ -27,6 +27,7 @@
 #include "store/store_config.h"
 #include "store/wal/wal_record.h"
 #include "store/wal/wal_writer.h"
+#include "store/head/ingester_metrics.h"
 
 namespace skald::head {
 
@@ -123,6 +124,8 @@ class Ingester : public PushSink, public StoreReader {
     uint64_t apply_gen = 0;               // bumped by each applied push (re-check duplicates)
     int64_t chunk_start_wall = 0, last_append_wall = 0;
     size_t piece_bytes = 0;
+    TenantIngesterMetrics* tm = nullptr;  // this tenant's metric children
+    bool in_memory = false;               // holds unflushed entries (counted in memory_streams)
   };
   struct FlushJob;
   // A push between its WAL enqueue and its apply; lives on the pushing thread's stack, which waits
@@ -172,6 +175,8 @@ class Ingester : public PushSink, public StoreReader {
   Status WriteJobs(const std::vector<FlushJob>& jobs, std::vector<index::FlushedChunk>* refs,
                    std::vector<const char*>* reasons);
   void FinishJobs(const std::vector<FlushJob>& jobs, const Status& st);
+  void NoteChunkLeftMemory(Stream& s);
+  void ObserveStored(const std::vector<index::FlushedChunk>& refs, const std::vector<const char*>& reasons);
   std::vector<Due> DueStreams();
   Status TruncateWal();
   Stream* FindStream(const std::string& tenant, uint64_t id);

@@ -22,7 +22,7 @@ struct Ingester::FlushJob {
 };
 
 void Ingester::Loop() {
-  int64_t last_flush = 0;
+  int64_t last_flush = 0, empty_since_ms = -1;
   bool trimmed = true;
   for (;;) {
     {
@@ -41,9 +41,12 @@ void Ingester::Loop() {
     RefreshWriteBlock();   // ends a WAL or free-space episode even when no push arrives
     int64_t held = head_bytes_.load();
     IngesterMetrics::Get().head_bytes.Set(static_cast<double>(held));
-    if (held > opts_.memory_budget / 4) {
-      trimmed = false;
-    } else if (!trimmed && held == 0) {   // gone idle after a burst: hand freed heap back to the OS
+    if (held > opts_.memory_budget / 4) trimmed = false;
+    empty_since_ms = held != 0 ? -1 : empty_since_ms < 0 ? now_ms : empty_since_ms;
+    // Gone idle after a burst (heads empty for a second): hand freed heap back to the OS. Not at
+    // the first empty moment: a trim between pushes cost ~3 % of the ingest CPU in TLB shootdowns,
+    // and the next push faulted the pages back in.
+    if (!trimmed && empty_since_ms >= 0 && now_ms - empty_since_ms >= 1000) {
       malloc_trim(0);
       trimmed = true;
     }
@@ -132,6 +135,7 @@ Status Ingester::FlushAll() {
 Status Ingester::FlushStreams(const std::vector<Due>& which) {
   std::lock_guard<std::mutex> flk(flush_mu_);
   std::vector<FlushJob> jobs = TakeJobs(which);
+  IngesterMetrics::Get().flush_queue_length.Set(static_cast<double>(jobs.size()));
   std::vector<Stream*> flushed;
   for (const auto& j : jobs) flushed.push_back(j.s);
   if (jobs.empty()) {
@@ -144,17 +148,35 @@ Status Ingester::FlushStreams(const std::vector<Due>& which) {
   if (st.ok()) st = files_->SyncAll();                 // chunk bytes durable before the index points at them
   if (st.ok()) st = index_->CommitChunks(refs);
   FinishJobs(jobs, st);
+  IngesterMetrics::Get().flush_queue_length.Set(0);
+  if (!jobs.empty()) IngesterMetrics::Get().flush_requests.Inc();
   NoteFlushResult(flushed, st);
   if (!st.ok()) return st.Annotate("flush");
+  ObserveStored(refs, reasons);
+  return Status::Ok();
+}
+
+// Loki's per-chunk flush metrics, once the chunks are committed.
+void Ingester::ObserveStored(const std::vector<index::FlushedChunk>& refs, const std::vector<const char*>& reasons) {
   std::lock_guard<std::mutex> lk(mu_);
   stats_.chunks_flushed += static_cast<int64_t>(refs.size());
   auto& m = IngesterMetrics::Get();
+  int64_t now = Now();
   for (size_t i = 0; i < refs.size(); ++i) {
-    stats_.chunk_bytes += static_cast<int64_t>(refs[i].ref.length);
+    const chunk::ChunkRef& c = refs[i].ref;
+    stats_.chunk_bytes += static_cast<int64_t>(c.length);
     m.chunks_flushed.WithLabelValues({reasons[i]}).Inc();
-    m.chunk_bytes.Inc(static_cast<double>(refs[i].ref.length));
+    m.chunk_size.Observe(static_cast<double>(c.length));
+    if (opts_.cfg.chunk_target_size > 0)
+      m.chunk_utilization.Observe(static_cast<double>(c.length) / static_cast<double>(opts_.cfg.chunk_target_size));
+    m.chunk_entries.Observe(static_cast<double>(c.entries));
+    m.chunk_age.Observe(static_cast<double>(now - c.min_ts) / 1e9);
+    m.chunk_bounds.Observe(static_cast<double>(c.max_ts - c.min_ts) / 3.6e12);
+    auto it = by_id_.find(refs[i].stream_id);
+    if (it == by_id_.end()) continue;
+    it->second->tm->chunks_stored.Inc();
+    it->second->tm->chunk_bytes.Inc(static_cast<double>(c.length));
   }
-  return Status::Ok();
 }
 
 // Detaches each stream's open chunk; it stays visible to readers as `flushing` until committed.
@@ -197,6 +219,16 @@ Status Ingester::WriteJobs(const std::vector<FlushJob>& jobs, std::vector<index:
   return Status::Ok();
 }
 
+// A flushed chunk left memory; so did its stream when nothing of it is left unflushed (Loki then
+// removes the stream). Caller holds mu_.
+void Ingester::NoteChunkLeftMemory(Stream& s) {
+  IngesterMetrics::Get().memory_chunks.Dec();
+  if (!s.in_memory || !s.head.empty() || !s.pieces.empty()) return;
+  s.in_memory = false;
+  s.tm->memory_streams.Dec();
+  s.tm->streams_removed.Inc();
+}
+
 // Drops the `flushing` views; on failure puts the data back so the next pass retries it.
 void Ingester::FinishJobs(const std::vector<FlushJob>& jobs, const Status& st) {
   {
@@ -206,8 +238,10 @@ void Ingester::FinishJobs(const std::vector<FlushJob>& jobs, const Status& st) {
       s->flushing.clear();
       if (st.ok()) {
         s->flushed_wal = std::max(s->flushed_wal, job.last_wal);
+        NoteChunkLeftMemory(*s);
         continue;
       }
+      if (job.chunk_start_wall != 0 && s->chunk_start_wall != 0) IngesterMetrics::Get().memory_chunks.Dec();
       s->pieces.insert(s->pieces.begin(), job.pieces.begin(), job.pieces.end());
       for (const auto& p : job.pieces) {
         s->piece_bytes += p.bytes();
@@ -232,10 +266,21 @@ Status Ingester::TruncateWal() {
   {
     std::lock_guard<std::mutex> lk(mu_);
     keep = wal_->current_segment();
-    for (auto& [id, s] : by_id_)
-      if (s->first_wal != 0) keep = std::min(keep, wal::PosSegment(s->first_wal));
+    bool unflushed = false;
+    for (auto& [id, s] : by_id_) {
+      if (s->first_wal == 0) continue;
+      keep = std::min(keep, wal::PosSegment(s->first_wal));
+      unflushed = true;
+    }
     // A push queued but not yet applied has no first_wal anywhere yet: its segment stays too.
-    if (!pending_.empty()) keep = std::min(keep, wal::PosSegment(pending_.front()->ticket.pos));
+    if (!pending_.empty()) {
+      keep = std::min(keep, wal::PosSegment(pending_.front()->ticket.pos));
+      unflushed = true;
+    }
+    // Nothing unflushed anywhere (after /flush, or once every stream was flushed): the current
+    // segment holds only flushed records, so move on and let it go too instead of keeping up to
+    // a segment's worth of dead bytes until it fills (#19: WAL on disk after a flush).
+    if (!unflushed && wal_->RollIfIdle()) keep = wal_->current_segment();
   }
   return wal_->RemoveSegmentsBefore(keep);
 }

@@ -1,6 +1,7 @@
 // SQLite index: schema, prepared statements (cached per SQL text), one transaction per batch.
 // synchronous=NORMAL is enough because the WAL replays whatever a power cut takes from here.
 #include "store/index/index_db.h"
+#include "store/index/index_metrics.h"
 #include "store/index/sqlite_open.h"
 
 #include <algorithm>
@@ -143,6 +144,10 @@ Result<uint64_t> IndexDb::AddStream(const std::string& tenant, uint64_t fp, cons
 }
 
 Status IndexDb::CommitChunks(const std::vector<FlushedChunk>& chunks) {
+  return TimedIndexRequest(IndexOp::kIndexChunk, [&] { return CommitChunksImpl(chunks); });
+}
+
+Status IndexDb::CommitChunksImpl(const std::vector<FlushedChunk>& chunks) {
   std::lock_guard<std::mutex> lk(mu_);
   SKALD_RETURN_IF_ERROR(Exec("BEGIN"));
   for (const auto& c : chunks) {
@@ -201,6 +206,10 @@ Result<std::vector<uint64_t>> IndexDb::Postings(const std::string& tenant, const
 }
 
 Result<std::vector<StreamRecord>> IndexDb::Match(const std::string& tenant, const Matchers& ms) const {
+  return TimedIndexRequest(IndexOp::kSeries, [&] { return MatchImpl(tenant, ms); });
+}
+
+Result<std::vector<StreamRecord>> IndexDb::MatchImpl(const std::string& tenant, const Matchers& ms) const {
   std::lock_guard<std::mutex> lk(mu_);
   std::vector<StreamRecord> out;
   const Matcher* eq = nullptr;
@@ -222,6 +231,10 @@ Result<std::vector<StreamRecord>> IndexDb::Match(const std::string& tenant, cons
 }
 
 Result<std::vector<chunk::ChunkRef>> IndexDb::Chunks(uint64_t stream_id, int64_t start, int64_t end) const {
+  return TimedIndexRequest(IndexOp::kChunkRefs, [&] { return ChunksImpl(stream_id, start, end); });
+}
+
+Result<std::vector<chunk::ChunkRef>> IndexDb::ChunksImpl(uint64_t stream_id, int64_t start, int64_t end) const {
   std::lock_guard<std::mutex> lk(mu_);
   Use q(Stmt("SELECT file, offset, length, min_ts, max_ts, entries, line_bytes FROM chunks "
              "WHERE stream_id = ? AND min_ts < ? AND max_ts >= ? ORDER BY id"));

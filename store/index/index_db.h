@@ -74,6 +74,10 @@ class IndexDb {
 
  private:
   IndexDb() = default;
+  // The public calls above without their timing (loki_index_request_duration_seconds).
+  Status CommitChunksImpl(const std::vector<FlushedChunk>& chunks);
+  Result<std::vector<StreamRecord>> MatchImpl(const std::string& tenant, const Matchers& ms) const;
+  Result<std::vector<chunk::ChunkRef>> ChunksImpl(uint64_t stream_id, int64_t start, int64_t end) const;
   Status Init(const std::string& path);
   Status Exec(const char* sql) const;
   Status LoadCatalog();

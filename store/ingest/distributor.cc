@@ -67,12 +67,16 @@ PushOutcome Distributor::Push(const std::string& tenant, std::string_view body, 
 
 PushOutcome Distributor::PushStreams(const std::string& tenant, std::vector<RawStream>&& streams) {
   if (streams.empty()) return {422, kMissingStreamsMsg};
-  int64_t lines = 0, bytes = 0;
+  int64_t lines = 0, bytes = 0, metadata = 0;
   for (const auto& s : streams) {
     lines += static_cast<int64_t>(s.entries.size());
-    for (const auto& e : s.entries) bytes += EntrySize(e);
+    for (const auto& e : s.entries) {
+      int64_t size = EntrySize(e);
+      bytes += size;
+      metadata += size - static_cast<int64_t>(e.line.size());
+    }
   }
-  metrics_->Received(tenant, lines, bytes);
+  metrics_->Received(tenant, lines, bytes, metadata);
 
   int64_t now = options_.clock();
   ValidationOutcome v = validator_.Validate(tenant, std::move(streams), now);

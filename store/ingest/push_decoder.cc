@@ -11,6 +11,7 @@
 
 #include "common/buffer_pool.h"
 #include "push.pb.h"
+#include "store/ingest/push_wire.h"
 #include "store/ingest/stream_collector.h"
 
 namespace skald::ingest {
@@ -63,15 +64,6 @@ BufferPool& InflatePool() {
   return pool;
 }
 
-int64_t SaturatingNs(int64_t seconds, int32_t nanos) {
-  int64_t ns;
-  if (__builtin_mul_overflow(seconds, int64_t{1000000000}, &ns))
-    return seconds < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
-  if (__builtin_add_overflow(ns, int64_t{nanos}, &ns))
-    return nanos < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
-  return ns;
-}
-
 }  // namespace
 
 bool IsJsonContentType(std::string_view ct) {
@@ -107,19 +99,25 @@ Result<std::vector<RawStream>> DecodeProtobufPush(std::string_view body, int64_t
   PooledBuffer raw(InflatePool());
   raw->resize(ulen);
   if (!snappy::RawUncompress(body.data(), body.size(), raw->data())) return Status::Invalid("snappy: corrupt input");
+  StreamCollector col;
+  // The plain shape every client sends, decoded directly; anything unusual goes to libprotobuf.
+  std::vector<WireStream> wire;
+  if (DecodePushWire(*raw, &wire)) {
+    for (auto& [labels, entries] : wire) SKALD_RETURN_IF_ERROR(col.Add(std::move(labels), std::move(entries)));
+    return col.Take();
+  }
   // Parsed on an arena: entry and timestamp messages cost a bump allocation each and are freed
   // at once, instead of two mallocs and frees per entry (the lines are moved out either way).
   google::protobuf::Arena arena;
   auto* req = google::protobuf::Arena::CreateMessage<logproto::PushRequest>(&arena);
   if (!req->ParseFromArray(raw->data(), static_cast<int>(ulen)))
     return Status::Invalid("proto: cannot parse invalid wire-format data");
-  StreamCollector col;
   for (auto& s : *req->mutable_streams()) {
     std::vector<LogEntry> entries;
     entries.reserve(s.entries_size());
     for (auto& e : *s.mutable_entries()) {
       LogEntry le;
-      le.ts_ns = SaturatingNs(e.timestamp().seconds(), e.timestamp().nanos());
+      le.ts_ns = TimestampNs(e.timestamp().seconds(), e.timestamp().nanos());
       le.line = std::move(*e.mutable_line());
       le.metadata.reserve(e.structuredmetadata_size());
       for (auto& m : *e.mutable_structuredmetadata())

@@ -22,6 +22,10 @@ PushMetrics::PushMetrics(std::unique_ptr<metrics::Registry> owned, metrics::Regi
                              "The total number of uncompressed bytes received per tenant. Includes structured "
                              "metadata bytes.",
                              {"tenant"});
+  metadata_bytes_ = &r->NewCounterVec("loki_distributor_structured_metadata_bytes_received_total",
+                                      "The total number of uncompressed bytes received per tenant for entries' "
+                                      "structured metadata",
+                                      {"tenant"});
   discarded_samples_ = &r->NewCounterVec("loki_discarded_samples_total",
                                          "The total number of samples that were discarded.", {"reason", "tenant"});
   discarded_bytes_ = &r->NewCounterVec("loki_discarded_bytes_total", "The total number of bytes that were discarded.",
@@ -33,9 +37,10 @@ PushMetrics::PushMetrics(std::unique_ptr<metrics::Registry> owned, metrics::Regi
                                      {"reason", "truncated"});
 }
 
-void PushMetrics::Received(std::string_view tenant, int64_t lines, int64_t bytes) {
+void PushMetrics::Received(std::string_view tenant, int64_t lines, int64_t bytes, int64_t metadata_bytes) {
   lines_->WithLabelValues({S(tenant)}).Inc(static_cast<double>(lines));
   bytes_->WithLabelValues({S(tenant)}).Inc(static_cast<double>(bytes));
+  metadata_bytes_->WithLabelValues({S(tenant)}).Inc(static_cast<double>(metadata_bytes));
 }
 
 void PushMetrics::Discarded(std::string_view reason, std::string_view tenant, int64_t samples, int64_t bytes) {

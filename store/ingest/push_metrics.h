@@ -18,7 +18,8 @@ class PushMetrics {
   PushMetrics();
   explicit PushMetrics(metrics::Registry* registry);
 
-  void Received(std::string_view tenant, int64_t lines, int64_t bytes);
+  // bytes include metadata_bytes (the entries' structured metadata), as Loki counts them.
+  void Received(std::string_view tenant, int64_t lines, int64_t bytes, int64_t metadata_bytes = 0);
   void Discarded(std::string_view reason, std::string_view tenant, int64_t samples, int64_t bytes);
   void Mutated(std::string_view reason, std::string_view tenant, int64_t samples, int64_t bytes);
 
@@ -38,6 +39,7 @@ class PushMetrics {
   metrics::Registry* reg_;
   metrics::CounterVec* lines_;
   metrics::CounterVec* bytes_;
+  metrics::CounterVec* metadata_bytes_;
   metrics::CounterVec* discarded_samples_;
   metrics::CounterVec* discarded_bytes_;
   metrics::CounterVec* mutated_samples_;

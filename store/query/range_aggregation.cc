@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "store/query/log_engine.h"
+#include "store/query/rate_counter.h"
 
 namespace skald::query {
 namespace {
@@ -281,31 +282,7 @@ Result<bool> RunStreamRuns(const MetricNode& n, const StepGrid& grid, const Stre
   return true;
 }
 
-double RateCounter(SamplePts& s, int64_t range_ns, int64_t hi_ns) {
-  if (s.size() < 2) return 0;
-  std::stable_sort(s.begin(), s.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  double result = s.back().second - s.front().second;
-  for (size_t i = 1; i < s.size(); i++) {
-    if (s[i].second < s[i - 1].second) result += s[i - 1].second;
-  }
-  const double sec = 1e9;
-  double to_start = (s.front().first - (hi_ns - range_ns)) / sec;
-  double to_end = (hi_ns - s.back().first) / sec;
-  double sampled = (s.back().first - s.front().first) / sec;
-  if (sampled <= 0) return 0;
-  double avg = sampled / static_cast<double>(s.size() - 1);
-  if (result > 0 && s.front().second >= 0) {
-    double to_zero = sampled * (s.front().second / result);
-    if (to_zero < to_start) to_start = to_zero;
-  }
-  double threshold = avg * 1.1, interval = sampled;
-  interval += to_start < threshold ? to_start : avg / 2;
-  interval += to_end < threshold ? to_end : avg / 2;
-  return result * (interval / sampled) / (range_ns / sec);
-}
-
-double Finish(const MetricNode& n, const Accum& a, SamplePts* pts, int64_t hi_ns) {
+double Finish(const MetricNode& n, const Accum& a, SamplePts* pts) {
   const double range_s = static_cast<double>(n.range_ns) / 1e9;
   switch (n.range_op) {
     case RangeOp::kCount: return static_cast<double>(a.count);
@@ -318,7 +295,7 @@ double Finish(const MetricNode& n, const Accum& a, SamplePts* pts, int64_t hi_ns
     case RangeOp::kFirst: return a.first;
     case RangeOp::kLast: return a.last;
     case RangeOp::kAbsent: return 1;
-    case RangeOp::kRateCounter: return RateCounter(*pts, n.range_ns, hi_ns);
+    case RangeOp::kRateCounter: return LokiRateCounter(*pts, n.range_ns);
     case RangeOp::kQuantile: case RangeOp::kStdvar: case RangeOp::kStddev: {
       std::vector<double> v;
       for (const auto& p : *pts) v.push_back(p.second);
@@ -398,8 +375,7 @@ StepMatrix ToMatrix(const MetricNode& n, TargetMap& all, const StepGrid& grid) {
     for (size_t j = 0; j < grid.size(); j++) {
       if (t.acc[j].count == 0) continue;
       s.present[j] = 1;
-      s.v[j] = Finish(n, t.acc[j], t.samples.empty() ? nullptr : &t.samples[j],
-                      grid.ts_ns[j] - n.offset_ns);
+      s.v[j] = Finish(n, t.acc[j], t.samples.empty() ? nullptr : &t.samples[j]);
     }
     m.series.push_back(std::move(s));
   }

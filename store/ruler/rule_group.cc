@@ -90,6 +90,8 @@ void RuleGroup::Eval(int64_t now_ns, const EvalDeps& deps) {
       deps.metrics->evaluations->WithLabelValues(mlabels).Inc();
       deps.metrics->eval_duration->Observe(took);
       deps.metrics->failures->WithLabelValues(mlabels).Inc(st.ok() ? 0 : 1);
+      deps.metrics->loki_evaluations->WithLabelValues(mlabels).Inc();
+      deps.metrics->loki_failures->WithLabelValues(mlabels).Inc(st.ok() ? 0 : 1);
     }
     if (!st.ok()) {
       SKALD_LOG(warn, "rule evaluation failed", {{"tenant", tenant_}, {"group", desc_.name},
@@ -108,6 +110,9 @@ void RuleGroup::Eval(int64_t now_ns, const EvalDeps& deps) {
   if (deps.metrics) {
     deps.metrics->group_last_duration->WithLabelValues(mlabels).Set(last_duration_s_);
     deps.metrics->group_rules->WithLabelValues(mlabels).Set(double(rules_.size()));
+    deps.metrics->loki_group_last_duration->WithLabelValues(mlabels).Set(last_duration_s_);
+    deps.metrics->loki_group_rules->WithLabelValues(mlabels).Set(double(rules_.size()));
+    deps.metrics->loki_group_last_evaluation->WithLabelValues(mlabels).Set(double(now_ns) / 1e9);
   }
 }
 

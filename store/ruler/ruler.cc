@@ -162,7 +162,9 @@ void Ruler::EvalDue(int64_t now_ns) {
     const int64_t now = NowNs();
     if (g->next_eval_ns <= now) {
       int64_t missed = (now - g->next_eval_ns) / g->interval_ns() + 1;
-      metrics_.iterations_missed->WithLabelValues({g->tenant(), g->ns() + ";" + g->desc().name}).Inc(double(missed));
+      const std::vector<std::string> labels = {g->tenant(), g->ns() + ";" + g->desc().name};
+      metrics_.iterations_missed->WithLabelValues(labels).Inc(double(missed));
+      metrics_.loki_iterations_missed->WithLabelValues(labels).Inc(double(missed));
       g->next_eval_ns += missed * g->interval_ns();
     }
   }

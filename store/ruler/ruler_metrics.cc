@@ -20,6 +20,18 @@ RulerMetrics::RulerMetrics(metrics::Registry* r) {
   last_reload_success = &r->NewGauge("skald_ruler_config_last_reload_successful",
                                      "1 when the last scan loaded every rule file without error.");
   reloads = &r->NewCounter("skald_ruler_config_reloads_total", "Scans of the rules directory that changed rules.");
+  const std::vector<std::string> l = {"user", "rule_group"};
+  loki_evaluations =
+      &r->NewCounterVec("loki_prometheus_rule_evaluations_total", "The total number of rule evaluations.", l);
+  loki_failures = &r->NewCounterVec("loki_prometheus_rule_evaluation_failures_total",
+                                    "The total number of rule evaluation failures.", l);
+  loki_group_last_duration = &r->NewGaugeVec("loki_prometheus_rule_group_last_duration_seconds",
+                                             "The duration of the last rule group evaluation.", l);
+  loki_group_rules = &r->NewGaugeVec("loki_prometheus_rule_group_rules", "The number of rules.", l);
+  loki_iterations_missed = &r->NewCounterVec("loki_prometheus_rule_group_iterations_missed_total",
+                                             "Rule group evaluations missed because the previous one ran late.", l);
+  loki_group_last_evaluation = &r->NewGaugeVec("loki_prometheus_rule_group_last_evaluation_timestamp_seconds",
+                                               "The timestamp of the last rule group evaluation in seconds.", l);
 }
 
 }  // namespace skald::ruler

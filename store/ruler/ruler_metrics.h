@@ -1,4 +1,4 @@
-// The ruler's /metrics families (skald_ruler_*; docs/RULER.md maps them to Loki's
+// The ruler's /metrics families (skald_ruler_*, and the same values under Loki's
 // loki_prometheus_rule_* names): evaluations, failures, durations, missed iterations, load errors.
 #pragma once
 
@@ -19,6 +19,13 @@ struct RulerMetrics {
   metrics::GaugeVec* invalid_rules;          // {tenant} rules rejected at load
   metrics::Gauge* last_reload_success;       // 1 when the last directory scan read every file
   metrics::Counter* reloads;
+  // Loki's names for the same values ({user, rule_group}, rule_group = "<namespace>;<group>").
+  metrics::CounterVec* loki_evaluations;
+  metrics::CounterVec* loki_failures;
+  metrics::GaugeVec* loki_group_last_duration;
+  metrics::GaugeVec* loki_group_rules;
+  metrics::CounterVec* loki_iterations_missed;
+  metrics::GaugeVec* loki_group_last_evaluation;   // unix seconds
 };
 
 }  // namespace skald::ruler

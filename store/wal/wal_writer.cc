@@ -8,6 +8,7 @@
 
 #include "common/logger.h"
 #include "common/metrics.h"
+#include "common/thread_slice.h"
 #include "store/fs/coding.h"
 #include "store/fs/crc32c.h"
 #include "store/wal/wal_format.h"
@@ -47,6 +48,7 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions opts) {
   uint64_t last = 0, seq;
   for (const auto& n : *names)
     if (ParseSegmentName(n, &seq) && seq > last) last = seq;
+  (void)WriteFailures();
   std::unique_ptr<WalWriter> w(new WalWriter(std::move(opts)));
   w->seq_ = std::max(last + 1, w->opts_.min_seq);
   std::string header;
@@ -55,7 +57,10 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions opts) {
   SKALD_RETURN_IF_ERROR(w->file_->Sync());
   w->offset_ = kSegmentHeaderSize;
   w->acked_size_ = kSegmentHeaderSize;
-  w->thread_ = std::thread([p = w.get()] { p->Run(); });
+  w->thread_ = std::thread([p = w.get()] {
+    (void)RequestShortSlice();   // every push waits for this thread's fsync
+    p->Run();
+  });
   return w;
 }
 
@@ -154,6 +159,16 @@ Status WalWriter::Append(uint8_t type, std::string_view payload, uint64_t* pos) 
 uint64_t WalWriter::current_segment() const {
   std::lock_guard<std::mutex> lk(mu_);
   return seq_;
+}
+
+bool WalWriter::RollIfIdle() {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (blocked_.load(std::memory_order_relaxed) || !pending_.empty() || durable_id_ != next_id_ ||
+      offset_ <= kSegmentHeaderSize)
+    return false;
+  ++seq_;                                   // the writer thread opens it with the next record
+  offset_ = kSegmentHeaderSize;
+  return true;
 }
 
 void WalWriter::Run() {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/buffer_pool.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "store/fs/file_system.h"
 
@@ -73,6 +74,10 @@ class WalWriter {
   Status failure() const;   // why blocked(); OK otherwise
 
   uint64_t current_segment() const;
+  // Moves the next record to a new segment when every record enqueued so far is durable and the
+  // current segment holds any: the caller knows those records are all flushed, so the old segment
+  // can be removed instead of staying on disk until it fills. False (nothing changed) otherwise.
+  bool RollIfIdle();
   // Removes every segment numbered below `seq` (never the one being written, unless closed).
   Status RemoveSegmentsBefore(uint64_t seq);
   // Writes what is queued, stops the thread. Idempotent.
@@ -123,5 +128,9 @@ class WalWriter {
   int64_t backoff_ms_ = 0;
   std::thread thread_;
 };
+
+// skald_wal_write_failures_total (registered when the first writer opens, so it reads 0 until a
+// failure instead of being absent).
+metrics::Counter& WriteFailures();
 
 }  // namespace skald::wal

@@ -12,13 +12,13 @@ namespace {
 
 constexpr size_t kLostEpochsKept = 4096;   // a waiter would have to sleep through that many episodes
 
+}  // namespace
+
 metrics::Counter& WriteFailures() {
   static metrics::Counter& c = metrics::Registry::Default().NewCounter(
       "skald_wal_write_failures_total", "WAL writes, fsyncs and recovery attempts that failed.");
   return c;
 }
-
-}  // namespace
 
 // Refuses new appends at once, cuts the lost records off the disk, and only then answers their
 // waiters: a push answered 5xx must not come back from a replay.
@@ -59,6 +59,11 @@ Status WalWriter::CutFailedSegment() {
     if (st.ok()) st = opts_.fs->SyncDir(opts_.dir);
   } else {
     st = opts_.fs->Truncate(path, acked_size_);
+    // Gone already (an idle roll let the segment be removed): nothing of it can come back.
+    if (st.code() == Code::kNotFound) {
+      cut_pending_ = false;
+      return Status::Ok();
+    }
     if (st.ok()) {
       auto f = opts_.fs->OpenAppend(path);
       st = f.ok() ? (*f)->Sync() : f.status();

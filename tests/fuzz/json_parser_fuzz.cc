@@ -1,6 +1,7 @@
 // FUZZ_LINK: skald_common_logql_log
 // libFuzzer target for `| json`, `| json a="b.c"` and `| unpack`: any input must be processed
-// (invalid JSON only sets __error__), and extracted label names must be valid.
+// (invalid JSON only sets __error__), extracted label names must be valid, and `| json`'s simdjson
+// fast path must give exactly the labels of the jsonparser-compatible scan.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -27,6 +28,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     });
     (void)s.labels.Build();
   }
+  static const JsonParser scan_only(true);
+  LineState fast, scan;
+  for (LineState* s : {&fast, &scan}) {
+    s->line = line;
+    s->labels.Reset(&base, nullptr);
+  }
+  json.Process(fast);
+  scan_only.Process(scan);
+  if (fast.labels.Build().ToString() != scan.labels.Build().ToString()) std::abort();
   (void)JsonPathToPointer(line);
   return 0;
 }

@@ -1,9 +1,10 @@
 // `| json` (flatten nested objects with '_', skip arrays), `| json a="b.c", d="e[0]"` (extract
 // paths; absent ones give ""), `| unpack` (Promtail pack output only: `_entry` becomes the line).
-// Invalid JSON sets __error__=JSONParserErr and __error_details__ instead of dropping the line.
+// Invalid JSON sets __error__=JSONParserErr and Loki's __error_details__ instead of dropping the line.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/logql/log/stage.h"
@@ -13,7 +14,12 @@ namespace skald::logql::log {
 
 class JsonParser final : public Stage {
  public:
+  // `scan_only` skips the simdjson fast path (tests and fuzzers compare the two paths).
+  explicit JsonParser(bool scan_only = false) : scan_only_(scan_only) {}
   bool Process(LineState& s) const override;
+
+ private:
+  bool scan_only_;
 };
 
 struct JsonExpression {
@@ -30,12 +36,18 @@ class JsonExpressionParser final : public Stage {
 
  private:
   void FillMissing(LabelsBuilder& lbs) const;
+  void ProcessKeys(LineState& s) const;
 
   std::vector<JsonExpression> exprs_;
+  // Each path's keys when no path has an array index (then jsonparser's EachKey scan is used).
+  std::vector<std::vector<std::string>> key_paths_;
 };
 
 // Converts a LogQL json path to a JSON pointer; error on bad syntax.
 Result<std::string> JsonPathToPointer(std::string_view path);
+
+// Loki's `| unpack` error for a line whose first byte is not '{' (jsoniter's ObjectValue is 6).
+inline constexpr std::string_view kUnpackNotAnObject = "expecting json object(6), but it is not";
 
 class UnpackParser final : public Stage {
  public:

@@ -30,6 +30,8 @@ class LabelsBuilder {
 
   // True when any stage set or deleted a label (the stream's base LabelSet can then not be reused).
   bool Changed() const { return n_extra_ > 0; }
+  // Forgets every change since Reset (a stage that parsed optimistically starts again).
+  void DropChanges() { n_extra_ = 0; }
   bool HasMetadata() const { return metadata_ != nullptr && !metadata_->empty(); }
 
   // Calls f(name, value) for every visible label with a non-empty value (unspecified order).

@@ -31,6 +31,10 @@ struct LogfmtPair {
 // "logfmt syntax error at pos N : unexpected '='") and advances past the bad token.
 bool NextLogfmtPair(std::string_view line, size_t* pos, LogfmtPair* out, std::string* err);
 
+// Unquotes a quoted logfmt value ("..." included) as Loki's decoder does: JSON escapes plus \',
+// invalid UTF-8 becomes U+FFFD; false on any other escape ("invalid quoted value").
+bool LogfmtUnquote(std::string_view quoted, std::string* out);
+
 class LogfmtParser final : public Stage {
  public:
   explicit LogfmtParser(LogfmtConfig cfg) : cfg_(std::move(cfg)) {}

@@ -11,8 +11,11 @@
 #include <thread>
 
 #include "common/http/worker_pool.h"
+#include "common/thread_slice.h"
 
 using namespace skald::http;
+using skald::CurrentSliceNs;
+using skald::RequestShortSlice;
 using namespace std::chrono_literals;
 
 TEST_CASE("worker pool: bounded queue, busy count, stop drops queued tasks") {
@@ -62,4 +65,23 @@ TEST_CASE("worker pool: CPU priority applies to its threads and the threads they
   CHECK(low.nice == 10);
   CHECK(normal.policy == SCHED_OTHER);
   CHECK(normal.nice == getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())));
+}
+
+TEST_CASE("worker pool: kLatency threads run with the shortest scheduler slice") {
+  unsigned long long supported = 0;
+  std::thread([&supported] { supported = RequestShortSlice() ? CurrentSliceNs() : 0; }).join();
+  if (supported == 0) {
+    WARN("this kernel has no custom scheduler slices (Linux < 6.12): nothing to check");
+    return;
+  }
+  CHECK(supported == 100000);
+  auto slice = [](CpuPriority p) {
+    WorkerPool pool("slice", 1, 4, p);
+    std::promise<unsigned long long> got;
+    REQUIRE(pool.Submit([&got] { got.set_value(CurrentSliceNs()); }));
+    return got.get_future().get();
+  };
+  CHECK(slice(CpuPriority::kLatency) == 100000);
+  CHECK(CurrentSliceNs() > 100000);               // a thread that did not ask keeps the default
+  CHECK(slice(CpuPriority::kLow) == CurrentSliceNs());   // and so do the query threads
 }

@@ -101,4 +101,12 @@ TEST_CASE("ruler: loads per-tenant files, reloads on change, isolates a broken f
   r.Stop();
   CHECK(reg.Expose().find("skald_ruler_rule_evaluations_total{tenant=\"team-a\",rule_group=\"alerts.yaml;a\"}") !=
         std::string::npos);
+  // The same values under Loki's names and label names.
+  const std::string text = reg.Expose();
+  CHECK(text.find("loki_prometheus_rule_evaluations_total{user=\"team-a\",rule_group=\"alerts.yaml;a\"}") !=
+        std::string::npos);
+  CHECK(text.find("loki_prometheus_rule_group_rules{user=\"team-a\",rule_group=\"alerts.yaml;a\"}") !=
+        std::string::npos);
+  CHECK(text.find("loki_prometheus_rule_group_last_evaluation_timestamp_seconds{user=\"team-a\"") !=
+        std::string::npos);
 }

@@ -230,3 +230,27 @@ TEST_CASE("wal: an empty dir starts at min_seq, a dir with later segments past t
   CHECK((*w)->current_segment() == 8);
   REQUIRE((*w)->Close().ok());
 }
+
+TEST_CASE("wal: an idle writer rolls to a new segment so the old one can go", "[wal]") {
+  TempDir d;
+  auto w = WalWriter::Open({d.path, FsyncPolicy::kGroup, 64 << 20, nullptr});
+  REQUIRE(w.ok());
+  const uint64_t first = (*w)->current_segment();
+  CHECK_FALSE((*w)->RollIfIdle());               // nothing but the header: no roll
+  uint64_t pos = 0;
+  for (int i = 0; i < 5; ++i) REQUIRE((*w)->Append(kPushRecord, Payload(i), &pos).ok());
+  REQUIRE((*w)->RollIfIdle());
+  CHECK((*w)->current_segment() == first + 1);
+  CHECK_FALSE((*w)->RollIfIdle());               // the new segment is still empty
+  REQUIRE((*w)->RemoveSegmentsBefore((*w)->current_segment()).ok());
+  auto segs = ListSegments(fs::FileSystem::Default(), d.path);
+  REQUIRE(segs.ok());
+  CHECK(segs->empty());                          // the new one is created with its first record
+  REQUIRE((*w)->Append(kPushRecord, Payload(7), &pos).ok());
+  CHECK(PosSegment(pos) == first + 1);
+  REQUIRE((*w)->Close().ok());
+  auto recs = ReadAllRecords(d.path);
+  REQUIRE(recs.size() == 1);
+  CHECK(recs[0].first == pos);
+  CHECK(recs[0].second == Payload(7));
+}
