@@ -1,10 +1,10 @@
 // Bundles ui/src into dist/{index.html,app.js,app.css} (+ .gz) with esbuild and, with --cc, writes
 // them as the C++ table store/api/ui_assets.h declares (cmake/ui.cmake compiles it into skald-store).
-import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -12,6 +12,9 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const nodeModules = resolve(args['node-modules'] || join(here, 'node_modules'));
 const out = resolve(args.out || join(here, 'dist'));
+// esbuild from the given node_modules (the build dir's `npm ci`), not from next to this file: a
+// static import would resolve against ui/ and fail in a clean checkout.
+const esbuild = createRequire(join(dirname(nodeModules), 'package.json'))('esbuild');
 
 const result = await esbuild.build({
   entryPoints: { app: join(here, 'src/main.js') },
