@@ -25,6 +25,9 @@ class Reader {
       if (shift == 63 && b > 1) return false;   // bits past 64: libprotobuf decides
       r |= static_cast<uint64_t>(b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
+        // An overlong form (a trailing zero byte) is left to libprotobuf, which refuses some of
+        // them (a length or tag past 5 bytes) and accepts others: clients never send them.
+        if (b == 0 && shift > 0) return false;
         *v = r;
         return true;
       }

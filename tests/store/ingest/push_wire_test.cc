@@ -42,6 +42,10 @@ std::string Varint(uint64_t v) {
   return s;
 }
 std::string Field(uint32_t n, const std::string& payload) { return Varint(n << 3 | 2) + Varint(payload.size()) + payload; }
+// A short payload behind its length in two bytes where one would do.
+std::string Overlong2(const std::string& payload) {
+  return std::string{static_cast<char>(payload.size() | 0x80), '\0'} + payload;
+}
 
 }  // namespace
 
@@ -104,6 +108,8 @@ TEST_CASE("push wire: unusual shapes are declined and libprotobuf answers") {
       {"labels not valid UTF-8", Field(1, Field(1, "{a=\"\xff\"}") + entry), false},
       {"metadata value not valid UTF-8", Field(1, Field(1, "{a=\"b\"}") + Field(2, Field(3, Field(2, "\xc3")))), false},
       {"truncated", Field(1, Field(1, "{a=\"b\"}") + entry).substr(0, 7), false},
+      {"overlong length varint (7 bytes for 0)", Field(1, Field(1, "{a=\"b\"}") + entry) + std::string("\x0a\x80\x80\x80\x80\x80\x80\x00", 8), false},
+      {"overlong length varint (2 bytes)", std::string(1, '\x0a').append(Overlong2(Field(1, "{a=\"b\"}") + entry)), true},
       {"wire type mismatch (hash as bytes)", Field(1, Field(1, "{a=\"b\"}") + Field(3, "x") + entry), true},
   };
   for (const auto& c : cases) {
