@@ -21,10 +21,17 @@ skald_module(store_query     store/query     DEPS store_head common_logql_log)
 skald_module(store_retention store/retention DEPS store_head common_logql_log)
 skald_module(store_compactor store/compactor DEPS store_retention)
 skald_module(store_backup    store/backup    DEPS store_head)
+pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)   # store/objstore: S3's XML responses
+skald_module(store_objstore  store/objstore  DEPS store_fs PkgConfig::EXPAT)
 skald_module(store_ruler     store/ruler     DEPS store_query common_logql common_gotemplate skald_proto)
 skald_module(store_api       store/api       DEPS common_http store_ingest store_query store_backup store_ruler store_retention)
 skald_module(store_auth      store/auth      DEPS common_http store_ingest crypt)
-skald_module(store_app       store           DEPS store_api store_compactor store_auth)
+skald_module(store_cluster   store/cluster   DEPS store_api)   # read fan-out to write nodes (#22)
+skald_module(store_shipper   store/shipper   DEPS store_head store_objstore store_retention)   # bucket shipping (#22)
+skald_module(store_app       store           DEPS store_api store_compactor store_auth store_cluster store_shipper)
+# store/backup's bucket backup (#22) copies bucket objects and reads index objects (the config file
+# is loaded by skald-store's main and handed over: no dependency on store_app).
+target_link_libraries(skald_store_backup PUBLIC skald_store_shipper)
 add_library(skald_store ALIAS skald_store_app)   # tests/store/*_test.cc → the store app module
 
 # collector: discovery -> tail -> pipeline -> client

@@ -12,6 +12,8 @@ PKGS=(
   docker.io busybox-static
   prometheus prometheus-alertmanager
   chromium
+  ceph-mon ceph-osd ceph-base ceph-common radosgw
+  libexpat1-dev
 )
 
 # shellcheck source=lib/apt.sh

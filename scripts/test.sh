@@ -18,6 +18,15 @@ if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
 
+# One real S3 server (radosgw on loopback, scripts/s3-server.sh) for every object-storage test; a
+# test process finding SKALD_TEST_S3_* uses it instead of starting its own (tests/s3_server.h).
+S3_DIR="$PWD/build-s3-server"
+if command -v radosgw >/dev/null 2>&1 && [ -z "${SKALD_TEST_S3_ENDPOINT:-}" ]; then
+  bash scripts/s3-server.sh start "$S3_DIR" "${SKALD_S3_PORT:-7481}"
+  trap 'bash scripts/s3-server.sh stop "$S3_DIR" || true' EXIT
+  set -a; . "$S3_DIR/s3.env"; set +a
+fi
+
 if [ "${SKALD_SKIP_ASAN:-0}" != "1" ]; then
   echo "== ASan+UBSan build: unit tests"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSKALD_SANITIZE=ON -DSKALD_BENCH=OFF "${launcher[@]}" >/dev/null

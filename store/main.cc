@@ -12,6 +12,7 @@
 #include "common/shutdown.h"
 #include "common/version.h"
 #include "store/auth/credentials_file.h"
+#include "store/backup/bucket_tool.h"
 #include "store/backup/tool_commands.h"
 #include "store/ingest/protobuf_log.h"
 #include "store/store_app.h"
@@ -20,13 +21,23 @@
 namespace {
 
 struct Options {
-  std::string config_file, log_level;
+  std::string config_file, log_level, target;
   bool expand_env = false, print_config = false, verify = false, version = false, health = false;
 };
 
 skald::Result<skald::StoreConfig> Load(const Options& o, std::vector<std::string>* warnings) {
-  if (o.config_file.empty()) return skald::StoreConfig{};
-  return skald::LoadStoreConfig(o.config_file, o.expand_env, warnings);
+  skald::StoreConfig cfg;
+  if (!o.config_file.empty()) {
+    auto loaded = skald::LoadStoreConfig(o.config_file, o.expand_env, warnings);
+    if (!loaded.ok()) return loaded.status();
+    cfg = std::move(*loaded);
+  }
+  if (!o.target.empty()) {   // -target wins over the file's `target:`, as in Loki
+    cfg.target = o.target;
+    auto st = skald::ValidateStorageAndTarget(&cfg);
+    if (!st.ok()) return st.Annotate("-target");
+  }
+  return cfg;
 }
 
 int Health(const Options& o) {
@@ -82,13 +93,24 @@ int main(int argc, char** argv) {
   // Request bodies and decoded batches are ~1 MiB: a fixed mmap threshold hands them back to the
   // kernel on free instead of letting glibc's dynamic threshold keep them in fragmented heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  // Maintenance subcommands (backup, restore, check, export, import) parse their own flags.
+  // Maintenance subcommands (backup, restore, check, export, import) parse their own flags. Bucket
+  // backups find their bucket in a store config file.
+  skald::backup::SetBucketConfigLoader(
+      [](const std::string& file, bool expand_env) -> skald::Result<skald::objstore::S3Config> {
+        auto cfg = skald::LoadStoreConfig(file, expand_env, nullptr);
+        if (!cfg.ok()) return cfg.status();
+        if (!cfg->storage.enabled())
+          return skald::Status::Invalid(file + ": does not use object storage (schema_config.configs[].object_store: s3); "
+                                               "back up a single node with -server and -out instead");
+        return cfg->storage.s3;
+      });
   if (argc > 1 && skald::backup::IsToolCommand(argv[1])) return skald::backup::RunToolCommand(argc - 1, argv + 1);
   Options o;
   skald::FlagSet flags("skald-store");
   flags.String("config.file", &o.config_file, "configuration file to load (Loki YAML)");
   flags.Bool("config.expand-env", &o.expand_env, "expand ${VAR} and ${VAR:-default} in the config");
   flags.Bool("print-config-stderr", &o.print_config, "print the effective config to stderr");
+  flags.String("target", &o.target, "what this node runs: all (default), write, read or backend (docs/SCALING.md)");
   flags.String("log.level", &o.log_level, "only log messages at or above: debug, info, warn, error");
   flags.Bool("verify-config", &o.verify, "load and check the config, then exit (0 = valid)");
   flags.Bool("version", &o.version, "print the version and exit");

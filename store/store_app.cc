@@ -21,6 +21,11 @@
 #include "store/head/ingester.h"
 #include "store/ingest/distributor.h"
 #include "store/ingest/push_metrics.h"
+#include "store/objstore/object_cache.h"
+#include "store/objstore/object_store.h"
+#include "store/shipper/bucket_index_sync.h"
+#include "store/shipper/index_compactor.h"
+#include "store/shipper/shipper.h"
 #include "store/ruler/engine_query.h"
 #include "store/ruler/ruler.h"
 #include "store/retention/policy_source.h"
@@ -94,8 +99,9 @@ StoreApp::~StoreApp() { Stop(); }
 
 Status StoreApp::OpenIngester() {
   head::IngesterOptions io;
-  io.dir = cfg_.path_prefix;
+  io.dir = ingester_dir();
   io.cfg = cfg_.ingester;
+  if (!takes_pushes()) io.cfg.wal_dir = fs::JoinPath(io.dir, "wal");   // never a write node's WAL
   io.unordered_writes = cfg_.limits.unordered_writes;
   if (auto enc = chunk::ParseChunkEncoding(cfg_.ingester.chunk_encoding); enc.ok()) io.encoding = *enc;
   auto ing = head::Ingester::Open(std::move(io));
@@ -113,7 +119,16 @@ void StoreApp::RegisterRoutes() {
   o.stream_idle_ns = cfg_.ingester.chunk_idle_period_ns;
   distributor_ = std::make_unique<ingest::Distributor>(cfg_.limits, ingester_.get(),
                                                        &ingest::GlobalPushMetrics(), o);
-  api::RegisterPushRoutes(http_->router(), *distributor_, cfg_.auth_enabled);
+  if (takes_pushes()) {
+    api::RegisterPushRoutes(http_->router(), *distributor_, cfg_.auth_enabled);
+  } else {
+    auto refuse = [t = cfg_.target](const http::Request&, http::Response& res) {
+      res.status = 404;
+      res.set_content("this skald-store runs -target=" + t + " and takes no pushes: push to a write node\n",
+                      "text/plain; charset=utf-8");
+    };
+    for (const char* path : {"/loki/api/v1/push", "/api/prom/push"}) http_->router().Post(path, refuse);
+  }
   api::QueryDeps deps;
   deps.reader = query_reader();
   deps.limits = cfg_.limits;
@@ -168,6 +183,9 @@ static Status InstallAuthGuard(const StoreConfig& cfg, metrics::Registry* regist
 // common.storage.filesystem.rules_directory).
 Status StoreApp::StartRuler() {
   if (cfg_.ruler.local_directory.empty()) return Status::Ok();
+  // As in Loki's simple scalable mode the ruler runs on the backend (and in `all`), so a rule
+  // fires once per cluster, not once per write or read node.
+  if (cfg_.target == "write" || cfg_.target == "read") return Status::Ok();
   ruler_ = std::make_unique<ruler::Ruler>(ruler::RulerOptionsFromConfig(cfg_.ruler),
                                           ruler::MakeEngineQueryFn(query_reader()), registry_);
   api::RegisterRulerRoutes(http_->router(), ruler_.get(), cfg_.auth_enabled, cfg_.ruler.enable_api);
@@ -176,7 +194,9 @@ Status StoreApp::StartRuler() {
 
 // /services: the Loki modules this process stands in for; all run once the server answers.
 void StoreApp::RegisterServices() {
-  std::vector<std::string> names = {"server", "distributor", "ingester", "querier", "query-frontend"};
+  std::vector<std::string> names = {"server"};
+  if (takes_pushes()) names.insert(names.end(), {"distributor", "ingester"});
+  if (cfg_.target != "write") names.insert(names.end(), {"querier", "query-frontend"});
   if (compactor_) names.push_back("compactor");
   if (ruler_) names.push_back("ruler");
   api::RegisterServicesRoute(http_->router(), [names, http = http_.get()] {
@@ -186,20 +206,26 @@ void StoreApp::RegisterServices() {
   });
 }
 
-// What queries read: the ingester, behind the retention + delete filter when retention is on.
+// What queries read: the ingester, behind the retention + delete filter when retention is on, and
+// with skald_cluster.write_nodes, that merged with what the write nodes hold.
 StoreReader* StoreApp::query_reader() {
+  if (federated_reader_) return federated_reader_.get();
   if (retention_reader_) return retention_reader_.get();
   return ingester_.get();
 }
 
 Status StoreApp::Start(bool mark_ready) {
   http_->SetReady(false, "starting");
+  SKALD_RETURN_IF_ERROR(OpenBucket());
   SKALD_RETURN_IF_ERROR(OpenIngester());
   // 503 on /ready while pushes are refused (WAL cannot write, flushes fail, disk under the floor).
   http_->AddReadinessCheck([ing = ingester_.get()] { return ing->WriteBlockedReason(); });
   started_ = true;
   SKALD_RETURN_IF_ERROR(InstallAuthGuard(cfg_, registry_, http_->router()));
   SKALD_RETURN_IF_ERROR(StartRetention());
+  SKALD_RETURN_IF_ERROR(StartObjectStorage());
+  SKALD_RETURN_IF_ERROR(SyncBucketIndexOnce());
+  SKALD_RETURN_IF_ERROR(StartFederation());
   RegisterRoutes();
   SKALD_RETURN_IF_ERROR(StartRuler());
   RegisterServices();
@@ -216,6 +242,12 @@ void StoreApp::Stop() {
   http_->Stop();
   if (ruler_) ruler_->Stop();
   StopRetention();
+  if (shipper_ && ingester_) {   // what was pushed goes to the bucket before the node goes away
+    Status fl = ingester_->FlushAll();
+    if (!fl.ok()) SKALD_LOG(error, "flushing heads before the last upload failed", {{"err", fl.message()}});
+    shipper_->Stop(fl.ok());
+  }
+  StopObjectStorage();
   if (ingester_) {
     Status st = ingester_->Close();
     if (!st.ok()) SKALD_LOG(error, "flushing heads on shutdown failed", {{"err", st.message()}});

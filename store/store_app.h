@@ -26,6 +26,15 @@ class RetentionReader;
 namespace skald::compactor {
 class Compactor;
 }
+namespace skald::objstore {
+class ObjectStore;
+class ObjectCache;
+}
+namespace skald::shipper {
+class Shipper;
+class BucketIndexSync;
+class IndexCompactor;
+}
 
 namespace skald {
 class StoreReader;
@@ -62,6 +71,14 @@ class StoreApp {
   Status StartRetention();   // store/store_app_retention.cc: policy, deletes, query filter, compactor
   Status StartCompactor();
   void StopRetention();
+  // store/store_app_storage.cc: targets and object storage.
+  bool takes_pushes() const;
+  std::string ingester_dir() const;
+  Status OpenBucket();
+  Status StartObjectStorage();
+  Status SyncBucketIndexOnce();
+  Status StartFederation();
+  void StopObjectStorage();
 
   StoreConfig cfg_;
   metrics::Registry* registry_;
@@ -73,6 +90,12 @@ class StoreApp {
   std::unique_ptr<retention::DeleteRequests> delete_requests_;
   std::unique_ptr<retention::RetentionReader> retention_reader_;   // wraps the ingester for queries
   std::unique_ptr<compactor::Compactor> compactor_;
+  std::unique_ptr<objstore::ObjectStore> bucket_;          // object storage (null: filesystem)
+  std::unique_ptr<objstore::ObjectCache> chunk_cache_;     // shipped chunks on local disk
+  std::unique_ptr<shipper::Shipper> shipper_;              // write/all with a bucket
+  std::unique_ptr<shipper::BucketIndexSync> index_sync_;   // read/backend
+  std::unique_ptr<shipper::IndexCompactor> bucket_compactor_;   // backend/all with a bucket
+  std::unique_ptr<StoreReader> federated_reader_;          // skald_cluster.write_nodes set
   bool started_ = false;
 };
 

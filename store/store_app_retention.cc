@@ -63,6 +63,7 @@ Status StoreApp::StartCompactor() {
     if (enc->codec == chunk::Codec::kZstd) co.encoding.level = 9;   // 0.125 vs 0.140 at level 1, 117 MB/s
   }
   co.target_size = cfg_.ingester.chunk_target_size;
+  co.rewrite_chunks = !cfg_.storage.enabled();   // shipped segments are immutable objects
   auto c = compactor::Compactor::Open(std::move(co));
   if (!c.ok()) return c.status().Annotate("compactor");
   compactor_ = std::move(*c);

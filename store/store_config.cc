@@ -218,9 +218,9 @@ Schema RulerKeys(RulerConfig* r) {
 Schema CommonKeys(StoreConfig* c) {
   Schema fs = {Value("chunks_directory", BindString(&c->chunks_directory)),
                Value("rules_directory", BindString(&c->rules_directory))};
-  Schema storage = With({Section("filesystem", std::move(fs))},
-                        {"s3", "gcs", "azure", "swift", "bos", "cos", "hedging",
-                         "congestion_control"});
+  Schema storage = With({Section("filesystem", std::move(fs)),
+                         Section("s3", objstore::S3ConfigKeys(&c->storage.s3))},
+                        {"gcs", "azure", "swift", "bos", "cos", "hedging", "congestion_control"});
   return With({Value("path_prefix", BindString(&c->path_prefix)),
                Section("storage", std::move(storage))},
               {"replication_factor", "ring", "instance_addr", "instance_interface_names",
@@ -248,11 +248,53 @@ Schema SkaldAuthKeys(SkaldAuthConfig* a) {
           Value("lockout_period", BindDuration(&a->lockout_period_ns))};
 }
 
+// schema_config: Skald keeps one chunk and index layout whatever the period says; what it takes
+// from the newest period is its object_store (filesystem, or s3/aws for a bucket).
+Schema SchemaConfigKeys(StoreConfig* c) {
+  auto period = [c](size_t) -> Schema {
+    return With({Value("object_store", BindString(&c->storage.object_store))},
+                {"from", "store", "schema", "index", "chunks", "row_shards"});
+  };
+  return {config::List("configs", period)};
+}
+
+// storage_config: the aws block (Loki's S3 keys), the shipper's resync interval and cache.
+Schema StorageConfigKeys(StoreConfig* c) {
+  Schema shipper = With({Value("resync_interval", BindDuration(&c->storage.resync_interval_ns)),
+                         Value("cache_location", BindString(&c->storage.cache_location))},
+                        {"active_index_directory", "cache_ttl", "shared_store", "shared_store_key_prefix",
+                         "query_ready_num_days", "index_gateway_client", "build_per_tenant_index",
+                         "ingesterdbretainperiod", "mode"});
+  Schema shipper2 = With({Value("resync_interval", BindDuration(&c->storage.resync_interval_ns)),
+                          Value("cache_location", BindString(&c->storage.cache_location))},
+                         {"active_index_directory", "cache_ttl", "shared_store", "shared_store_key_prefix",
+                          "query_ready_num_days", "index_gateway_client", "build_per_tenant_index",
+                          "ingesterdbretainperiod", "mode"});
+  return With({Section("aws", objstore::S3ConfigKeys(&c->storage.s3)),
+               Section("filesystem", {Value("directory", BindString(&c->chunks_directory))}),
+               Section("tsdb_shipper", std::move(shipper)), Section("boltdb_shipper", std::move(shipper2))},
+              {"bigtable", "gcs", "cassandra", "boltdb", "grpc_store", "hedging", "index_cache_validity",
+               "index_queries_cache_config", "disable_broad_index_queries", "max_parallel_get_chunk",
+               "max_chunk_batch_size", "azure", "alibabacloud", "bos", "cos", "swift", "congestion_control",
+               "named_stores", "use_thanos_objstore", "object_store"});
+}
+
+Schema SkaldObjectStoreKeys(ObjectStorageConfig* s) {
+  return {Value("upload_interval", BindDuration(&s->upload_interval_ns)),
+          Value("chunk_cache_directory", BindString(&s->chunk_cache_directory)),
+          Value("chunk_cache_size", BindBytes(&s->chunk_cache_size))};
+}
+
 Schema TopLevelKeys(StoreConfig* c) {
   Schema runtime = With({Value("file", BindString(&c->runtime_config_file)),
                          Value("period", BindDuration(&c->runtime_config_period_ns))},
                         {});
   return With({Value("auth_enabled", BindBool(&c->auth_enabled)),
+               Value("target", BindString(&c->target)),
+               Section("schema_config", SchemaConfigKeys(c)),
+               Section("storage_config", StorageConfigKeys(c)),
+               Section("skald_object_store", SkaldObjectStoreKeys(&c->storage)),
+               Section("skald_cluster", cluster::ClusterKeys(&c->skald_cluster)),
                Section("server", ServerKeys(&c->server)), Section("common", CommonKeys(c)),
                Section("limits_config", LimitsKeys(&c->limits)),
                Section("ingester", IngesterKeys(&c->ingester)),
@@ -262,9 +304,9 @@ Schema TopLevelKeys(StoreConfig* c) {
                Section("runtime_config", std::move(runtime)),
                Section("skald_auth", SkaldAuthKeys(&c->skald_auth)),
                Section("skald_backup", {Value("root_dir", BindString(&c->skald_backup.root_dir))})},
-              {"target", "ballast_bytes", "distributor", "query_range", "frontend",
+              {"ballast_bytes", "distributor", "query_range", "frontend",
                "query_scheduler", "frontend_worker", "ingester_client", "index_gateway",
-               "storage_config", "chunk_store_config", "schema_config", "table_manager",
+               "chunk_store_config", "table_manager",
                "memberlist", "tracing", "analytics", "shutdown_delay", "bloom_compactor",
                "bloom_gateway", "operational_config", "internal_server", "pattern_ingester",
                "kafka_config", "ingester_rf1", "metastore", "metastore_client", "profiling"});
@@ -290,6 +332,7 @@ Result<StoreConfig> ParseStoreConfig(const std::string& name, const std::string&
     }
   }
   DeriveStoreDefaults(&cfg);
+  SKALD_RETURN_IF_ERROR(ValidateStorageAndTarget(&cfg).Annotate(name));
   SKALD_RETURN_IF_ERROR(ValidateStoreConfig(cfg).Annotate(name));
   return cfg;
 }

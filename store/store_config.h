@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "common/http/tls_config.h"
+#include "store/cluster/cluster_config.h"
+#include "store/objstore/s3_config.h"
 
 namespace skald {
 
@@ -142,8 +144,26 @@ struct SkaldBackupConfig {
   std::string root_dir;
 };
 
+// Object storage (docs/SCALING.md): where chunks and index objects live once shipped. The backend
+// is the object_store of schema_config's newest period; "filesystem" keeps today's local layout.
+struct ObjectStorageConfig {
+  std::string object_store = "filesystem";          // schema_config.configs[-1].object_store
+  objstore::S3Config s3;                            // storage_config.aws or common.storage.s3
+  int64_t resync_interval_ns = 60LL * 1000000000LL; // storage_config.tsdb_shipper.resync_interval
+  std::string cache_location;                       // storage_config.tsdb_shipper.cache_location
+  // skald_object_store:
+  int64_t upload_interval_ns = 60LL * 1000000000LL; // how often flushed segments are shipped
+  std::string chunk_cache_directory;                // default <path_prefix>/chunk-cache
+  int64_t chunk_cache_size = 10LL << 30;            // bytes of shipped chunks kept on local disk
+  bool enabled() const { return object_store == "s3" || object_store == "aws"; }
+};
+
 struct StoreConfig {
   std::string config_file;                         // where it was loaded from (for messages)
+  // -target / target: all (one process does everything), write, read, backend (docs/SCALING.md).
+  std::string target = "all";
+  ObjectStorageConfig storage;
+  cluster::ClusterConfig skald_cluster;            // read nodes: the write nodes to fan out to
   bool auth_enabled = true;                        // Loki default: true
   std::string path_prefix = "/loki";               // common.path_prefix: the data dir
   std::string chunks_directory;                    // common.storage.filesystem.chunks_directory

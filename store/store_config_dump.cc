@@ -167,6 +167,8 @@ void DeriveStoreDefaults(StoreConfig* c) {
   FillIfEmpty(&c->chunks_directory, Join(p, "chunks"));
   FillIfEmpty(&c->rules_directory, Join(p, "rules"));
   FillIfEmpty(&c->ruler.local_directory, c->rules_directory);
+  FillIfEmpty(&c->storage.chunk_cache_directory, Join(p, "chunk-cache"));
+  FillIfEmpty(&c->storage.cache_location, Join(p, "index-cache"));
 }
 
 // skald_auth / skald_backup: the file only makes sense with auth on; limits must be positive.
@@ -216,9 +218,48 @@ Status ValidateStoreConfig(const StoreConfig& c) {
   return Status::Ok();
 }
 
+namespace {
+
+// Object storage, when on (secrets are never shown, as Loki masks them).
+void EmitObjectStorage(YAML::Emitter& e, const StoreConfig& c) {
+  const ObjectStorageConfig& s = c.storage;
+  e << YAML::Key << "schema_config" << YAML::Value << YAML::BeginMap << YAML::Key << "configs" << YAML::Value
+    << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "object_store" << YAML::Value << s.object_store
+    << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
+  if (!s.enabled()) return;
+  auto masked = [](const std::string& v) { return v.empty() ? std::string() : std::string("<secret>"); };
+  e << YAML::Key << "storage_config" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "aws" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "endpoint" << YAML::Value << s.s3.endpoint;
+  e << YAML::Key << "region" << YAML::Value << s.s3.region;
+  e << YAML::Key << "bucketnames" << YAML::Value << s.s3.bucketnames;
+  e << YAML::Key << "access_key_id" << YAML::Value << s.s3.access_key_id;
+  e << YAML::Key << "secret_access_key" << YAML::Value << masked(s.s3.secret_access_key);
+  e << YAML::Key << "session_token" << YAML::Value << masked(s.s3.session_token);
+  e << YAML::Key << "insecure" << YAML::Value << s.s3.insecure;
+  e << YAML::Key << "s3forcepathstyle" << YAML::Value << s.s3.s3forcepathstyle;
+  e << YAML::Key << "storage_class" << YAML::Value << s.s3.storage_class;
+  e << YAML::EndMap;
+  e << YAML::Key << "tsdb_shipper" << YAML::Value << YAML::BeginMap << YAML::Key << "resync_interval"
+    << YAML::Value << Dur(s.resync_interval_ns) << YAML::Key << "cache_location" << YAML::Value
+    << s.cache_location << YAML::EndMap;
+  e << YAML::EndMap;
+  e << YAML::Key << "skald_object_store" << YAML::Value << YAML::BeginMap << YAML::Key << "upload_interval"
+    << YAML::Value << Dur(s.upload_interval_ns) << YAML::Key << "chunk_cache_directory" << YAML::Value
+    << s.chunk_cache_directory << YAML::Key << "chunk_cache_size" << YAML::Value << s.chunk_cache_size
+    << YAML::EndMap;
+  e << YAML::Key << "skald_cluster" << YAML::Value << YAML::BeginMap << YAML::Key << "node_id" << YAML::Value
+    << c.skald_cluster.node_id << YAML::Key << "write_nodes" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& w : c.skald_cluster.write_nodes) e << w;
+  e << YAML::EndSeq << YAML::EndMap;
+}
+
+}  // namespace
+
 std::string StoreConfigToYaml(const StoreConfig& c) {
   YAML::Emitter e;
   e << YAML::BeginMap;
+  e << YAML::Key << "target" << YAML::Value << c.target;
   e << YAML::Key << "auth_enabled" << YAML::Value << c.auth_enabled;
   e << YAML::Key << "server" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "http_listen_address" << YAML::Value << c.server.http_listen_address;
@@ -252,6 +293,7 @@ std::string StoreConfigToYaml(const StoreConfig& c) {
     << YAML::Value << c.runtime_config_file << YAML::Key << "period" << YAML::Value
     << Dur(c.runtime_config_period_ns) << YAML::EndMap;
   EmitSkald(e, c.skald_auth, c.skald_backup);
+  EmitObjectStorage(e, c);
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }

@@ -29,5 +29,9 @@ namespace skald {
 void DeriveStoreDefaults(StoreConfig* cfg);
 // Cross-field checks (ports, log level, wal.fsync policy, ...).
 Status ValidateStoreConfig(const StoreConfig& cfg);
+// -target and object storage (store/store_config_storage.cc): the target is one skald knows, a
+// bucket is configured whenever object_store names one, and split targets have a bucket. Fills
+// the S3 block's derived fields and skald_cluster's node id.
+Status ValidateStorageAndTarget(StoreConfig* cfg);
 
 }  // namespace skald

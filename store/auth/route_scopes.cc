@@ -41,6 +41,8 @@ constexpr Entry kTable[] = {
     {"*", Match::kPrefix, "/api/prom/rules", false, kScopeAdmin},
     // Operations: flush, online backup, bulk export, anything else under /skald/.
     {"*", Match::kExact, "/flush", false, kScopeAdmin},
+    // A read node fetching a write node's unshipped entries (store/cluster/FORMAT.md): a query.
+    {"GET", Match::kPrefix, "/skald/internal/v1/", false, kScopeRead},
     {"*", Match::kPrefix, "/skald/", false, kScopeAdmin},
     // Queries, labels, series, index stats, patterns, detected fields, tail (WebSocket), and the
     // Prometheus-style rules/alerts listings.

@@ -6,8 +6,11 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <vector>
 
 #include "common/cli_flags.h"
+#include "store/backup/bucket_manifest.h"
+#include "store/backup/bucket_tool.h"
 #include "store/backup/check.h"
 #include "store/backup/restore.h"
 #include "store/backup/transfer_client.h"
@@ -26,19 +29,38 @@ int ParseFlags(FlagSet& flags, int argc, const char* const* argv, const std::vec
   return flags.UsageExit(st);
 }
 
+// True when argv sets -name / --name (with or without =value): picks the bucket variant of a command.
+bool HasFlag(int argc, const char* const* argv, const std::string& name) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    for (const std::string& p : {"-" + name, "--" + name})
+      if (a == p || a.rfind(p + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
 int Fail(const char* what, const Status& st) {
   std::fprintf(stderr, "%s failed: %s\n", what, st.message().c_str());
   return 1;
 }
 
 int BackupCmd(int argc, const char* const* argv) {
-  std::string server = "http://127.0.0.1:3100", out;
+  std::string server = "http://127.0.0.1:3100", out, config_file, to;
+  bool expand_env = false;
+  int parallel = 4;
   ToolClientOptions copts;
   FlagSet f("skald-store backup");
   f.String("server", &server, "store to back up (http://host:port or https://host:port)");
   f.String("out", &out, "snapshot directory on the STORE's filesystem (below skald_backup.root_dir when set); absent or empty");
+  f.String("config.file", &config_file, "object storage: a store config naming the bucket; copies the bucket into -to");
+  f.Bool("config.expand-env", &expand_env, "expand ${VAR} in -config.file");
+  f.String("to", &to, "object storage: local backup directory to create (absent or empty)");
+  f.Int("parallel", &parallel, "object storage: objects copied at a time");
   AddToolClientFlags(f, &copts);
-  if (int rc = ParseFlags(f, argc, argv, {"out"}, {{"out", &out}}); rc >= 0) return rc;
+  const bool bucket = HasFlag(argc, argv, "config.file");
+  if (int rc = ParseFlags(f, argc, argv, {bucket ? "to" : "out"}, {{"out", &out}, {"to", &to}}); rc >= 0) return rc;
+  if (bucket && !out.empty()) return Fail("backup", Status::Invalid("-out is for -server; with -config.file use -to"));
+  if (bucket) return RunBucketBackup(config_file, expand_env, to, parallel);
   auto made = MakeToolClient(server, copts);
   if (!made.ok()) return Fail("backup", made.status());
   httplib::Client& cli = **made;
@@ -51,11 +73,26 @@ int BackupCmd(int argc, const char* const* argv) {
 }
 
 int RestoreCmd(int argc, const char* const* argv) {
-  std::string from, to;
+  std::string from, to, config_file;
+  bool expand_env = false, create_bucket = false;
+  int parallel = 4;
   FlagSet f("skald-store restore");
-  f.String("from", &from, "snapshot directory (holds MANIFEST)");
+  f.String("from", &from, "snapshot directory (holds MANIFEST), or a bucket backup (holds MANIFEST.json)");
   f.String("to", &to, "data dir to create; must be absent or empty (the store's common.path_prefix)");
-  if (int rc = ParseFlags(f, argc, argv, {"from", "to"}, {{"from", &from}, {"to", &to}}); rc >= 0) return rc;
+  f.String("config.file", &config_file, "object storage: a store config naming the EMPTY bucket to restore into");
+  f.Bool("config.expand-env", &expand_env, "expand ${VAR} in -config.file");
+  f.Bool("create-bucket", &create_bucket, "object storage: create the bucket first (Ok when it exists)");
+  f.Int("parallel", &parallel, "object storage: objects uploaded at a time");
+  const bool bucket = HasFlag(argc, argv, "config.file");
+  std::vector<std::string> required{"from"};
+  if (!bucket) required.push_back("to");
+  if (int rc = ParseFlags(f, argc, argv, required, {{"from", &from}, {"to", &to}}); rc >= 0) return rc;
+  if (bucket && !to.empty())
+    return Fail("restore", Status::Invalid("-to names a data dir; with -config.file the bucket is the destination"));
+  if (bucket) return RunBucketRestore(config_file, expand_env, from, create_bucket, parallel);
+  if (HasBucketManifest(from))
+    return Fail("restore", Status::Invalid(from + " is a bucket backup (MANIFEST.json): restore it with "
+                                           "-config.file=<store config naming an empty bucket>"));
   auto r = Restore(from, to);
   if (!r.ok()) return Fail("restore", r.status());
   std::printf("restored %lld files (%lld bytes) from %s to %s\n", static_cast<long long>(r->files),
@@ -66,9 +103,10 @@ int RestoreCmd(int argc, const char* const* argv) {
 int CheckCmd(int argc, const char* const* argv) {
   std::string path, wal_dir;
   FlagSet f("skald-store check");
-  f.String("path", &path, "data dir or snapshot to verify");
+  f.String("path", &path, "data dir, snapshot or bucket backup to verify");
   f.String("wal-dir", &wal_dir, "WAL directory when ingester.wal_dir is set (default <path>/wal)");
   if (int rc = ParseFlags(f, argc, argv, {"path"}, {{"path", &path}}); rc >= 0) return rc;
+  if (IsBucketBackupDir(path)) return RunBucketCheck(path);
   auto r = Check(path, wal_dir);
   if (!r.ok()) return Fail("check", r.status());
   std::fputs(FormatCheckReport(*r).c_str(), stdout);

@@ -44,16 +44,24 @@ Result<std::string> ChunkFiles::NextFileName(const std::string& dir_rel, uint64_
   SKALD_RETURN_IF_ERROR(fs_->MkdirAll(dir));
   auto names = fs_->List(dir);
   if (!names.ok()) return names.status();
-  uint64_t last = 0;
+  // Sequence numbers are never reused within a process, even once a shipped file is removed: a
+  // query still holding a chunk ref by the old name must not find another stream's chunk there.
+  uint64_t& high = high_seq_[dir_rel];
+  uint64_t last = high;
   for (const auto& n : *names) last = std::max<uint64_t>(last, std::strtoull(n.c_str(), nullptr, 10));
   if (last > 0) {
     char name[32];
     std::snprintf(name, sizeof name, "%06llu.skc", static_cast<unsigned long long>(last));
     auto size = fs_->FileSize(fs::JoinPath(dir, name));
-    if (size.ok() && *size + need <= roll_size_) return fs::JoinPath(dir_rel, name);
+    bool sealed = sealed_.count(fs::JoinPath(dir_rel, name)) > 0;
+    if (size.ok() && *size + need <= roll_size_ && !sealed) {
+      high = last;
+      return fs::JoinPath(dir_rel, name);
+    }
   }
   char name[32];
   std::snprintf(name, sizeof name, "%06llu.skc", static_cast<unsigned long long>(last + 1));
+  high = last + 1;
   return fs::JoinPath(dir_rel, name);
 }
 
@@ -140,10 +148,24 @@ Result<std::shared_ptr<const fs::RandomAccessFile>> ChunkFiles::ReaderFor(const 
       return it->second.file;
     }
   }
+  uint64_t gen;
+  {
+    std::lock_guard<std::mutex> lk(read_mu_);
+    gen = close_gen_;
+  }
   auto f = fs_->OpenRead(fs::JoinPath(root_, rel));   // outside the lock: other files' reads go on
-  if (!f.ok()) return f.status();
-  std::shared_ptr<const fs::RandomAccessFile> file(std::move(*f));
+  std::shared_ptr<const fs::RandomAccessFile> file;
+  if (f.ok()) {
+    file = std::move(*f);
+  } else if (f.status().code() == Code::kNotFound && remote_) {
+    auto r = remote_(rel);
+    if (!r.ok()) return r.status();
+    file = std::move(*r);
+  } else {
+    return f.status();
+  }
   std::lock_guard<std::mutex> lk(read_mu_);
+  if (gen != close_gen_) return file;   // a CloseFile ran meanwhile: this handle may be stale, don't keep it
   if (readers_.size() >= kMaxReaders && readers_.count(rel) == 0) readers_.erase(readers_.begin());
   auto [it, fresh] = readers_.emplace(rel, Reader{file, true});
   it->second.used = true;
@@ -180,10 +202,24 @@ Status ChunkFiles::ReadBlock(const ChunkRef& ref, const ChunkHeader& h, size_t i
 
 namespace skald::chunk {
 
+Status ChunkFiles::Seal(const std::string& rel) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    sealed_.insert(rel);
+  }
+  return CloseFile(rel);
+}
+
+void ChunkFiles::Unseal(const std::string& rel) {
+  std::lock_guard<std::mutex> lk(mu_);
+  sealed_.erase(rel);
+}
+
 Status ChunkFiles::CloseFile(const std::string& rel) {
   {
     std::lock_guard<std::mutex> lk(read_mu_);
     readers_.erase(rel);
+    ++close_gen_;
   }
   std::lock_guard<std::mutex> lk(mu_);
   for (auto it = open_.begin(); it != open_.end(); ++it) {

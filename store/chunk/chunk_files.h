@@ -2,8 +2,10 @@
 // (`<tenant>/<yyyy-mm-dd>/<seq>.skc`, rolled at a size) and reads headers and blocks back.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,6 +32,15 @@ class ChunkFiles {
   // append handle of `rel` if open, so the next append to that day re-picks its file (the highest
   // sequence number), and drops its read handle, so a later file of the same name is opened anew.
   Status CloseFile(const std::string& rel);
+
+  // Object storage (store/shipper): a sealed file takes no more appends (the next chunk of its
+  // tenant-day starts a new <seq>.skc), so it can be uploaded as an immutable object. Unseal once
+  // the local copy is removed. Thread-safe.
+  Status Seal(const std::string& rel);
+  void Unseal(const std::string& rel);
+  // Where reads of a file that is not on the local disk go (a shipped segment in the bucket).
+  using RemoteOpen = std::function<Result<std::shared_ptr<const fs::RandomAccessFile>>(const std::string& rel)>;
+  void SetRemote(RemoteOpen fn) { remote_ = std::move(fn); }
 
   // Reads and checks a chunk's header (block metas) without reading its blocks.
   Result<ChunkHeader> ReadHeader(const ChunkRef& ref) const;
@@ -62,8 +73,12 @@ class ChunkFiles {
   uint64_t roll_size_;
   mutable std::mutex mu_;
   std::map<std::string, OpenFile> open_;      // key: "<tenant>/<day>"
+  std::set<std::string> sealed_;              // rels that take no appends; mu_
+  std::map<std::string, uint64_t> high_seq_;  // per "<tenant>/<day>": highest sequence used; mu_
+  RemoteOpen remote_;                         // set before any read
   mutable std::mutex read_mu_;
   mutable std::map<std::string, Reader> readers_;   // key: the file's path under root; read_mu_
+  mutable uint64_t close_gen_ = 0;                  // bumped by CloseFile; read_mu_
 };
 
 }  // namespace skald::chunk

@@ -85,10 +85,10 @@ Result<CompactorRunStats> Compactor::RunOnce() {
   auto started = std::chrono::steady_clock::now();
   if (o_.cfg.retention_enabled) {
     phase("retention", MarkExpired(now, &s));
-    phase("deletes", ProcessDeletes(now, &s));
+    if (o_.rewrite_chunks) phase("deletes", ProcessDeletes(now, &s));
     NoteRetentionRun(st.ok(), Seconds(started));   // the first phases: st holds only theirs
   }
-  phase("compaction", CompactDays(now, &s));
+  if (o_.rewrite_chunks) phase("compaction", CompactDays(now, &s));
   phase("sweep", Sweep(now, &s));
   m.runs.WithLabelValues({st.ok() ? "success" : "failure"}).Inc();
   m.compact_ops.WithLabelValues({st.ok() ? "success" : "failure"}).Inc();

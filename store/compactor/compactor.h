@@ -41,6 +41,10 @@ struct CompactorOptions {
   chunk::BlockEncoding encoding{chunk::Codec::kLz4, 9};   // for rewritten blocks (lz4hc 9)
   std::function<int64_t()> now_ns;                 // null = system clock
   fs::FileSystem* fs = nullptr;
+  // false with object storage: shipped segments are immutable objects, so neither day compaction
+  // nor delete requests rewrite chunks here (the bucket compactor merges index objects instead;
+  // deletes are filtered at query time). Retention still drops index rows.
+  bool rewrite_chunks = true;
 };
 
 struct CompactorRunStats {

@@ -34,6 +34,28 @@ Ingester::Ingester(IngesterOptions opts) : opts_(std::move(opts)) {
   fs_ = opts_.fs != nullptr ? opts_.fs : fs::FileSystem::Default();
 }
 
+void Ingester::AddIndexedStreamLocked(const index::StreamRecord& r) {
+  if (by_id_.count(r.id) > 0) return;
+  auto s = std::make_unique<Stream>();
+  s->id = r.id;
+  s->fp = r.fingerprint;
+  s->tenant = r.tenant;
+  s->labels = r.labels;
+  s->flushed_wal = r.flushed_wal;
+  s->max_ts = r.chunks > 0 ? r.max_ts : INT64_MIN;
+  s->tm = IngesterMetrics::ForTenant(r.tenant);
+  by_id_[s->id] = s.get();
+  by_fp_[r.tenant][r.fingerprint].push_back(std::move(s));
+}
+
+Status Ingester::AdoptIndexedStream(uint64_t id) {
+  index::StreamRecord r;
+  if (!index_->GetStream(id, &r)) return Status::NotFound("adopt: no stream " + std::to_string(id) + " in the index");
+  std::lock_guard<std::mutex> lk(mu_);
+  AddIndexedStreamLocked(r);
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Ingester>> Ingester::Open(IngesterOptions opts) {
   std::unique_ptr<Ingester> ing(new Ingester(std::move(opts)));
   SKALD_RETURN_IF_ERROR(ing->Init());
@@ -46,18 +68,7 @@ Status Ingester::Init() {
   if (!idx.ok()) return idx.status();
   index_ = std::move(*idx);
   files_ = std::make_unique<chunk::ChunkFiles>(fs_, fs::JoinPath(opts_.dir, "chunks"));
-  for (auto& r : index_->AllStreams()) {
-    auto s = std::make_unique<Stream>();
-    s->id = r.id;
-    s->fp = r.fingerprint;
-    s->tenant = r.tenant;
-    s->labels = r.labels;
-    s->flushed_wal = r.flushed_wal;
-    s->max_ts = r.chunks > 0 ? r.max_ts : INT64_MIN;
-    s->tm = IngesterMetrics::ForTenant(r.tenant);
-    by_id_[s->id] = s.get();
-    by_fp_[r.tenant][r.fingerprint].push_back(std::move(s));
-  }
+  for (auto& r : index_->AllStreams()) AddIndexedStreamLocked(r);
   wal_dir_ = opts_.cfg.wal_dir.empty() ? fs::JoinPath(opts_.dir, "wal") : opts_.cfg.wal_dir;
   if (opts_.cfg.wal_enabled) {
     SKALD_RETURN_IF_ERROR(Replay());

@@ -99,6 +99,9 @@ class Ingester : public PushSink, public StoreReader {
   // do not change under it; pushes go on (they only append to the WAL and heads). Keep fn short.
   Status WithFlushesPaused(const std::function<Status()>& fn);
   index::IndexDb* index_db() { return index_.get(); }
+  // A stream another module added to index_db() (a read node's bucket index sync) becomes
+  // readable: the reads look streams up in the ingester's own table.
+  Status AdoptIndexedStream(uint64_t id);
   chunk::ChunkFiles* chunk_files() { return files_.get(); }
   const std::string& wal_dir() const { return wal_dir_; }
   const std::string& data_dir() const { return opts_.dir; }
@@ -128,6 +131,7 @@ class Ingester : public PushSink, public StoreReader {
     bool in_memory = false;               // holds unflushed entries (counted in memory_streams)
   };
   struct FlushJob;
+  void AddIndexedStreamLocked(const index::StreamRecord& r);   // mu_ held (or before any thread)
   // A push between its WAL enqueue and its apply; lives on the pushing thread's stack, which waits
   // until some thread (itself or one applying earlier pushes) has marked it done under mu_.
   struct PendingPush {

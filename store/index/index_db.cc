@@ -326,6 +326,11 @@ Result<std::vector<ChunkRow>> IndexDb::DeleteChunksBefore(const std::vector<std:
   return removed;
 }
 
+Status IndexDb::Checkpoint() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return Exec("PRAGMA wal_checkpoint(FULL)");
+}
+
 Status IndexDb::ReplaceChunks(const std::vector<int64_t>& old_ids, const std::vector<FlushedChunk>& added) {
   std::lock_guard<std::mutex> lk(mu_);
   std::vector<uint64_t> touched;

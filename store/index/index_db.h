@@ -69,6 +69,10 @@ class IndexDb {
   // One transaction: for each (stream, cutoff) deletes the stream's rows with max_ts < cutoff.
   // Returns the removed rows; the catalog's per-stream bounds are recomputed.
   Result<std::vector<ChunkRow>> DeleteChunksBefore(const std::vector<std::pair<uint64_t, int64_t>>& cutoffs);
+  // Makes every committed transaction durable (a full WAL checkpoint): commits are otherwise only
+  // durable against a process crash (synchronous=NORMAL), not a power cut. Before a caller removes
+  // what the old rows pointed at (the shipper's local copies).
+  Status Checkpoint();
   // One transaction: removes rows by id and inserts `added` (flushed_wal untouched); bounds recomputed.
   Status ReplaceChunks(const std::vector<int64_t>& old_ids, const std::vector<FlushedChunk>& added);
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
@@ -25,6 +26,8 @@ std::string QueryAll(httplib::Client& cli, int64_t start_ns, int64_t end_ns) {
 
 }  // namespace
 
+// Not tagged [objstore] (the "e2e-s3: " variant) yet: on a bucket the compactor does not rewrite
+// chunks, so requests stay "received" (docs/SCALING.md, "Not done yet"). Tag it when that lands.
 TEST_CASE("e2e: delete API hides lines at once and the compactor removes them from disk", "[e2e]") {
   TempDir dir("skald-delete");
   StoreUnderTest store(dir.path());
@@ -42,7 +45,9 @@ TEST_CASE("e2e: delete API hides lines at once and the compactor removes them fr
     cli.set_read_timeout(10, 0);
     REQUIRE(cli.Post("/loki/api/v1/push", body, "application/json")->status == 204);
     REQUIRE(cli.Post("/flush", "", "text/plain")->status == 204);
+    SettleInBucket(port, dir.path() + "/data");   // the "e2e-s3: " variant: chunks only in the bucket
     CHECK(CountOf(QueryAll(cli, base, now_ns), "secret ") == 5);
+    CheckReadsHitBucket(port);
 
     httplib::Params form{{"query", R"({job="e2e-delete"} |= "secret")"},
                          {"start", std::to_string(base / 1000000000LL - 60)}};

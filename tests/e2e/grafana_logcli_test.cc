@@ -13,7 +13,9 @@
 #include <tuple>
 #include <vector>
 
+#include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
 
 using namespace skald::e2e;
 
@@ -125,9 +127,7 @@ struct Fixture {
   int64_t now = 0, base = 0;
   std::vector<Pushed> lines;
   Fixture() {
-    WriteFile(dir.path() + "/store.yaml", "auth_enabled: false\nserver:\n  http_listen_port: " +
-                                              std::to_string(port) + "\ncommon:\n  path_prefix: " + dir.path() +
-                                              "/data\n");
+    WriteFile(dir.path() + "/store.yaml", StoreYaml(port, dir.path() + "/data", false));
     store = std::make_unique<Process>(
         std::vector<std::string>{BinPath("skald-store"), "-config.file=" + dir.path() + "/store.yaml"},
         dir.path() + "/store.log");
@@ -140,6 +140,7 @@ struct Fixture {
     REQUIRE(res);
     INFO(res->body);
     REQUIRE(res->status == 204);
+    SettleInBucket(port, dir.path() + "/data");   // the "e2e-s3: " variant reads these from the bucket
   }
   std::string Start() const { return std::to_string(base - 60 * kSec); }
   std::string End() const { return std::to_string(now); }
@@ -164,7 +165,7 @@ std::vector<Row> ByTime(std::vector<Row> rows, bool backward) {
   return rows;
 }
 
-TEST_CASE("grafana: label browser, query_range, show context, health check, logs volume", "[e2e]") {
+TEST_CASE("grafana: label browser, query_range, show context, health check, logs volume", "[e2e][objstore]") {
   Fixture f;
   Api api(f.port);
   const httplib::Params range{{"start", f.Start()}, {"end", f.End()}};
@@ -211,6 +212,7 @@ TEST_CASE("grafana: label browser, query_range, show context, health check, logs
     int64_t lines = 0;
     REQUIRE(doc["data"]["stats"]["summary"]["totalLinesProcessed"].get(lines) == simdjson::SUCCESS);
     CHECK(lines >= 110);
+    CheckReadsHitBucket(f.port);
   }
 
   SECTION("show context: rows before and after one row") {
@@ -278,10 +280,11 @@ TEST_CASE("grafana: label browser, query_range, show context, health check, logs
     // step = range = 1m: the windows tile the query range, so each line is counted once.
     CHECK(totals == std::map<std::map<std::string, std::string>, double>{
                         {{}, 30}, {{{"level", "error"}}, 20}, {{{"level", "info"}}, 60}});
+    CheckReadsHitBucket(f.port);
   }
 }
 
-TEST_CASE("logcli: paging backward and forward by the last timestamp, since-style range, series", "[e2e]") {
+TEST_CASE("logcli: paging backward and forward by the last timestamp, since-style range, series", "[e2e][objstore]") {
   Fixture f;
   Api api(f.port);
   for (bool backward : {true, false}) {
@@ -308,6 +311,7 @@ TEST_CASE("logcli: paging backward and forward by the last timestamp, since-styl
   auto arr = doc["data"].get_array();
   REQUIRE(arr.size() == 1);
   CHECK(Object(arr.at(0)) == std::map<std::string, std::string>{{"job", "app"}, {"service", "web"}, {"service_name", "web"}});
+  CheckReadsHitBucket(f.port);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/process.h"
 #include "tests/e2e/seed_log_lines.h"
 
@@ -332,7 +333,7 @@ void CheckDashboard(int port, int64_t now, size_t services) {
 
 }  // namespace
 
-TEST_CASE("docs/LOG_QUERIES.md: every query returns what the pushed lines say", "[e2e]") {
+TEST_CASE("docs/LOG_QUERIES.md: every query returns what the pushed lines say", "[e2e][objstore]") {
   const std::vector<std::string> queries = DocQueries(SKALD_SOURCE_DIR "/docs/LOG_QUERIES.md");
   const std::map<std::string, Expect> oracles = Oracles();
   REQUIRE(queries.size() >= 20);
@@ -346,8 +347,13 @@ TEST_CASE("docs/LOG_QUERIES.md: every query returns what the pushed lines say", 
   setenv("SKALD_DATA", dir.path().c_str(), 1);
   setenv("SKALD_CONFIG_DIR", SKALD_SOURCE_DIR "/configs", 1);
   setenv("SKALD_HTTP_PORT", std::to_string(port).c_str(), 1);
-  Process store({BinPath("skald-store"), "-config.file=" SKALD_SOURCE_DIR "/configs/skald-store.yaml",
-                 "-config.expand-env=true"},
+  // The "e2e-s3: " variant: the same file followed by the bucket sections (object_store_mode.h).
+  std::string config = SKALD_SOURCE_DIR "/configs/skald-store.yaml";
+  if (ObjectStoreMode()) {
+    WriteFile(dir.path() + "/store.yaml", ReadFile(config) + "\n" + ObjectStoreYaml(dir.path() + "/store"));
+    config = dir.path() + "/store.yaml";
+  }
+  Process store({BinPath("skald-store"), "-config.file=" + config, "-config.expand-env=true"},
                 dir.path() + "/store.log");
   unsetenv("SKALD_HTTP_PORT");
   unsetenv("SKALD_CONFIG_DIR");
@@ -362,6 +368,7 @@ TEST_CASE("docs/LOG_QUERIES.md: every query returns what the pushed lines say", 
   auto res = cli.Post("/loki/api/v1/push", SeedPushBody(lines), "application/json");
   REQUIRE(res);
   REQUIRE(res->status == 204);
+  SettleInBucket(port, dir.path() + "/store");   // path_prefix of the shipped config
 
   for (const auto& q : queries) {
     auto it = oracles.find(q);
@@ -373,4 +380,5 @@ TEST_CASE("docs/LOG_QUERIES.md: every query returns what the pushed lines say", 
       CheckMetric(port, q, it->second, lines, now);
   }
   CheckDashboard(port, now, 6);
+  CheckReadsHitBucket(port);
 }

@@ -11,13 +11,17 @@
 #include <utility>
 
 #include "store/backup/export_line.h"
+#include "tests/e2e/object_store_mode.h"
 
 namespace skald::e2e {
 
 std::string StoreYaml(int port, const std::string& path_prefix, bool auth_enabled, const std::string& extra) {
-  return std::string("auth_enabled: ") + (auth_enabled ? "true" : "false") +
-         "\nserver:\n  http_listen_port: " + std::to_string(port) + "\ncommon:\n  path_prefix: " + path_prefix +
-         "\n" + extra;
+  std::string yaml = std::string("auth_enabled: ") + (auth_enabled ? "true" : "false") +
+                     "\nserver:\n  http_listen_port: " + std::to_string(port) +
+                     "\ncommon:\n  path_prefix: " + path_prefix + "\n" + extra;
+  const std::string bucket = ObjectStoreYaml(path_prefix);   // "" unless SKALD_E2E_OBJECT_STORE=s3
+  if (!bucket.empty() && yaml.back() != '\n') yaml += '\n';
+  return yaml + bucket;
 }
 
 StoreUnderTest::StoreUnderTest(const std::string& dir, const std::string& name)

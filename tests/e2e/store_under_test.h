@@ -19,7 +19,8 @@
 namespace skald::e2e {
 
 // The YAML every store test starts from, followed by `extra` (further top-level sections):
-// auth_enabled, server.http_listen_port and common.path_prefix.
+// auth_enabled, server.http_listen_port and common.path_prefix; in the object-storage variant
+// (object_store_mode.h) followed by the bucket sections for path_prefix.
 std::string StoreYaml(int port, const std::string& path_prefix, bool auth_enabled, const std::string& extra = "");
 
 // skald-store -config.file=<dir>/<name>.yaml on a free port, output appended to <dir>/<name>.log.

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/two_tenants.h"
 
 using namespace skald::e2e;
@@ -194,7 +195,7 @@ TEST_CASE("e2e: tenant A can neither see nor cancel tenant B's delete requests",
 }
 
 TEST_CASE("e2e: tenant A sees neither tenant B's rules nor its alerts, and A's rules read only A's logs",
-          "[e2e][tenant]") {
+          "[e2e][tenant][objstore]") {
   TempDir dir("skald-tenant-rules");
   TwoTenantStore s(dir.path());
   REQUIRE(s.Start());
@@ -214,6 +215,7 @@ TEST_CASE("e2e: tenant A sees neither tenant B's rules nor its alerts, and A's r
   const std::string a_alerts = WaitFor(s, "/prometheus/api/v1/alerts", kTenantA, "AlphaOwnAlert", 20000);
   CHECK(a_alerts.find("AlphaOwnAlert") != std::string::npos);
   CHECK(a_alerts.find("AlphaProbeAlert") == std::string::npos);
+  CheckReadsHitBucket(s.store().port());   // the rules read the flushed lines from the bucket
   CheckNoLeak("alerts", a_alerts);
   for (const char* path : {"/loki/api/v1/rules", "/loki/api/v1/rules/ns-common", "/api/prom/rules",
                            "/prometheus/api/v1/rules", "/api/prom/api/v1/rules", "/api/prom/api/v1/alerts"}) {
@@ -237,7 +239,7 @@ TEST_CASE("e2e: tenant A sees neither tenant B's rules nor its alerts, and A's r
 // `multiple org IDs present`); with it, the listed tenants' data merged. Pushes, tails, exports,
 // deletes and the ruler stay single-tenant (400) either way.
 TEST_CASE("e2e: a multi-tenant org ID reads exactly the tenants it lists, and operator endpoints hold no tenant data",
-          "[e2e][tenant]") {
+          "[e2e][tenant][objstore]") {
   TempDir dir("skald-tenant-multi");
   TwoTenantStore s(dir.path(), "querier:\n  multi_tenant_queries_enabled: true\n");
   REQUIRE(s.Start());
@@ -248,6 +250,7 @@ TEST_CASE("e2e: a multi-tenant org ID reads exactly the tenants it lists, and op
   CHECK(both->status == 200);
   CHECK(both->body.find("shared alphamarker line") != std::string::npos);
   CHECK(both->body.find("shared secretbee line") != std::string::npos);
+  CheckReadsHitBucket(s.store().port());
   auto push = s.cli().Post("/loki/api/v1/push", Org(kBoth),
                            OneLineBody({{"job", "x"}}, "two tenants"), "application/json");
   REQUIRE(push);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/two_tenants.h"
 
 using namespace skald::e2e;
@@ -96,7 +97,7 @@ void RunProbes(TwoTenantStore& s, const std::vector<Probe>& probes) {
 
 }  // namespace
 
-TEST_CASE("e2e: tenant A's queries show none of tenant B's lines or labels", "[e2e][tenant]") {
+TEST_CASE("e2e: tenant A's queries show none of tenant B's lines or labels", "[e2e][tenant][objstore]") {
   TempDir dir("skald-tenant-query");
   TwoTenantStore s(dir.path());
   REQUIRE(s.Start());
@@ -106,6 +107,7 @@ TEST_CASE("e2e: tenant A's queries show none of tenant B's lines or labels", "[e
   auto a = s.Get("/loki/api/v1/query", {{"query", fmt::format("sum(count_over_time({}[1h]))", kAll)}}, kTenantA);
   INFO(a->body);
   CHECK(a->body.find(fmt::format("\"{}\"]", 2 * TwoTenantStore::kAEntriesPerBatch)) != std::string::npos);
+  CheckReadsHitBucket(s.store().port());
   // After a crash the WAL replay and the index reload keep the tenants apart too.
   s.store().Kill(SIGKILL);
   s.store().Wait();
@@ -113,7 +115,7 @@ TEST_CASE("e2e: tenant A's queries show none of tenant B's lines or labels", "[e
   RunProbes(s, QueryProbes());
 }
 
-TEST_CASE("e2e: tenant A's labels, series, index stats and volume show nothing of tenant B", "[e2e][tenant]") {
+TEST_CASE("e2e: tenant A's labels, series, index stats and volume show nothing of tenant B", "[e2e][tenant][objstore]") {
   TempDir dir("skald-tenant-meta");
   TwoTenantStore s(dir.path());
   REQUIRE(s.Start());
@@ -125,12 +127,13 @@ TEST_CASE("e2e: tenant A's labels, series, index stats and volume show nothing o
         std::string::npos);
 }
 
-TEST_CASE("e2e: tenant A's detected fields, patterns and export show nothing of tenant B", "[e2e][tenant]") {
+TEST_CASE("e2e: tenant A's detected fields, patterns and export show nothing of tenant B", "[e2e][tenant][objstore]") {
   TempDir dir("skald-tenant-content");
   TwoTenantStore s(dir.path());
   REQUIRE(s.Start());
   s.Seed();
   RunProbes(s, ContentProbes());
+  CheckReadsHitBucket(s.store().port());   // export and patterns read the flushed lines from the bucket
   // Export is one tenant at a time: a multi-tenant org ID is refused, without data.
   auto both = s.Get("/skald/api/v1/export", {{"query", kAll}}, fmt::format("{}|{}", kTenantA, kTenantB));
   CHECK(both->status == 400);

@@ -7,6 +7,8 @@
 
 #include <utility>
 
+#include "tests/e2e/object_store_mode.h"
+
 namespace skald::e2e {
 
 const std::vector<std::string>& BMarkers() {
@@ -83,6 +85,7 @@ void TwoTenantStore::Seed() {
   auto res = cli_.Post("/flush", "", "text/plain");
   REQUIRE(res);
   REQUIRE(res->status == 204);
+  SettleInBucket(store_.port(), dir_ + "/data");   // the "e2e-s3: " variant reads these from the bucket
   Push(JsonPushBody(AStreams(head)), kTenantA);
   Push(JsonPushBody(BStreams(head)), kTenantB);
 }

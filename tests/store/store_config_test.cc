@@ -58,9 +58,12 @@ TEST_CASE("the seed loki-config.yaml loads with warnings only") {
   CHECK(cfg->ruler.enable_api);
   CHECK(cfg->querier.max_concurrent == 4);
   CHECK(cfg->ingester.wal_dir == "/loki/wal");
+  CHECK(cfg->storage.object_store == "filesystem");   // the seed's period: local disk
+  CHECK_FALSE(cfg->storage.enabled());
+  CHECK(cfg->target == "all");
   for (const char* key : {"common.instance_addr", "common.replication_factor", "common.ring",
                           "limits_config.enforce_metric_name", "compactor.shared_store",
-                          "schema_config", "ruler.ring", "query_range", "frontend",
+                          "schema_config.configs.schema", "ruler.ring", "query_range", "frontend",
                           "server.grpc_listen_port"}) {
     INFO(key);
     CHECK(AnyContains(warnings, "key \"" + std::string(key) + "\" is not used"));
@@ -216,5 +219,62 @@ TEST_CASE("ingester.chunk_encoding: zstd by default, every Loki value accepted")
     auto cfg = ParseStoreConfig("p.yaml", fmt::format("ingester:\n  chunk_encoding: {}\n", v), false, nullptr);
     REQUIRE(cfg.ok());
     CHECK(cfg->ingester.chunk_encoding == v);
+  }
+}
+
+TEST_CASE("object storage and targets: Loki's keys turn it on, bad combinations name the fix") {
+  const std::string s3 = R"(schema_config:
+  configs:
+    - from: 2020-01-01
+      store: boltdb-shipper
+      object_store: filesystem
+      schema: v11
+    - from: 2024-01-01
+      store: tsdb
+      object_store: s3
+      schema: v13
+common:
+  storage:
+    s3:
+      endpoint: http://127.0.0.1:9000
+      bucketnames: logs
+      access_key_id: k
+      secret_access_key: s
+      s3forcepathstyle: true
+      insecure: true
+storage_config:
+  tsdb_shipper:
+    resync_interval: 30s
+    cache_location: /cache/index
+skald_object_store:
+  upload_interval: 15s
+  chunk_cache_size: 2GB
+skald_cluster:
+  node_id: w1
+)";
+  auto cfg = ParseStoreConfig("t.yaml", "target: write\n" + s3, false, nullptr);
+  INFO(cfg.status().message());
+  REQUIRE(cfg.ok());
+  CHECK(cfg->target == "write");
+  CHECK(cfg->storage.enabled());   // the newest period names s3
+  CHECK(cfg->storage.s3.buckets == std::vector<std::string>{"logs"});
+  CHECK(cfg->storage.resync_interval_ns == 30LL * 1000000000);
+  CHECK(cfg->storage.cache_location == "/cache/index");
+  CHECK(cfg->storage.upload_interval_ns == 15LL * 1000000000);
+  CHECK(cfg->storage.chunk_cache_size == 2LL * 1000 * 1000 * 1000);
+  CHECK(cfg->storage.chunk_cache_directory == "/loki/chunk-cache");
+  CHECK(cfg->skald_cluster.node_id == "w1");
+
+  struct Case { std::string yaml; const char* want; } cases[] = {
+      {"target: querier\n", "target: unsupported target \"querier\""},
+      {"target: read\n", "needs object storage shared by every node"},
+      {"schema_config:\n  configs:\n    - object_store: gcs\n", "\"gcs\" is not supported"},
+      {"target: read\n" + s3.substr(0, s3.find("common:")), "bucketnames"},
+      {"target: all\n" + s3 + "skald_object_store:\n  upload_interval: 0s\n", "set twice"}};
+  for (const auto& c : cases) {
+    INFO(c.yaml);
+    auto bad = ParseStoreConfig("t.yaml", c.yaml, false, nullptr);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.status().message().find(c.want) != std::string::npos);
   }
 }

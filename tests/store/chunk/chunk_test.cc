@@ -171,7 +171,8 @@ TEST_CASE("chunk: read handles stay open between reads, and a deleted file's nam
   files.CloseIdle();                    // unused since: closed
   CHECK(OpenFdCount() == before);
 
-  // The compactor closes a dead file before deleting it; the next file of that name is new bytes.
+  // The compactor closes a dead file before deleting it; the next chunk goes to a new name (names
+  // are never reused in a process: a query holding the old ref must not read other bytes there).
   REQUIRE(files.ReadHeader(*r).ok());
   REQUIRE(files.CloseFile(r->file).ok());
   CHECK(OpenFdCount() == before);
@@ -179,7 +180,8 @@ TEST_CASE("chunk: read handles stay open between reads, and a deleted file's nam
   auto r2 = files.Append("t", 2, {BuildBlock(b.refs, 3)});
   REQUIRE(r2.ok());
   REQUIRE(files.SyncAll().ok());
-  REQUIRE(r2->file == r->file);
+  REQUIRE(r2->file != r->file);
+  CHECK_FALSE(files.ReadHeader(*r).ok());
   auto h2 = files.ReadHeader(*r2);
   REQUIRE(h2.ok());
   CHECK(h2->fingerprint == 2);
@@ -188,4 +190,23 @@ TEST_CASE("chunk: read handles stay open between reads, and a deleted file's nam
   DecodedBlock db;
   REQUIRE(db.Decode(h2->blocks[0], comp).ok());
   CheckDecoded(db, b);
+}
+
+TEST_CASE("chunk files: a removed segment's name is never reused in the process (a held ref cannot read another chunk)") {
+  TempDir d;
+  chunk::ChunkFiles files(fs::FileSystem::Default(), d.path + "/chunks");
+  const int64_t ts = 1764806400000000000LL;   // 2025-12-04
+  const std::string l1 = "line of stream one", l2 = "line of stream two, different";
+  auto a = files.Append("fake", 111, {chunk::BuildBlock({chunk::EntryRef{ts, l1, nullptr}}, 1)});
+  REQUIRE(a.ok());
+  REQUIRE(files.SyncAll().ok());
+  // A ship pass seals it; the next removes the local copy and unseals it.
+  REQUIRE(files.Seal(a->file).ok());
+  REQUIRE(fs::FileSystem::Default()->Remove(d.path + "/chunks/" + a->file).ok());
+  files.Unseal(a->file);
+  auto b = files.Append("fake", 222, {chunk::BuildBlock({chunk::EntryRef{ts + 5, l2, nullptr}}, 1)});
+  REQUIRE(b.ok());
+  REQUIRE(files.SyncAll().ok());
+  CHECK(b->file != a->file);
+  CHECK_FALSE(files.ReadHeader(*a).ok());   // the old name reads nothing (NotFound), not stream 222
 }
