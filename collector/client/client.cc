@@ -9,16 +9,14 @@
 #include <chrono>
 #include <cstdio>
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "collector/client/retry_after.h"
 #include "common/bytes_equal.h"
 #include "common/logger.h"
+#include "common/secret_file.h"
 
 namespace skald::client {
 
@@ -244,14 +242,9 @@ void Client::SendBatch(Batch& b) {
 }
 
 Result<std::string> Client::ReadSecretFile(const std::string& path) const {
-  std::ifstream in(path);
-  if (!in) return Status::Unavailable(fmt::format("cannot read \"{}\": {}", path, std::strerror(errno)));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return std::string();
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);  // Go's strings.TrimSpace
+  auto secret = skald::ReadSecretFile(path);
+  if (!secret.ok()) return Status::Unavailable(secret.status().message());   // retried: the file may come back
+  return secret;
 }
 
 // Promtail's header order: Content-Type, User-Agent, X-Scope-OrgID (tenant), then `headers` unless

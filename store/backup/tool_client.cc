@@ -1,25 +1,9 @@
 // Builds the maintenance subcommands' HTTP client (see tool_client.h).
 #include "store/backup/tool_client.h"
 
-#include <fstream>
-#include <sstream>
+#include "common/secret_file.h"
 
 namespace skald::backup {
-namespace {
-
-// The file's content with surrounding whitespace trimmed, as Prometheus reads secret files.
-Result<std::string> ReadSecret(const std::string& path, const char* flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Invalid(std::string("-") + flag + ": cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  const char* ws = " \t\r\n";
-  size_t b = s.find_first_not_of(ws), e = s.find_last_not_of(ws);
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-}  // namespace
 
 void AddToolClientFlags(FlagSet& f, ToolClientOptions* o) {
   f.String("ca-file", &o->ca_file, "https: CA certificate(s) to trust (PEM); default: the system's");
@@ -44,13 +28,13 @@ Result<std::unique_ptr<httplib::Client>> MakeToolClient(const std::string& serve
   if (!o.ca_file.empty()) cli->set_ca_cert_path(o.ca_file.c_str());
   cli->enable_server_certificate_verification(!o.insecure_skip_verify);
   if (!o.username.empty()) {
-    auto pw = ReadSecret(o.password_file, "password-file");
-    if (!pw.ok()) return pw.status();
+    auto pw = ReadSecretFile(o.password_file);
+    if (!pw.ok()) return Status::Invalid("-password-file: " + pw.status().message());
     cli->set_basic_auth(o.username, *pw);
   }
   if (!o.bearer_token_file.empty()) {
-    auto tok = ReadSecret(o.bearer_token_file, "bearer-token-file");
-    if (!tok.ok()) return tok.status();
+    auto tok = ReadSecretFile(o.bearer_token_file);
+    if (!tok.ok()) return Status::Invalid("-bearer-token-file: " + tok.status().message());
     cli->set_bearer_token_auth(*tok);
   }
   return cli;

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
+#include "common/secret_file.h"
 #include "store/cluster/peer_set.h"
 
 namespace skald::cluster {
@@ -22,18 +22,6 @@ config::Schema TlsKeys(PeerTlsConfig* t) {
   return {Value("ca_file", BindString(&t->ca_file)), Value("cert_file", BindString(&t->cert_file)),
           Value("key_file", BindString(&t->key_file)), Value("server_name", BindString(&t->server_name)),
           Value("insecure_skip_verify", BindBool(&t->insecure_skip_verify))};
-}
-
-// A secret file's content without surrounding whitespace, as Prometheus reads them.
-Result<std::string> ReadSecret(const std::string& path, const char* key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Invalid(fmt::format("skald_cluster.{}: cannot read {}", key, path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  const char* ws = " \t\r\n";
-  size_t b = s.find_first_not_of(ws), e = s.find_last_not_of(ws);
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
 Status CheckReadable(const std::string& path, const char* key) {
@@ -83,13 +71,13 @@ Result<PeerCredentials> LoadPeerCredentials(const ClusterConfig& c) {
   out.password = c.basic_auth_password;
   out.bearer_token = c.bearer_token;
   if (!c.basic_auth_password_file.empty()) {
-    auto pw = ReadSecret(c.basic_auth_password_file, "basic_auth.password_file");
-    if (!pw.ok()) return pw.status();
+    auto pw = ReadSecretFile(c.basic_auth_password_file);
+    if (!pw.ok()) return Status::Invalid("skald_cluster.basic_auth.password_file: " + pw.status().message());
     out.password = *pw;
   }
   if (!c.bearer_token_file.empty()) {
-    auto tok = ReadSecret(c.bearer_token_file, "bearer_token_file");
-    if (!tok.ok()) return tok.status();
+    auto tok = ReadSecretFile(c.bearer_token_file);
+    if (!tok.ok()) return Status::Invalid("skald_cluster.bearer_token_file: " + tok.status().message());
     out.bearer_token = *tok;
   }
   return out;

@@ -14,21 +14,10 @@
 #include "store/cluster/exact_summaries.h"
 #include "store/cluster/peer_entry_iterator.h"
 #include "store/cluster/peer_routes.h"
+#include "store/head/merge_iterator.h"
 
 namespace skald::cluster {
 namespace {
-
-class ErrorIterator : public EntryIterator {
- public:
-  explicit ErrorIterator(Status st) : st_(std::move(st)) {}
-  bool Next() override { return false; }
-  const EntryView& At() const override { return v_; }
-  Status status() const override { return st_; }
-
- private:
-  Status st_;
-  EntryView v_;
-};
 
 class SeriesCollector : public FrameHandler {
  public:
@@ -188,7 +177,7 @@ std::unique_ptr<EntryIterator> FederatedReader::Entries(const std::string& tenan
   auto rec = ids_.Lookup(tenant, stream_id);
   if (rec) return Merged(tenant, *rec, start_ns, end_ns, dir);
   if (stream_id & kSyntheticIdBit)
-    return std::make_unique<ErrorIterator>(Status::NotFound(fmt::format("unknown stream id {}", stream_id)));
+    return head::NewErrorIterator(Status::NotFound(fmt::format("unknown stream id {}", stream_id)));
   return o_.local->Entries(tenant, stream_id, start_ns, end_ns, dir);
 }
 

@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "store/objstore/local_file.h"
+
 namespace skald::objstore {
 
 namespace stdfs = std::filesystem;
@@ -33,16 +35,6 @@ Status SyncDir(const std::string& dir) {
   const int r = ::fsync(fd);
   ::close(fd);
   return r == 0 ? Status::Ok() : Errno("fsync dir", dir);
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t w = ::write(fd, data.data(), data.size());
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return Errno("write", path);
-    data.remove_prefix(static_cast<size_t>(w));
-  }
-  return Status::Ok();
 }
 
 std::string Parent(const std::string& path) {
@@ -155,20 +147,7 @@ Status FsObjectStore::Get(const std::string& key, uint64_t offset, uint64_t n, s
 Status FsObjectStore::GetFile(const std::string& key, const std::string& path) {
   std::string data;
   SKALD_RETURN_IF_ERROR(Get(key, 0, UINT64_MAX, &data));
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IOError(fmt::format("create {}: {}", tmp, std::strerror(errno)));
-  Status s = WriteAll(fd, data, tmp);
-  if (s.ok() && ::fsync(fd) != 0) s = Status::IOError(fmt::format("fsync {}: {}", tmp, std::strerror(errno)));
-  ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    s = Status::IOError(fmt::format("rename {}: {}", tmp, std::strerror(errno)));
-  }
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return SyncDir(Parent(path));
+  return WriteFileDurably(path, [&](int fd, const std::string& tmp) { return WriteAll(fd, data, tmp); });
 }
 
 Result<ObjectInfo> FsObjectStore::Head(const std::string& key) {

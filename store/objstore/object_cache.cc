@@ -16,6 +16,7 @@
 
 #include "common/logger.h"
 #include "store/objstore/cache_page_format.h"
+#include "store/objstore/local_file.h"
 #include "store/objstore/sigv4.h"
 
 namespace skald::objstore {
@@ -46,13 +47,7 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
 bool WriteWholeFile(const std::string& path, std::string_view data) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
-  bool ok = true;
-  while (ok && !data.empty()) {
-    const ssize_t w = ::write(fd, data.data(), data.size());
-    if (w < 0 && errno == EINTR) continue;
-    ok = w > 0;
-    if (ok) data.remove_prefix(static_cast<size_t>(w));
-  }
+  const bool ok = WriteAll(fd, data, path).ok();
   ::close(fd);
   return ok;
 }

@@ -17,6 +17,7 @@
 
 #include "common/backoff.h"
 #include "common/logger.h"
+#include "store/objstore/local_file.h"
 #include "store/objstore/s3_xml.h"
 #include "store/objstore/sigv4.h"
 
@@ -264,40 +265,22 @@ Status S3ObjectStore::Get(const std::string& key, uint64_t offset, uint64_t n, s
 
 Status S3ObjectStore::GetFile(const std::string& key, const std::string& path) {
   SKALD_RETURN_IF_ERROR(CheckKey(key));
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IOError(fmt::format("open {}: {}", tmp, std::strerror(errno)));
-  Request req;
-  req.op = "S3.GetObject";
-  req.method = "GET";
-  req.bucket = BucketFor(key);
-  req.key = key;
-  req.out_fd = fd;
-  auto rewind = [&]() -> Status {
-    if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
-      return Status::IOError(fmt::format("truncate {}: {}", tmp, std::strerror(errno)));
-    }
-    return Status::Ok();
-  };
-  HttpResult res;
-  Status s = Do(req, &res, rewind);
-  if (s.ok() && ::fsync(fd) != 0) s = Status::IOError(fmt::format("fsync {}: {}", tmp, std::strerror(errno)));
-  ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    s = Status::IOError(fmt::format("rename {}: {}", tmp, std::strerror(errno)));
-  }
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::Ok();
+  return WriteFileDurably(path, [&](int fd, const std::string& tmp) -> Status {
+    Request req;
+    req.op = "S3.GetObject";
+    req.method = "GET";
+    req.bucket = BucketFor(key);
+    req.key = key;
+    req.out_fd = fd;
+    auto rewind = [&]() -> Status {   // a retried GET starts the file again
+      if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
+        return Status::IOError(fmt::format("truncate {}: {}", tmp, std::strerror(errno)));
+      }
+      return Status::Ok();
+    };
+    HttpResult res;
+    return Do(req, &res, rewind);
+  });
 }
 
 Result<ObjectInfo> S3ObjectStore::Head(const std::string& key) {

@@ -55,31 +55,10 @@ Result<std::unique_ptr<Shipper>> Shipper::Open(ShipperOptions o) {
 // graceful stop's last pass): sealed, so no flush appends to them (and they are not shipped
 // again), and removed by the first pass.
 Status Shipper::QueueLeftovers() {
-  head::Ingester* ing = o_.ingester;
-  fs::FileSystem* fsys = fs::FileSystem::Default();
-  return ing->WithFlushesPaused([&]() -> Status {
-    const std::string& root = ing->chunk_files()->root();
-    auto tenants = fsys->List(root);
-    if (!tenants.ok()) return Status::Ok();
-    for (const auto& t : *tenants) {
-      auto days = fsys->List(fs::JoinPath(root, t));
-      if (!days.ok()) continue;
-      for (const auto& d : *days) {
-        auto names = fsys->List(fs::JoinPath(root, t + "/" + d));
-        if (!names.ok()) continue;
-        for (const auto& n : *names) {
-          const std::string rel = t + "/" + d + "/" + n;
-          if (!IsLocalSegmentName(n)) continue;
-          auto rows = ing->index_db()->ChunkRows(rel);
-          if (!rows.ok()) return rows.status();
-          if (!rows->empty()) continue;
-          SKALD_RETURN_IF_ERROR(ing->chunk_files()->Seal(rel));
-          to_remove_.push_back(rel);
-        }
-      }
-    }
-    return Status::Ok();
-  });
+  auto left = SealLocalSegments(false);
+  if (!left.ok()) return left.status();
+  to_remove_.insert(to_remove_.end(), left->begin(), left->end());
+  return Status::Ok();
 }
 
 Shipper::~Shipper() { Stop(); }
@@ -105,9 +84,10 @@ void Shipper::Pass() {
   if (!st.ok()) SKALD_LOG(warn, "ship pass failed", {{"err", st.status().message()}});
 }
 
-// With flushes paused: every local `<seq>.skc` that index rows point into is sealed (no more
-// appends), so its bytes are final while it uploads.
-Result<std::vector<std::string>> Shipper::SealLocalSegments() {
+// With flushes paused: every local `<seq>.skc` that index rows point into (`indexed`; else every
+// one no row points into) is sealed, so no flush appends to it and its bytes are final while it
+// uploads (or until it is removed). Names already waiting for removal are left out.
+Result<std::vector<std::string>> Shipper::SealLocalSegments(bool indexed) {
   std::vector<std::string> out;
   head::Ingester* ing = o_.ingester;
   fs::FileSystem* fsys = fs::FileSystem::Default();
@@ -115,6 +95,8 @@ Result<std::vector<std::string>> Shipper::SealLocalSegments() {
     const std::string& root = ing->chunk_files()->root();
     auto tenants = fsys->List(root);
     if (!tenants.ok()) return tenants.status().code() == Code::kNotFound ? Status::Ok() : tenants.status();
+    auto live = ing->index_db()->LiveBytesByFile();   // one pass over the rows, not one per file
+    if (!live.ok()) return live.status();
     for (const auto& t : *tenants) {
       auto days = fsys->List(fs::JoinPath(root, t));
       if (!days.ok()) continue;
@@ -125,9 +107,8 @@ Result<std::vector<std::string>> Shipper::SealLocalSegments() {
           if (!IsLocalSegmentName(n)) continue;
           std::string rel = t + "/" + d + "/" + n;
           if (std::find(to_remove_.begin(), to_remove_.end(), rel) != to_remove_.end()) continue;
-          auto rows = ing->index_db()->ChunkRows(rel);
-          if (!rows.ok()) return rows.status();
-          if (rows->empty()) continue;   // nothing indexed (yet): dead bytes are the compactor's
+          // Shipping: nothing indexed (yet) is not shipped; dead bytes are the compactor's.
+          if ((live->count(rel) > 0) != indexed) continue;
           SKALD_RETURN_IF_ERROR(ing->chunk_files()->Seal(rel));
           out.push_back(rel);
         }
@@ -225,7 +206,7 @@ Result<ShipStats> Shipper::ShipOnce() {
   std::lock_guard<std::mutex> lk(run_mu_);
   ShipStats s;
   SKALD_RETURN_IF_ERROR(RemoveShipped(&s));
-  auto sealed = SealLocalSegments();
+  auto sealed = SealLocalSegments(true);
   if (!sealed.ok()) return sealed.status();
   // Strictly increasing per process: two passes never name an object alike, even within one clock
   // tick (the node id and a restart's later clock separate the rest).

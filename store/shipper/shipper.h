@@ -51,7 +51,7 @@ class Shipper {
  private:
   explicit Shipper(ShipperOptions o);
   void Pass();   // one loop pass: logs what fails
-  Result<std::vector<std::string>> SealLocalSegments();
+  Result<std::vector<std::string>> SealLocalSegments(bool indexed);
   Status QueueLeftovers();
   Status ShipSegment(const std::string& rel, int64_t now, ShipStats* s);
   Status RemoveShipped(ShipStats* s);

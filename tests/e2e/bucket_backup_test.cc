@@ -16,10 +16,13 @@
 
 #include <fmt/format.h>
 
+#include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/store_under_test.h"
 #include "tests/s3_server.h"
+#include "tests/test_support.h"
 
 using namespace skald::e2e;
+using skald::test_support::WaitFor;
 using skald::testing::TestS3Server;
 
 namespace {
@@ -28,38 +31,6 @@ constexpr int64_t kSec = 1'000'000'000LL;
 constexpr int64_t kDay = 24 * 3600 * kSec;
 constexpr int kDays = 4, kStreamsPerDay = 2, kLinesPerStream = 150;
 
-std::string BucketYaml(const TestS3Server& s3, const std::string& bucket) {
-  return fmt::format(R"(schema_config:
-  configs:
-    - from: 2024-01-01
-      store: tsdb
-      object_store: s3
-      schema: v13
-      index: {{prefix: index_, period: 24h}}
-storage_config:
-  aws:
-    endpoint: {}
-    bucketnames: {}
-    region: {}
-    access_key_id: {}
-    secret_access_key: {}
-    s3forcepathstyle: true
-    insecure: true
-  tsdb_shipper:
-    resync_interval: 1s
-skald_object_store:
-  upload_interval: 1s
-ingester:
-  chunk_idle_period: 1s
-  max_chunk_age: 2s
-)", s3.endpoint(), bucket, s3.region(), s3.access_key(), s3.secret_key());
-}
-
-std::string NodeYaml(const std::string& target, const std::string& node, const std::string& bucket_yaml) {
-  return fmt::format("target: {}\nskald_cluster:\n  node_id: {}\n", target, node) + bucket_yaml;
-}
-
-// Streams {job="bak", day="<d>", s="<k>"}, each with lines at 1 s steps on its own day (d days ago).
 std::string SeveralDaysBody(int64_t now) {
   std::vector<skald::LogStream> streams;
   for (int d = 0; d < kDays; ++d)
@@ -101,16 +72,6 @@ std::vector<std::string> Rows(int port, const std::string& query, int64_t start,
   }
   std::sort(rows.begin(), rows.end());
   return rows;
-}
-
-template <typename F>
-bool Eventually(F f, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  }
-  return f();
 }
 
 RunResult Tool(const std::vector<std::string>& args) {
@@ -156,7 +117,8 @@ TEST_CASE("bucket backup: taken while pushing, restored into a fresh bucket, rea
   const std::string metric_q = R"(sum by (day) (count_over_time({job="bak"} |= "error" [1h])))";
   const size_t total = size_t(kDays) * kStreamsPerDay * kLinesPerStream;
   // Acknowledged data is in the bucket once the read node over A (no write nodes) returns all of it.
-  REQUIRE(Eventually([&] { return Rows(ra.port(), log_q, start, end, "60").size() == total; }, 60000));
+  REQUIRE(WaitFor([&] { return Rows(ra.port(), log_q, start, end, "60").size() == total; },
+                  std::chrono::milliseconds(60000), std::chrono::milliseconds(300)));
   const auto log_a = Rows(ra.port(), log_q, start, end, "60");
   const auto metric_a = Rows(ra.port(), metric_q, start, end, "3600");
   REQUIRE(metric_a.size() >= size_t(kDays));
@@ -177,10 +139,10 @@ TEST_CASE("bucket backup: taken while pushing, restored into a fresh bucket, rea
   const std::string live_q = R"({job="live"})";
   // Some live data is in bucket A before the backup starts: it must be in the backup.
   std::vector<std::string> live_before;
-  REQUIRE(Eventually([&] {
+  REQUIRE(WaitFor([&] {
     live_before = Rows(ra.port(), live_q, start, NowNs() + 60 * kSec, "60");
     return !live_before.empty();
-  }, 30000));
+  }, std::chrono::milliseconds(30000), std::chrono::milliseconds(300)));
   // Three backups in a row while the pusher, the shipper and the compactor go on; each must check clean.
   const std::string bak = dir.path() + "/bak";
   for (int i = 0; i < 3; ++i) {
@@ -207,7 +169,8 @@ TEST_CASE("bucket backup: taken while pushing, restored into a fresh bucket, rea
   CHECK(again.err.find("is not empty") != std::string::npos);
 
   REQUIRE(rb.Start());
-  REQUIRE(Eventually([&] { return Rows(rb.port(), log_q, start, end, "60").size() == total; }, 30000));
+  REQUIRE(WaitFor([&] { return Rows(rb.port(), log_q, start, end, "60").size() == total; },
+                  std::chrono::milliseconds(30000), std::chrono::milliseconds(300)));
   CHECK(Rows(rb.port(), log_q, start, end, "60") == log_a);
   CHECK(Rows(rb.port(), metric_q, start, end, "3600") == metric_a);
   // Live data: everything bucket A held before the backup, and nothing that A does not hold.
@@ -236,11 +199,11 @@ TEST_CASE("bucket backup: a flipped byte in a chunk object is refused by check a
   REQUIRE(pushed);
   REQUIRE(pushed->status == 204);
   const std::string bak = dir.path() + "/bak";
-  REQUIRE(Eventually([&] {
+  REQUIRE(WaitFor([&] {
     std::filesystem::remove_all(bak);
     RunResult r = Tool({"backup", "-config.file=" + w1.config(), "-to", bak});
     return r.code == 0 && r.out.find(" 0 chunk") == std::string::npos;
-  }, 30000));
+  }, std::chrono::milliseconds(30000), std::chrono::milliseconds(300)));
   CHECK(w1.Stop() == 0);
 
   const std::string damaged = FirstChunkObject(bak);

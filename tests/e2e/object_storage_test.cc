@@ -17,46 +17,16 @@
 
 #include <fmt/format.h>
 
+#include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/store_under_test.h"
 #include "tests/s3_server.h"
+#include "tests/test_support.h"
 
 using namespace skald::e2e;
+using skald::test_support::WaitFor;
 using skald::testing::TestS3Server;
 
 namespace {
-
-// The bucket part of every node's config; short intervals so the test sees shipping and syncs.
-std::string BucketYaml(const TestS3Server& s3, const std::string& bucket) {
-  return fmt::format(R"(schema_config:
-  configs:
-    - from: 2024-01-01
-      store: tsdb
-      object_store: s3
-      schema: v13
-      index: {{prefix: index_, period: 24h}}
-storage_config:
-  aws:
-    endpoint: {}
-    bucketnames: {}
-    region: {}
-    access_key_id: {}
-    secret_access_key: {}
-    s3forcepathstyle: true
-    insecure: true
-  tsdb_shipper:
-    resync_interval: 1s
-skald_object_store:
-  upload_interval: 1s
-)", s3.endpoint(), bucket, s3.region(), s3.access_key(), s3.secret_key());
-}
-
-std::string NodeYaml(const std::string& target, const std::string& node, const std::string& bucket_yaml,
-                     const std::vector<std::string>& write_nodes = {}) {
-  std::string peers;
-  for (const auto& w : write_nodes) peers += (peers.empty() ? "" : ", ") + ("\"" + w + "\"");
-  return fmt::format("target: {}\nskald_cluster:\n  node_id: {}\n  write_nodes: [{}]\n", target, node, peers) +
-         "ingester:\n  chunk_idle_period: 1s\n  max_chunk_age: 2s\n" + bucket_yaml;
-}
 
 void PushLoop(int port, const std::string& job, int64_t base_ns, std::atomic<bool>& stop,
               std::atomic<int>& next_id, std::set<int>& acked, std::mutex& mu) {
@@ -103,16 +73,6 @@ std::string UtcDay(int64_t ns) {
   struct tm tm;
   gmtime_r(&sec, &tm);
   return fmt::format("{:04d}-{:02d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-template <typename F>
-bool Eventually(F f, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return f();
 }
 
 }  // namespace
@@ -206,15 +166,16 @@ TEST_CASE("object storage: retention deletes expired chunk objects from the buck
   const std::string old_prefix = "chunks/fake/" + UtcDay(old_ns) + "/";
   const std::string new_prefix = "chunks/fake/" + UtcDay(now) + "/";
   // Without retention both days reach the bucket...
-  CHECK(Eventually([&] { return CountObjects(s3, bucket, old_prefix) > 0 && CountObjects(s3, bucket, new_prefix) > 0; },
-                   20000));
+  CHECK(WaitFor([&] { return CountObjects(s3, bucket, old_prefix) > 0 && CountObjects(s3, bucket, new_prefix) > 0; },
+                std::chrono::milliseconds(20000), std::chrono::milliseconds(200)));
   REQUIRE(store.Stop() == 0);
   // ...then retention (48h) expires the old day: its rows leave the index and its objects the bucket.
   store.Configure(dir.path() + "/data", false,
                   base + "compactor:\n  retention_enabled: true\n  compaction_interval: 1s\n"
                          "  retention_delete_delay: 1s\n  delete_request_store: s3\n");
   REQUIRE(store.Start());
-  CHECK(Eventually([&] { return CountObjects(s3, bucket, old_prefix) == 0; }, 30000));
+  CHECK(WaitFor([&] { return CountObjects(s3, bucket, old_prefix) == 0; }, std::chrono::milliseconds(30000),
+                std::chrono::milliseconds(200)));
   CHECK(CountObjects(s3, bucket, new_prefix) > 0);
   auto body = QueryRangeBody(cli, R"({job=~"old|new"})", old_ns - 1, now + 1, 1000);
   CHECK(body.find("new line 0") != std::string::npos);
@@ -250,7 +211,7 @@ TEST_CASE("object storage: with the bucket unreachable pushes go on, and what wa
     return res && res->body.find("skald_shipper_upload_failures_total 0") == std::string::npos &&
            res->body.find("skald_shipper_upload_failures_total") != std::string::npos;
   };
-  CHECK(Eventually(failures, 15000));
+  CHECK(WaitFor(failures, std::chrono::milliseconds(15000), std::chrono::milliseconds(200)));
   CHECK(CountObjects(s3, bucket, "chunks/") == 0);
   auto seen = SeenIds(cli, R"({job="outage"})", base_ns, base_ns + next_id.load() + 1);
   CHECK(CompareIds(acked, seen).missing == 0);   // still served from the local segments
@@ -258,7 +219,8 @@ TEST_CASE("object storage: with the bucket unreachable pushes go on, and what wa
   // The bucket is back: the local segments ship, and a read node over the bucket has everything.
   w.Configure(dir.path() + "/w", false, NodeYaml("write", "w1", BucketYaml(s3, bucket)));
   REQUIRE(w.Start());
-  CHECK(Eventually([&] { return CountObjects(s3, bucket, "index/") > 0; }, 20000));
+  CHECK(WaitFor([&] { return CountObjects(s3, bucket, "index/") > 0; }, std::chrono::milliseconds(20000),
+                std::chrono::milliseconds(200)));
   REQUIRE(w.Stop() == 0);
   StoreUnderTest r(dir.path(), "r");
   r.Configure(dir.path() + "/r", false, NodeYaml("read", "r1", BucketYaml(s3, bucket)));

@@ -34,26 +34,8 @@ int LocalSegments(const std::string& root) {
 
 }  // namespace
 
-bool ObjectStoreMode() {
-  const char* v = std::getenv("SKALD_E2E_OBJECT_STORE");
-  return v != nullptr && std::string(v) == "s3";
-}
-
-std::string ObjectStoreYaml(const std::string& path_prefix) {
-  if (!ObjectStoreMode()) return "";
-  static std::mutex mu;
-  static std::map<std::string, std::string> buckets;   // path_prefix -> its bucket
-  auto& s3 = TestS3Server::Get();
-  REQUIRE(s3.Available());
-  std::string bucket;
-  {
-    std::lock_guard<std::mutex> l(mu);
-    auto [it, fresh] = buckets.emplace(path_prefix, "");
-    if (fresh) it->second = s3.NewBucket("skald-e2e");
-    bucket = it->second;
-  }
-  return fmt::format(R"(target: all
-schema_config:
+std::string BucketYaml(const TestS3Server& s3, const std::string& bucket) {
+  return fmt::format(R"(schema_config:
   configs:
     - from: 2020-01-01
       store: tsdb
@@ -74,6 +56,35 @@ storage_config:
 skald_object_store:
   upload_interval: 1s
 )", s3.endpoint(), bucket, s3.region(), s3.access_key(), s3.secret_key());
+}
+
+std::string NodeYaml(const std::string& target, const std::string& node, const std::string& bucket_yaml,
+                     const std::vector<std::string>& write_nodes) {
+  std::string peers;
+  for (const auto& w : write_nodes) peers += (peers.empty() ? "" : ", ") + ("\"" + w + "\"");
+  return fmt::format("target: {}\nskald_cluster:\n  node_id: {}\n  write_nodes: [{}]\n", target, node, peers) +
+         "ingester:\n  chunk_idle_period: 1s\n  max_chunk_age: 2s\n" + bucket_yaml;
+}
+
+bool ObjectStoreMode() {
+  const char* v = std::getenv("SKALD_E2E_OBJECT_STORE");
+  return v != nullptr && std::string(v) == "s3";
+}
+
+std::string ObjectStoreYaml(const std::string& path_prefix) {
+  if (!ObjectStoreMode()) return "";
+  static std::mutex mu;
+  static std::map<std::string, std::string> buckets;   // path_prefix -> its bucket
+  auto& s3 = TestS3Server::Get();
+  REQUIRE(s3.Available());
+  std::string bucket;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    auto [it, fresh] = buckets.emplace(path_prefix, "");
+    if (fresh) it->second = s3.NewBucket("skald-e2e");
+    bucket = it->second;
+  }
+  return "target: all\n" + BucketYaml(s3, bucket);
 }
 
 double MetricValue(int port, const std::string& series) {

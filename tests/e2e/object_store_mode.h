@@ -1,12 +1,26 @@
-// The "e2e-s3: " ctest variant of the API and LogQL end-to-end tests (issue #22): with
-// SKALD_E2E_OBJECT_STORE=s3 their stores keep chunks and index in a real S3 bucket (radosgw).
+// Object storage in the end-to-end tests (issue #22): the YAML that puts a store's data in a real S3
+// bucket (radosgw), and the "e2e-s3: " ctest variant of the API and LogQL tests, whose stores keep
+// chunks and index in a bucket when SKALD_E2E_OBJECT_STORE=s3.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <httplib.h>
 
+namespace skald::testing {
+class TestS3Server;
+}
+
 namespace skald::e2e {
+
+// The top-level sections that keep a store's chunks and index in `bucket` on `s3`:
+// schema_config (object_store: s3), storage_config.aws, 1s upload and resync intervals.
+std::string BucketYaml(const testing::TestS3Server& s3, const std::string& bucket);
+// A node of a cluster over that bucket: its target, node id, the write nodes it fans out to, and
+// chunks cut after 1-2 s (so data reaches the bucket within a test), followed by `bucket_yaml`.
+std::string NodeYaml(const std::string& target, const std::string& node, const std::string& bucket_yaml,
+                     const std::vector<std::string>& write_nodes = {});
 
 // True when SKALD_E2E_OBJECT_STORE=s3 (tests/CMakeLists.txt sets it for the "e2e-s3: " runs).
 bool ObjectStoreMode();
