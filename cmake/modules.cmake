@@ -27,7 +27,7 @@ skald_module(store_ruler     store/ruler     DEPS store_query common_logql commo
 skald_module(store_api       store/api       DEPS common_http store_ingest store_query store_backup store_ruler store_retention)
 skald_module(store_auth      store/auth      DEPS common_http store_ingest crypt)
 skald_module(store_cluster   store/cluster   DEPS store_api)   # read fan-out to write nodes (#22)
-skald_module(store_shipper   store/shipper   DEPS store_head store_objstore store_retention)   # bucket shipping (#22)
+skald_module(store_shipper   store/shipper   DEPS store_head store_objstore store_retention store_compactor)   # bucket shipping (#22)
 skald_module(store_app       store           DEPS store_api store_compactor store_auth store_cluster store_shipper)
 # store/backup's bucket backup (#22) copies bucket objects and reads index objects (the config file
 # is loaded by skald-store's main and handed over: no dependency on store_app).

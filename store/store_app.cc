@@ -23,6 +23,7 @@
 #include "store/ingest/push_metrics.h"
 #include "store/objstore/object_cache.h"
 #include "store/objstore/object_store.h"
+#include "store/shipper/bucket_deletes.h"
 #include "store/shipper/bucket_index_sync.h"
 #include "store/shipper/index_compactor.h"
 #include "store/shipper/shipper.h"

@@ -34,6 +34,8 @@ namespace skald::shipper {
 class Shipper;
 class BucketIndexSync;
 class IndexCompactor;
+class BucketDeletes;
+struct IndexCompactorOptions;
 }
 
 namespace skald {
@@ -70,6 +72,7 @@ class StoreApp {
   StoreReader* query_reader();
   Status StartRetention();   // store/store_app_retention.cc: policy, deletes, query filter, compactor
   Status StartCompactor();
+  Status ShareDeleteRequests();   // with a bucket: requests live there (store/shipper/bucket_deletes.h)
   void StopRetention();
   // store/store_app_storage.cc: targets and object storage.
   bool takes_pushes() const;
@@ -79,6 +82,8 @@ class StoreApp {
   Status SyncBucketIndexOnce();
   Status StartFederation();
   void StopObjectStorage();
+  void WireBucketDeletes(shipper::IndexCompactorOptions* co);
+  void DropDeletedShippedRows();
 
   StoreConfig cfg_;
   metrics::Registry* registry_;
@@ -95,6 +100,7 @@ class StoreApp {
   std::unique_ptr<shipper::Shipper> shipper_;              // write/all with a bucket
   std::unique_ptr<shipper::BucketIndexSync> index_sync_;   // read/backend
   std::unique_ptr<shipper::IndexCompactor> bucket_compactor_;   // backend/all with a bucket
+  std::unique_ptr<shipper::BucketDeletes> bucket_deletes_;      // delete requests shared via the bucket
   std::unique_ptr<StoreReader> federated_reader_;          // skald_cluster.write_nodes set
   bool started_ = false;
 };

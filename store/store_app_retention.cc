@@ -7,6 +7,7 @@
 #include "store/head/ingester.h"
 #include "store/retention/policy_source.h"
 #include "store/retention/retention_reader.h"
+#include "store/shipper/bucket_deletes.h"
 #include "store/store_app.h"
 
 namespace skald {
@@ -26,6 +27,7 @@ Status StoreApp::StartRetention() {
     auto dr = retention::DeleteRequests::Open(fs::JoinPath(cc.working_directory, "delete_requests.db"));
     if (!dr.ok()) return dr.status().Annotate("compactor.working_directory");
     delete_requests_ = std::move(*dr);
+    SKALD_RETURN_IF_ERROR(ShareDeleteRequests());
     dd.requests = delete_requests_.get();
     dd.mode = [p = retention_policy_.get()](const std::string& t) { return p->Get()->DeletionModeFor(t); };
     retention::RetentionReaderOptions ro;
@@ -42,6 +44,33 @@ Status StoreApp::StartRetention() {
   }
   api::RegisterDeleteRoutes(http_->router(), dd);
   return StartCompactor();
+}
+
+// With object storage every node keeps its requests as a copy of the bucket's `deletes/` objects
+// (store/shipper/FORMAT.md), synced every resync interval and once before the port opens.
+Status StoreApp::ShareDeleteRequests() {
+  if (!bucket_) return Status::Ok();
+  shipper::BucketDeletesOptions o;
+  o.bucket = bucket_.get();
+  o.local = delete_requests_.get();
+  o.interval_ns = cfg_.storage.resync_interval_ns;
+  o.registry = registry_;
+  o.after_sync = [this] { DropDeletedShippedRows(); };
+  auto bd = shipper::BucketDeletes::Open(std::move(o));
+  if (!bd.ok()) return bd.status();
+  bucket_deletes_ = std::move(*bd);
+  delete_requests_->SetMirror(bucket_deletes_.get());
+  auto st = bucket_deletes_->SyncOnce();
+  if (!st.ok())
+    SKALD_LOG(warn, "first delete requests sync failed; retrying in the background", {{"err", st.status().message()}});
+  // Until a sync succeeds a read node could show lines deleted through another node: not ready.
+  // Nodes that take pushes stay ready (pushes go on while the bucket is away, docs/SCALING.md).
+  if (!takes_pushes())
+    http_->AddReadinessCheck([b = bucket_deletes_.get()] {
+      return b->synced() ? std::string() : std::string("delete requests not synced from the bucket yet");
+    });
+  bucket_deletes_->Start();
+  return Status::Ok();
 }
 
 Status StoreApp::StartCompactor() {
@@ -74,6 +103,7 @@ Status StoreApp::StartCompactor() {
 }
 
 void StoreApp::StopRetention() {
+  if (bucket_deletes_) bucket_deletes_->Stop();
   if (compactor_) compactor_->Stop();
   if (retention_policy_) retention_policy_->Stop();
 }

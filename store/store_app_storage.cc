@@ -1,6 +1,8 @@
 // StoreApp's object storage and targets (docs/SCALING.md): the bucket and the chunk cache, the
 // shipper on write/all nodes, the bucket index sync and the fan-out to write nodes on read and
 // backend nodes, and the bucket compactor (index merge + retention) on backend/all nodes.
+#include <chrono>
+
 #include "common/logger.h"
 #include "store/cluster/federated_reader.h"
 #include "store/cluster/peer_routes.h"
@@ -11,6 +13,7 @@
 #include "store/retention/retention_reader.h"
 #include "store/shipper/bucket_index_sync.h"
 #include "store/shipper/index_compactor.h"
+#include "store/shipper/local_index_moves.h"
 #include "store/shipper/object_chunk_file.h"
 #include "store/shipper/shipper.h"
 #include "store/store_app.h"
@@ -98,6 +101,7 @@ Status StoreApp::StartObjectStorage() {
     co.min_delete_delay_ns = 2 * cfg_.storage.upload_interval_ns + 10LL * 1000000000;
     co.interval_ns = cfg_.compactor.compaction_interval_ns;
     co.registry = registry_;
+    WireBucketDeletes(&co);
     auto c = shipper::IndexCompactor::Open(std::move(co));
     if (!c.ok()) return c.status();
     bucket_compactor_ = std::move(*c);
@@ -126,10 +130,62 @@ Status StoreApp::StartFederation() {
   pd.auth_enabled = cfg_.auth_enabled;
   cluster::RegisterPeerRoutes(http_->router(), pd);
   if (!cfg_.skald_cluster.enabled()) return Status::Ok();
-  auto fr = cluster::MakeFederatedReader(local, cfg_.skald_cluster, cfg_.querier.query_ingesters_within_ns, registry_);
+  // A write node's own tail never follows the other write nodes (a read node's tail there would
+  // multiply); read, backend and all nodes do (docs/SCALING.md, "Live tail").
+  auto fr = cluster::MakeFederatedReader(local, cfg_.skald_cluster, cfg_.querier.query_ingesters_within_ns, registry_,
+                                         cfg_.target != "write");
   if (!fr.ok()) return fr.status();   // its messages name the skald_cluster key
   federated_reader_ = std::move(*fr);
   return Status::Ok();
+}
+
+// Delete requests on the bucket (docs/SCALING.md, "Deletes"): the backend rewrites chunk objects;
+// target all also repoints its own rows at the rewritten objects.
+void StoreApp::WireBucketDeletes(shipper::IndexCompactorOptions* co) {
+  if (!delete_requests_) return;
+  co->deletes = delete_requests_.get();
+  co->cancel_period_ns = cfg_.compactor.delete_request_cancel_period_ns;
+  if (retention_policy_) co->mode = [p = retention_policy_.get()](const std::string& t) { return p->Get()->DeletionModeFor(t); };
+  co->rewrite.files = ingester_->chunk_files();
+  co->rewrite.block_size = cfg_.ingester.chunk_block_size;
+  if (auto enc = chunk::ParseChunkEncoding(cfg_.ingester.chunk_encoding); enc.ok()) co->rewrite.encoding = *enc;
+  if (!takes_pushes()) return;
+  head::Ingester* ing = ingester_.get();
+  co->on_moved = [ing](const std::vector<shipper::ChunkMove>& moves) {
+    return ing->WithFlushesPaused([&] { return shipper::ApplyMovesToIndex(ing->index_db(), moves); });
+  };
+  co->local_files = [ing] { return shipper::ShippedFilesOf(*ing->index_db()); };
+}
+
+// A write node's rows of shipped chunks that delete requests touch go (read nodes find them in the
+// bucket's index), so it never points at an object the backend rewrites and sweeps.
+void StoreApp::DropDeletedShippedRows() {
+  if (cfg_.target != "write" || !delete_requests_) return;
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  std::function<retention::DeletionMode(const std::string&)> mode;
+  if (retention_policy_) mode = [p = retention_policy_.get()](const std::string& t) { return p->Get()->DeletionModeFor(t); };
+  auto reqs = shipper::RequestsToApply(*delete_requests_, now, cfg_.compactor.delete_request_cancel_period_ns, mode);
+  if (reqs.empty()) return;
+  head::Ingester* ing = ingester_.get();
+  int64_t dropped = 0;
+  Status st = ing->WithFlushesPaused([&]() -> Status {
+    auto n = shipper::DropShippedRows(ing->index_db(), reqs);
+    if (!n.ok()) return n.status();
+    dropped = *n;
+    return Status::Ok();
+  });
+  metrics::Counter& rows = registry_->NewCounter(
+      "skald_shipper_deleted_rows_dropped_total", "Local index rows of shipped chunks dropped for delete requests.");
+  metrics::Counter& failures = registry_->NewCounter(
+      "skald_shipper_deleted_rows_drop_failures_total", "Failed passes dropping rows of shipped chunks for deletes.");
+  if (!st.ok()) {
+    failures.Inc();
+    SKALD_LOG(warn, "dropping shipped rows of deleted data failed", {{"err", st.message()}});
+  } else if (dropped > 0) {
+    rows.Inc(static_cast<double>(dropped));
+    SKALD_LOG(info, "dropped local rows of shipped chunks touched by delete requests", {{"rows", dropped}});
+  }
 }
 
 void StoreApp::StopObjectStorage() {

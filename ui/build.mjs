@@ -1,4 +1,4 @@
-// Bundles ui/src into dist/{index.html,app.js,app.css} (+ .gz) with esbuild and, with --cc, writes
+// Bundles ui/src into dist/{index.html,boot.js,app.js,app.css} (+ .gz) with esbuild and, with --cc, writes
 // them as the C++ table store/api/ui_assets.h declares (cmake/ui.cmake compiles it into skald-store).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const out = resolve(args.out || join(here, 'dist'));
 const esbuild = createRequire(join(dirname(nodeModules), 'package.json'))('esbuild');
 
 const result = await esbuild.build({
-  entryPoints: { app: join(here, 'src/main.js') },
+  entryPoints: { app: join(here, 'src/main.js'), boot: join(here, 'src/boot.js') },
   bundle: true, minify: true, format: 'iife', target: 'es2020', write: false,
   outdir: out, nodePaths: [nodeModules], legalComments: 'none', logLevel: 'warning',
 });
@@ -26,6 +26,7 @@ const hash = (b) => createHash('sha256').update(b).digest('hex').slice(0, 16);
 const files = {};
 for (const f of result.outputFiles) files[f.path.slice(out.length + 1)] = Buffer.from(f.contents);
 const html = readFileSync(join(here, 'index.html'), 'utf8')
+  .replace('{{BOOT}}', `boot.js?v=${hash(files['boot.js'])}`)
   .replace('{{JS}}', `app.js?v=${hash(files['app.js'])}`)
   .replace('{{CSS}}', `app.css?v=${hash(files['app.css'])}`);
 files['index.html'] = Buffer.from(html);

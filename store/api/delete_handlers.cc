@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "common/json_quote.h"
 #include "common/logger.h"
 #include "common/metrics.h"
 #include "common/time_util.h"
@@ -13,23 +14,6 @@
 
 namespace skald::api {
 namespace {
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
 
 // Prometheus model.Time as JSON: seconds with 3 decimals.
 std::string Seconds(int64_t ns) {
@@ -84,9 +68,9 @@ void List(const DeleteDeps& d, const std::string& tenant, http::Response& res) {
   std::string body = "[";
   for (const auto& r : *rs) {
     if (body.size() > 1) body += ",";
-    body += "{\"request_id\":" + JsonString(r.id) + ",\"start_time\":" + Seconds(r.start_ns) +
-            ",\"end_time\":" + Seconds(r.end_ns) + ",\"query\":" + JsonString(r.query) +
-            ",\"status\":" + JsonString(r.status) + ",\"created_at\":" + Seconds(r.created_ns) + "}";
+    body += "{\"request_id\":" + JsonQuote(r.id) + ",\"start_time\":" + Seconds(r.start_ns) +
+            ",\"end_time\":" + Seconds(r.end_ns) + ",\"query\":" + JsonQuote(r.query) +
+            ",\"status\":" + JsonQuote(r.status) + ",\"created_at\":" + Seconds(r.created_ns) + "}";
   }
   res.status = 200;
   res.set_content(body + "]", "application/json");

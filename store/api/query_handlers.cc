@@ -10,6 +10,7 @@
 #include "store/api/query_params.h"
 #include "store/api/response_json.h"
 #include "store/api/tail_handler.h"
+#include "store/auth/requested_org_id.h"  // header-only: no link dependency on store_auth
 #include "store/ingest/tenant.h"
 #include "store/query/engine.h"
 #include "store/query/log_engine.h"
@@ -130,10 +131,11 @@ void WriteJson(http::Response& res, std::string body) {
   res.set_content(std::move(body), "application/json; charset=UTF-8");
 }
 
-// X-Scope-OrgID as given (`a|b` kept), each tenant id checked; `fake` without auth.
+// X-Scope-OrgID (or a tail upgrade's org_id) as given (`a|b` kept), each tenant id checked;
+// `fake` without auth.
 static Result<std::string> ReadOrgIds(const http::Request& req, bool auth_enabled) {
   if (!auth_enabled) return std::string(ingest::kNoAuthTenant);
-  std::string org = req.org_id();
+  std::string org = req.tenant_override.empty() ? auth::RequestedOrgId(req) : req.tenant_override;
   if (org.empty()) return Status(Code::kUnauthorized, "no org id");
   size_t pos = 0;
   while (true) {

@@ -1,12 +1,12 @@
-// Live tail (see tail_handler.h): historic entries first, then every pushed entry that matches,
-// batched into `{"streams":[..],"dropped_entries":[..]}` text frames every 100 ms.
+// Live tail (see tail_handler.h): historic entries first, then every pushed entry that matches (on
+// a read node also the write nodes' tails), batched into `{"streams":[..],"dropped_entries":[..]}`
+// text frames every 100 ms.
 #include "store/api/tail_handler.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -14,8 +14,10 @@
 #include "common/logger.h"
 #include "common/metrics.h"
 #include "common/logql/parser.h"
+#include "store/api/live_tail_source.h"
 #include "store/api/query_params.h"
 #include "store/api/response_json.h"
+#include "store/api/tail_buffer.h"
 #include "common/http/websocket.h"
 #include "store/query/engine.h"
 #include "store/query/query_planner.h"
@@ -29,22 +31,15 @@ bool HeaderHas(const http::Request& req, const char* name, std::string_view toke
   return v.find(token) != std::string::npos;
 }
 
-struct TailedEntry {
-  std::string labels;
-  LabelSet set;
-  int64_t ts_ns;
-  std::string line;
-  std::chrono::steady_clock::time_point arrived;  // for delay_for
+// The local store's feed: pushed entries run through the query's pipeline, one per stream.
+struct LocalFeed {
+  std::mutex mu;
+  std::map<std::string, std::unique_ptr<query::StreamPipeline>> pipelines;   // guarded by mu
 };
 
-// Shared between the pushing threads (producer) and the ticker (consumer).
-struct TailQueue {
-  std::mutex mu;
-  std::deque<TailedEntry> entries;
-  std::vector<std::pair<int64_t, LabelSet>> dropped;
-  std::map<std::string, std::unique_ptr<query::StreamPipeline>> pipelines;
-  static constexpr size_t kMax = 10000;
-};
+constexpr size_t kMaxQueuedEntries = 10000;
+// Entries remembered for de-duplication when remote tails feed the session too.
+constexpr size_t kDedupEntries = 32768;
 
 std::string Message(const std::vector<TailedEntry>& batch,
                     const std::vector<std::pair<int64_t, LabelSet>>& dropped) {
@@ -118,6 +113,9 @@ struct TailMetrics {
       "skald_query_tail_rejected_total", "Tails closed at once: max_concurrent_tail_requests reached.");
   metrics::Counter& dropped = metrics::Registry::Default().NewCounter(
       "skald_query_tail_dropped_entries_total", "Tailed entries dropped because a session's queue was full.");
+  metrics::Counter& duplicates = metrics::Registry::Default().NewCounter(
+      "skald_query_tail_duplicate_entries_total",
+      "Tailed entries left out as copies of ones already sent (read nodes: several write nodes, reconnects).");
 };
 
 TailMetrics& Metrics() {
@@ -129,16 +127,21 @@ TailMetrics& Metrics() {
 // drains it into frames (Tick); the server's network thread opens and closes it. No thread each.
 class Session : public http::WebSocketHandler, public std::enable_shared_from_this<Session> {
  public:
-  Session(QueryDeps deps, TailParams p, std::shared_ptr<const query::PipelineFactory> f, Matchers ms)
-      : deps_(std::move(deps)), p_(std::move(p)), factory_(std::move(f)), matchers_(std::move(ms)) {}
+  Session(QueryDeps deps, TailParams p, std::shared_ptr<const query::PipelineFactory> f, Matchers ms, bool peer)
+      : deps_(std::move(deps)), p_(std::move(p)), factory_(std::move(f)), matchers_(std::move(ms)), peer_(peer) {}
 
   // On the handler's worker: subscribe first (nothing pushed after the history query is missed),
-  // then run the history query. Its frames (or its error) wait for OnOpen.
+  // and on a read node open the write nodes' tails (never for a read node's own tail on this
+  // node: no recursion); then run the history query. Its frames (or its error) wait for OnOpen.
   void Prepare() {
-    auto q = q_;
-    sub_ = deps_.reader->Subscribe(p_.tenant, [q, f = factory_, ms = matchers_](const LabelSet& ls, const LogEntry& e) {
-      Enqueue(*q, *f, ms, ls, e);
+    auto* remote = dynamic_cast<LiveTailSource*>(deps_.reader);
+    if (remote && (peer_ || !remote->FansOutTails())) remote = nullptr;
+    buf_ = std::make_shared<TailBuffer>(kMaxQueuedEntries, remote ? kDedupEntries : 0);
+    sub_ = deps_.reader->Subscribe(p_.tenant, [b = buf_, feed = feed_, f = factory_, ms = matchers_](
+                                                  const LabelSet& ls, const LogEntry& e) {
+      Enqueue(*b, *feed, *f, ms, ls, e);
     });
+    if (remote) remote_ = remote->OpenTail({p_.tenant, p_.query, NowNs(deps_), p_.limit}, RemoteCallbacks(buf_));
     query::Engine engine(deps_.reader, query::EngineOptions{0, 0, 0, deps_.parallelism});
     query::QueryRequest r{p_.tenant, p_.query, p_.start_ns, NowNs(deps_) + 1, 0, 0, p_.limit,
                           Direction::kBackward, false, false};
@@ -149,9 +152,16 @@ class Session : public http::WebSocketHandler, public std::enable_shared_from_th
     }
     std::vector<TailedEntry> batch;
     for (const auto& s : res->streams) {
-      for (const auto& e : s.entries) batch.push_back({s.labels.ToString(), s.labels, e.ts_ns, e.line, {}});
+      for (const auto& e : s.entries) {
+        // A remote tail may send it again later, or has queued it already (then it goes live).
+        if (!buf_->Remember(s.labels, e.ts_ns, e.line)) continue;
+        batch.push_back({s.labels.ToString(), s.labels, e.ts_ns, e.line, {}});
+      }
     }
     history_ = Frames(batch, {});
+    // A read node counts its tail here as up at the first frame (a refusal comes right after the
+    // upgrade): say so at once even when there is no history.
+    if (peer_ && history_.empty()) history_.push_back(R"({"streams":[],"dropped_entries":[]})");
   }
 
   void OnOpen(std::shared_ptr<http::WebSocketConn> conn) override {
@@ -170,7 +180,7 @@ class Session : public http::WebSocketHandler, public std::enable_shared_from_th
     history_.clear();
     deadline_ = std::chrono::steady_clock::now() + std::chrono::nanoseconds(deps_.tail_max_duration_ns);
     {
-      std::lock_guard<std::mutex> l(q_->mu);
+      std::lock_guard<std::mutex> l(mu_);
       conn_ = std::move(conn);
     }
     Ticker::Get().Add(shared_from_this());
@@ -181,39 +191,40 @@ class Session : public http::WebSocketHandler, public std::enable_shared_from_th
       --g_active_tails;
       Metrics().active.Dec();
     }
-    std::lock_guard<std::mutex> l(q_->mu);
-    conn_.reset();
-    sub_.reset();  // stop receiving pushes
+    std::shared_ptr<void> sub, remote;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      conn_.reset();
+      sub.swap(sub_);        // stop receiving pushes
+      remote.swap(remote_);  // and close the write nodes' tails
+    }
   }
 
   // On the ticker thread: false once the session is over (the ticker forgets it).
   bool Tick(std::chrono::steady_clock::time_point now) {
-    std::vector<TailedEntry> batch;
-    std::vector<std::pair<int64_t, LabelSet>> dropped;
     std::shared_ptr<http::WebSocketConn> conn;
     {
-      std::lock_guard<std::mutex> l(q_->mu);
+      std::lock_guard<std::mutex> l(mu_);
       if (!conn_) return false;
       conn = conn_;
-      const auto ready_before = now - std::chrono::nanoseconds(p_.delay_ns);
-      while (!q_->entries.empty() && q_->entries.front().arrived <= ready_before) {
-        batch.push_back(std::move(q_->entries.front()));
-        q_->entries.pop_front();
-      }
-      dropped.swap(q_->dropped);
+    }
+    TailBuffer::Batch b = buf_->Drain(now - std::chrono::nanoseconds(p_.delay_ns));
+    if (!b.fail.empty()) {
+      conn->Close(1011, b.fail);
+      return false;
     }
     if (now >= deadline_) {
       conn->Close(1011, "reached tail max duration limit");
       return false;
     }
-    if (batch.empty() && dropped.empty()) return true;
+    if (b.entries.empty() && b.dropped.empty()) return true;
     // A client that reads slower than entries arrive: report them as dropped, as Loki does.
     if (conn->queued_bytes() > kMaxQueuedBytes) {
-      Metrics().dropped.Inc(static_cast<double>(batch.size()));
-      for (auto& e : batch) dropped.emplace_back(e.ts_ns, std::move(e.set));
-      batch.clear();
+      Metrics().dropped.Inc(static_cast<double>(b.entries.size()));
+      for (auto& e : b.entries) b.dropped.emplace_back(e.ts_ns, std::move(e.set));
+      b.entries.clear();
     }
-    for (auto& f : Frames(batch, dropped)) conn->SendText(std::move(f));
+    for (auto& f : Frames(b.entries, b.dropped)) conn->SendText(std::move(f));
     return true;
   }
 
@@ -262,24 +273,45 @@ class Session : public http::WebSocketHandler, public std::enable_shared_from_th
     std::thread thread_;
   };
 
-  static void Enqueue(TailQueue& q, const query::PipelineFactory& f, const Matchers& ms,
+  static void Counted(TailBuffer::Added a) {
+    if (a == TailBuffer::Added::kDuplicate) Metrics().duplicates.Inc();
+    if (a != TailBuffer::Added::kDropped) return;
+    static std::atomic<int64_t> last_log{0};
+    const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (now - last_log.load() > 10'000'000'000LL) {   // at most every 10 s
+      last_log = now;
+      SKALD_LOG(warn, "tail queue full: dropping entries", {{"queue", static_cast<int64_t>(kMaxQueuedEntries)}});
+    }
+    Metrics().dropped.Inc();
+  }
+
+  static void Enqueue(TailBuffer& b, LocalFeed& feed, const query::PipelineFactory& f, const Matchers& ms,
                       const LabelSet& ls, const LogEntry& e) {
     if (!MatchesAll(ms, ls)) return;
-    std::lock_guard<std::mutex> l(q.mu);
-    std::string key = ls.ToString();
-    auto& p = q.pipelines[key];
-    if (!p) p = f.ForStream(ls);
-    EntryView v{e.ts_ns, e.line, e.metadata.empty() ? nullptr : &e.metadata};
-    query::PipelineOutput out;
-    if (!p->Process(v, &out)) return;
-    if (q.entries.size() >= TailQueue::kMax) {
-      if (q.dropped.empty()) SKALD_LOG(warn, "tail queue full: dropping entries", {{"queue", static_cast<int64_t>(TailQueue::kMax)}});
-      Metrics().dropped.Inc();
-      q.dropped.emplace_back(e.ts_ns, *out.labels);
-      return;
+    LabelSet out_labels;
+    std::string out_line;
+    {
+      std::lock_guard<std::mutex> l(feed.mu);
+      auto& p = feed.pipelines[ls.ToString()];
+      if (!p) p = f.ForStream(ls);
+      EntryView v{e.ts_ns, e.line, e.metadata.empty() ? nullptr : &e.metadata};
+      query::PipelineOutput out;
+      if (!p->Process(v, &out)) return;
+      out_labels = *out.labels;
+      out_line.assign(out.line);
     }
-    q.entries.push_back({out.labels->ToString(), *out.labels, e.ts_ns, std::string(out.line),
-                         std::chrono::steady_clock::now()});
+    Counted(b.Add(kLocalSource, std::move(out_labels), e.ts_ns, std::move(out_line)));
+  }
+
+  // Entries from the write nodes' tails have been through the query's pipeline there already.
+  static LiveTailCallbacks RemoteCallbacks(std::shared_ptr<TailBuffer> b) {
+    LiveTailCallbacks cb;
+    cb.entry = [b](uint64_t source, LabelSet ls, int64_t ts, std::string line) {
+      Counted(b->Add(source, std::move(ls), ts, std::move(line)));
+    };
+    cb.dropped = [b](int64_t ts, LabelSet ls) { b->AddDropped(ts, std::move(ls)); };
+    cb.fail = [b](std::string reason) { b->Fail(std::move(reason)); };
+    return cb;
   }
 
   // Loki's tail messages: at most 100 entries each, oldest first; dropped entries in the first.
@@ -298,13 +330,17 @@ class Session : public http::WebSocketHandler, public std::enable_shared_from_th
   TailParams p_;
   std::shared_ptr<const query::PipelineFactory> factory_;
   Matchers matchers_;
-  std::shared_ptr<TailQueue> q_ = std::make_shared<TailQueue>();
-  std::shared_ptr<void> sub_;
+  bool peer_;   // a read node's tail on this node (kPeerTailHeader)
+  std::shared_ptr<TailBuffer> buf_;
+  std::shared_ptr<LocalFeed> feed_ = std::make_shared<LocalFeed>();
+  std::mutex mu_;
+  std::shared_ptr<void> sub_;     // guarded by mu_ after Prepare
+  std::shared_ptr<void> remote_;  // the write nodes' tails (read nodes); guarded by mu_ after Prepare
   std::vector<std::string> history_;
   std::string error_;
   bool opened_ = false;
   std::chrono::steady_clock::time_point deadline_{};
-  std::shared_ptr<http::WebSocketConn> conn_;  // guarded by q_->mu; null once closed
+  std::shared_ptr<http::WebSocketConn> conn_;  // guarded by mu_; null once closed
 };
 
 void Tail(const QueryDeps& d, const http::Request& req, http::Response& res) {
@@ -317,7 +353,13 @@ void Tail(const QueryDeps& d, const http::Request& req, http::Response& res) {
   if (!HeaderHas(req, "Upgrade", "websocket") || req.get_header_value("Sec-WebSocket-Key").empty()) {
     return WriteError(res, Status::Invalid("websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"));
   }
-  auto session = std::make_shared<Session>(d, std::move(*p), plan->pipeline, plan->matchers);
+  const std::string peer = req.get_header_value(kPeerTailHeader);
+  if (!peer.empty() && peer == PeerTailId()) {   // this node is among its own write_nodes
+    res.status = kPeerTailSelfStatus;
+    return res.set_content("live tail of this node itself (it is listed in its own skald_cluster.write_nodes)",
+                           "text/plain; charset=utf-8");
+  }
+  auto session = std::make_shared<Session>(d, std::move(*p), plan->pipeline, plan->matchers, !peer.empty());
   session->Prepare();
   res.websocket = std::move(session);
 }

@@ -8,6 +8,7 @@
 #include "common/logger.h"
 #include "store/auth/auth_header.h"
 #include "store/auth/password_hash.h"
+#include "store/auth/requested_org_id.h"
 #include "store/auth/route_scopes.h"
 
 namespace skald::auth {
@@ -182,7 +183,7 @@ bool AuthGuard::Check(const std::string& method, const std::string& pattern, con
   }
   if ((c->scopes & rule.scope) == 0)
     return Reject(403, "forbidden", req, res, who, std::string("scope ") + ScopeName(rule.scope) + " required");
-  const std::string org = req.get_header_value("X-Scope-OrgID");
+  const std::string org = RequestedOrgId(req);  // the header, or a tail upgrade's org_id
   if (!org.empty()) {
     std::string denied = DeniedTenant(*c, org);
     if (!denied.empty()) return Reject(403, "forbidden", req, res, who, "tenant " + denied + " not allowed");

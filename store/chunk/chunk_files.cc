@@ -189,6 +189,16 @@ Result<ChunkHeader> ChunkFiles::ReadHeader(const ChunkRef& ref) const {
   return h;
 }
 
+Result<std::shared_ptr<const ChunkHeader>> ChunkFiles::Header(const ChunkRef& ref) const {
+  if (auto h = headers_.Get(ref.file, ref.offset)) return h;
+  const uint64_t gen = headers_.Generation();
+  auto h = ReadHeader(ref);
+  if (!h.ok()) return h.status();
+  auto hp = std::make_shared<const ChunkHeader>(std::move(*h));
+  headers_.Put(ref.file, ref.offset, hp, gen);
+  return hp;
+}
+
 Status ChunkFiles::ReadBlock(const ChunkRef& ref, const ChunkHeader& h, size_t i, std::string* out) const {
   uint64_t off = h.EncodedSize();
   for (size_t k = 0; k < i; ++k) off += h.blocks[k].comp_len;
@@ -221,6 +231,7 @@ Status ChunkFiles::CloseFile(const std::string& rel) {
     readers_.erase(rel);
     ++close_gen_;
   }
+  headers_.Invalidate(rel);
   std::lock_guard<std::mutex> lk(mu_);
   for (auto it = open_.begin(); it != open_.end(); ++it) {
     if (it->second.rel != rel) continue;

@@ -12,6 +12,7 @@
 
 #include "common/status.h"
 #include "store/chunk/chunk_format.h"
+#include "store/chunk/header_cache.h"
 #include "store/fs/file_system.h"
 
 namespace skald::chunk {
@@ -44,6 +45,10 @@ class ChunkFiles {
 
   // Reads and checks a chunk's header (block metas) without reading its blocks.
   Result<ChunkHeader> ReadHeader(const ChunkRef& ref) const;
+  // The same, kept in memory (kHeaderCacheBytes, LRU) for the queries that read it again; the
+  // entries of a file go with CloseFile.
+  Result<std::shared_ptr<const ChunkHeader>> Header(const ChunkRef& ref) const;
+  static constexpr size_t kHeaderCacheBytes = 8u << 20;
   // Reads the compressed bytes of block i (offsets from the header).
   Status ReadBlock(const ChunkRef& ref, const ChunkHeader& h, size_t i, std::string* out) const;
 
@@ -79,6 +84,7 @@ class ChunkFiles {
   mutable std::mutex read_mu_;
   mutable std::map<std::string, Reader> readers_;   // key: the file's path under root; read_mu_
   mutable uint64_t close_gen_ = 0;                  // bumped by CloseFile; read_mu_
+  mutable HeaderCache headers_{kHeaderCacheBytes};
 };
 
 }  // namespace skald::chunk

@@ -47,7 +47,8 @@ int64_t SystemNow() {
 FederatedReader::FederatedReader(FederatedReaderOptions o)
     : o_(std::move(o)),
       metrics_(o_.registry ? *o_.registry : metrics::Registry::Default()),
-      peers_(Specs(o_.cluster), o_.cluster.use_https, o_.cluster.dns_refresh_ns, o_.resolver) {}
+      peers_(Specs(o_.cluster), o_.cluster.use_https, o_.cluster.dns_refresh_ns, o_.resolver),
+      tails_(&peers_, TailFanoutOptions{o_.cluster, o_.creds, o_.registry}) {}
 
 FederatedReader::Range FederatedReader::PeerRange(int64_t start, int64_t end) const {
   if (o_.query_ingesters_within_ns <= 0) return {start, end};
@@ -234,21 +235,18 @@ Result<IndexStats> FederatedReader::Stats(const std::string& tenant, const Match
   return st;
 }
 
-// Live tail is not fanned out: a tail on this node sees what is pushed to it (its history part,
-// a query, does include the write nodes). Said once per tail in the log and in a counter.
+// Entries pushed to this node itself (a read node takes none; an `all` node with write nodes does).
 std::shared_ptr<void> FederatedReader::Subscribe(const std::string& tenant, TailFn fn) {
-  static auto& local_only = metrics::Registry::Default().NewCounter(
-      "skald_cluster_tails_local_only_total",
-      "Live tails started on a node with skald_cluster.write_nodes: they follow only entries pushed to this node.");
-  local_only.Inc();
-  SKALD_LOG(warn, "live tail follows only entries pushed to this node; write nodes are not tailed",
-            {{"tenant", tenant}, {"write_nodes", o_.cluster.write_nodes.size()}});
   return o_.local->Subscribe(tenant, std::move(fn));
+}
+
+std::shared_ptr<void> FederatedReader::OpenTail(const api::LiveTailRequest& r, api::LiveTailCallbacks cb) {
+  return tails_.OpenTail(r, std::move(cb));
 }
 
 Result<std::unique_ptr<StoreReader>> MakeFederatedReader(StoreReader* local, const ClusterConfig& c,
                                                          int64_t query_ingesters_within_ns,
-                                                         metrics::Registry* registry) {
+                                                         metrics::Registry* registry, bool fan_out_tails) {
   ClusterConfig cfg = c;
   SKALD_RETURN_IF_ERROR(ValidateClusterConfig(&cfg));
   auto creds = LoadPeerCredentials(cfg);
@@ -261,6 +259,7 @@ Result<std::unique_ptr<StoreReader>> MakeFederatedReader(StoreReader* local, con
   o.creds = std::move(*creds);
   o.query_ingesters_within_ns = query_ingesters_within_ns;
   o.registry = registry;
+  o.fan_out_tails = fan_out_tails;
   SKALD_LOG(info, "read fan-out to write nodes on",
             {{"write_nodes", o.cluster.write_nodes.size()}, {"node_id", o.cluster.node_id},
              {"tolerate_unavailable", o.cluster.tolerate_unavailable_write_nodes}});

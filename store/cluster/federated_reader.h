@@ -15,6 +15,7 @@
 #include "store/cluster/peer_client.h"
 #include "store/cluster/peer_set.h"
 #include "store/cluster/stream_ids.h"
+#include "store/cluster/tail_fanout.h"
 #include "store/head/store_reader.h"
 
 namespace skald::cluster {
@@ -29,6 +30,8 @@ struct FederatedReaderOptions {
   metrics::Registry* registry = nullptr;  // null = the default registry
   std::function<int64_t()> now_ns;        // wall clock; null = the system clock
   Resolver resolver = ResolveHost;
+  // Live tails follow the write nodes' tails; off on a write node (docs/SCALING.md, "Live tail").
+  bool fan_out_tails = true;
 };
 
 // Thread-safe. Ids: a stream keeps its local id when the local store has it, else a synthetic id
@@ -37,8 +40,9 @@ struct FederatedReaderOptions {
 // the merged, de-duplicated entries from there on; Summaries and Stats are recounted the same way.
 // A write node that cannot answer fails the call with kUnavailable naming it, unless
 // tolerate_unavailable_write_nodes (then its data is left out; warn log + failure metric).
-// Subscribe (live tail) sees only the local store: write nodes are not tailed (logged, counted).
-class FederatedReader : public StoreReader {
+// Subscribe (live tail) sees the local store; OpenTail (api::LiveTailSource, which the tail route
+// looks for) follows the write nodes' own tails (TailFanout).
+class FederatedReader : public StoreReader, public api::LiveTailSource {
  public:
   explicit FederatedReader(FederatedReaderOptions o);
 
@@ -55,6 +59,8 @@ class FederatedReader : public StoreReader {
   Result<CountRuns> Runs(const std::string& tenant, uint64_t stream_id, int64_t start_ns, int64_t end_ns) override;
   Result<IndexStats> Stats(const std::string& tenant, const Matchers& ms, int64_t start_ns, int64_t end_ns) override;
   std::shared_ptr<void> Subscribe(const std::string& tenant, TailFn fn) override;
+  bool FansOutTails() const override { return o_.fan_out_tails; }
+  std::shared_ptr<void> OpenTail(const api::LiveTailRequest& r, api::LiveTailCallbacks cb) override;
 
  private:
   struct PeerSeries {
@@ -80,11 +86,13 @@ class FederatedReader : public StoreReader {
   StreamIds ids_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<PeerClient>> clients_;   // by base URL; guarded by mu_
+  TailFanout tails_;
 };
 
 // The factory the store app uses: validates the credentials files and builds the reader.
+// `fan_out_tails`: false on -target=write nodes (the scalable config lists write_nodes everywhere).
 Result<std::unique_ptr<StoreReader>> MakeFederatedReader(StoreReader* local, const ClusterConfig& c,
                                                          int64_t query_ingesters_within_ns,
-                                                         metrics::Registry* registry);
+                                                         metrics::Registry* registry, bool fan_out_tails = true);
 
 }  // namespace skald::cluster

@@ -206,7 +206,7 @@ Status Compactor::ProcessDeletes(int64_t now, CompactorRunStats* s) {
     }
     int64_t lines_before = s->deleted_lines;
     SKALD_RETURN_IF_ERROR(ProcessDelete(r, s));
-    SKALD_RETURN_IF_ERROR(o_.deletes->MarkProcessed(r.id));
+    SKALD_RETURN_IF_ERROR(o_.deletes->MarkProcessed(r.tenant, r.id));
     s->requests_processed++;
     m.delete_requests.Inc();
     m.deletes_processed.WithLabelValues({r.tenant}).Inc();

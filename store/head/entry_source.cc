@@ -1,5 +1,5 @@
-// The three EntrySource kinds. Decoded blocks live only while their source is being merged, so a
-// read holds at most one decompressed block per overlapping run.
+// The EntrySource kinds (a chunk on disk is deferred until the merge reaches it). Decoded blocks
+// live only while their source is being merged, so a read holds one decompressed block per run.
 #include "store/head/entry_source.h"
 
 namespace skald::head {
@@ -64,6 +64,36 @@ class FileBlockSource : public DecodedSource {
   chunk::ChunkRef ref_;
   std::shared_ptr<const chunk::ChunkHeader> h_;
   size_t i_;
+};
+
+class FileChunkSource : public EntrySource {
+ public:
+  FileChunkSource(const chunk::ChunkFiles* files, chunk::ChunkRef ref, int64_t start, int64_t end)
+      : files_(files), ref_(std::move(ref)), start_(start), end_(end) {
+    min_ts_ = ref_.min_ts;
+    max_ts_ = ref_.max_ts;
+  }
+  bool deferred() const override { return true; }
+  Status Expand(std::vector<std::unique_ptr<EntrySource>>* out) override {
+    auto h = files_->Header(ref_);
+    if (!h.ok()) return h.status();
+    const auto& hp = *h;
+    for (size_t i = 0; i < hp->blocks.size(); ++i)
+      if (hp->blocks[i].min_ts < end_ && hp->blocks[i].max_ts >= start_)
+        out->push_back(std::make_unique<FileBlockSource>(files_, ref_, hp, i));
+    return Status::Ok();
+  }
+  Status Load() override { return Status::Internal("a deferred chunk source is expanded, not loaded"); }
+  void Release() override {}
+  size_t size() const override { return 0; }
+  int64_t ts(size_t) const override { return 0; }
+  std::string_view line(size_t) const override { return {}; }
+  const std::vector<Label>* metadata(size_t) const override { return nullptr; }
+
+ private:
+  const chunk::ChunkFiles* files_;
+  chunk::ChunkRef ref_;
+  int64_t start_, end_;
 };
 
 ChunkSummary SummaryOf(const chunk::BlockMeta& m) {
@@ -150,6 +180,10 @@ std::unique_ptr<EntrySource> MakeBlockSource(chunk::BlockPtr block) { return std
 std::unique_ptr<EntrySource> MakeFileBlockSource(const chunk::ChunkFiles* files, chunk::ChunkRef ref,
                                                  std::shared_ptr<const chunk::ChunkHeader> header, size_t i) {
   return std::make_unique<FileBlockSource>(files, std::move(ref), std::move(header), i);
+}
+std::unique_ptr<EntrySource> MakeFileChunkSource(const chunk::ChunkFiles* files, chunk::ChunkRef ref, int64_t start,
+                                                 int64_t end) {
+  return std::make_unique<FileChunkSource>(files, std::move(ref), start, end);
 }
 
 }  // namespace skald::head

@@ -21,6 +21,11 @@ class EntrySource {
   virtual ~EntrySource() = default;
   int64_t min_ts() const { return min_ts_; }
   int64_t max_ts() const { return max_ts_; }
+  // A deferred source stands for sources it has not read yet (a chunk on disk before its header
+  // is read): when its bounds reach the merge, the merge calls Expand instead of Load and merges
+  // what Expand appends to *out (each within these bounds).
+  virtual bool deferred() const { return false; }
+  virtual Status Expand(std::vector<std::unique_ptr<EntrySource>>* /*out*/) { return Status::Ok(); }
   virtual Status Load() = 0;
   virtual void Release() = 0;              // frees what Load made
   virtual size_t size() const = 0;
@@ -37,6 +42,12 @@ std::unique_ptr<EntrySource> MakeBlockSource(chunk::BlockPtr block);
 // Block i of a chunk on disk; `header` is shared by the chunk's blocks.
 std::unique_ptr<EntrySource> MakeFileBlockSource(const chunk::ChunkFiles* files, chunk::ChunkRef ref,
                                                  std::shared_ptr<const chunk::ChunkHeader> header, size_t i);
+
+// Chunk `ref` on disk as one deferred source bounded by the index's min/max timestamps: its header
+// is read only if the merge reaches it, then its blocks overlapping [start, end) become sources.
+// A backward query for the newest lines thus reads the headers of the newest chunks only.
+std::unique_ptr<EntrySource> MakeFileChunkSource(const chunk::ChunkFiles* files, chunk::ChunkRef ref, int64_t start,
+                                                 int64_t end);
 
 // Count runs (store_reader.h) over the same three kinds of data.
 std::unique_ptr<CountRun> MakeSortedCountRun(SortedPtr block);

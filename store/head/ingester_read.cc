@@ -81,14 +81,9 @@ std::unique_ptr<EntryIterator> Ingester::Entries(const std::string& tenant, uint
   auto refs = index_->Chunks(id, start, end);
   if (!refs.ok()) return NewErrorIterator(refs.status());
   std::vector<std::unique_ptr<EntrySource>> srcs;
-  for (const auto& ref : *refs) {
-    auto h = files_->ReadHeader(ref);
-    if (!h.ok()) return NewErrorIterator(h.status());
-    auto hp = std::make_shared<const chunk::ChunkHeader>(std::move(*h));
-    for (size_t i = 0; i < hp->blocks.size(); ++i)
-      if (hp->blocks[i].min_ts < end && hp->blocks[i].max_ts >= start)
-        srcs.push_back(MakeFileBlockSource(files_.get(), ref, hp, i));
-  }
+  // Headers are read when the merge reaches a chunk: a 24 h backward query for the newest lines
+  // used to read every chunk header of the day first (docs/BENCHMARKS.md, web UI).
+  for (auto& ref : *refs) srcs.push_back(MakeFileChunkSource(files_.get(), std::move(ref), start, end));
   for (auto& m : mem) srcs.push_back(std::move(m));
   return NewMergeIterator(std::move(srcs), start, end, dir);
 }
@@ -134,9 +129,9 @@ Result<CountRuns> Ingester::Runs(const std::string& tenant, uint64_t id, int64_t
   auto refs = index_->Chunks(id, start, end);
   if (!refs.ok()) return refs.status();
   for (const auto& ref : *refs) {
-    auto h = files_->ReadHeader(ref);
+    auto h = files_->Header(ref);
     if (!h.ok()) return h.status();
-    auto hp = std::make_shared<const chunk::ChunkHeader>(std::move(*h));
+    const auto& hp = *h;
     for (size_t i = 0; i < hp->blocks.size(); ++i)
       if (hp->blocks[i].min_ts < end && hp->blocks[i].max_ts >= start)
         out.push_back(MakeFileBlockCountRun(files_.get(), ref, hp, i));

@@ -1,6 +1,7 @@
 // The merge keeps a heap of (timestamp, source order, entry index). A source enters the heap keyed by
 // its block bound and is decompressed only when that bound reaches the top, so a query that stops
-// after 100 lines touches only the newest (or oldest) blocks.
+// after 100 lines touches only the newest (or oldest) blocks; a deferred source (a chunk) is
+// expanded into its blocks only then, so neither are the other chunks' headers read.
 #include "store/head/merge_iterator.h"
 
 #include <algorithm>
@@ -23,9 +24,8 @@ class MergeIter : public EntryIterator {
   MergeIter(std::vector<std::unique_ptr<EntrySource>> s, int64_t start, int64_t end, Direction dir)
       : srcs_(std::move(s)), start_(start), end_(end), fwd_(dir == Direction::kForward), heap_(Cmp{fwd_}) {
     for (size_t i = 0; i < srcs_.size(); ++i) {
-      const auto& x = *srcs_[i];
-      if (x.max_ts() < start_ || x.min_ts() >= end_) continue;
-      heap_.push(Make(fwd_ ? x.min_ts() : x.max_ts(), i, 0, 0));
+      order_.push_back(static_cast<int64_t>(i) << kPartBits);
+      Bound(i);
     }
   }
 
@@ -61,13 +61,36 @@ class MergeIter : public EntryIterator {
       return std::tie(a.ts, a.order, a.loaded, a.idx) > std::tie(b.ts, b.order, b.loaded, b.idx);
     }
   };
+  // A deferred source's parts sort right after it, before the next source: ties keep arrival order.
+  static constexpr int kPartBits = 20;
+
   Item Make(int64_t ts, size_t src, int loaded, size_t idx) const {
-    auto s = static_cast<int64_t>(src), i = static_cast<int64_t>(idx);
+    const int64_t s = order_[src], i = static_cast<int64_t>(idx);
     return fwd_ ? Item{ts, s, loaded, i, src} : Item{-ts, -s, loaded, -i, src};
+  }
+
+  // Queues source i keyed by its bound, when it overlaps the range.
+  void Bound(size_t i) {
+    const EntrySource& x = *srcs_[i];
+    if (x.max_ts() < start_ || x.min_ts() >= end_) return;
+    heap_.push(Make(fwd_ ? x.min_ts() : x.max_ts(), i, 0, 0));
+  }
+
+  // Replaces a deferred source by its parts.
+  void Expand(size_t src) {
+    std::vector<std::unique_ptr<EntrySource>> parts;
+    st_ = srcs_[src]->Expand(&parts);
+    if (!st_.ok()) return;
+    for (size_t j = 0; j < parts.size() && j + 1 < (size_t{1} << kPartBits); ++j) {
+      srcs_.push_back(std::move(parts[j]));
+      order_.push_back(order_[src] + static_cast<int64_t>(j) + 1);
+      Bound(srcs_.size() - 1);
+    }
   }
 
   void Enter(size_t src) {
     EntrySource& s = *srcs_[src];
+    if (s.deferred()) return Expand(src);
     st_ = s.Load();
     if (!st_.ok() || s.size() == 0) return;
     size_t n = s.size(), i;
@@ -108,6 +131,7 @@ class MergeIter : public EntryIterator {
   }
 
   std::vector<std::unique_ptr<EntrySource>> srcs_;
+  std::vector<int64_t> order_;   // per source: its tie-break rank
   int64_t start_, end_;
   bool fwd_;
   std::priority_queue<Item, std::vector<Item>, Cmp> heap_;

@@ -64,6 +64,11 @@ Status WriteRows(sqlite3* db, const std::string& path, const IndexFileContents& 
       !meta.Text(1, "streams").Text(2, std::to_string(c.streams.size())).Run() ||
       !meta.Text(1, "chunks").Text(2, std::to_string(c.chunks.size())).Run())
     return Err(db, path, "meta");
+  if (!c.deletes_applied.empty()) {
+    std::string ids;
+    for (const auto& id : c.deletes_applied) ids += (ids.empty() ? "" : " ") + id;
+    if (!meta.Text(1, "deletes_applied").Text(2, ids).Run()) return Err(db, path, "meta");
+  }
   Stmt st(db, "INSERT INTO streams VALUES(?,?,?,?)");
   for (const auto& s : c.streams) {
     if (!st.Int(1, static_cast<int64_t>(s.id)).Text(2, s.tenant).Int(3, static_cast<int64_t>(s.fingerprint))
@@ -129,6 +134,13 @@ Result<IndexFileContents> ReadIndexFile(const std::string& path) {
       return Status::Corruption(fmt::format("index file {}: unsupported version '{}'", path, kv["index_file_version"]));
     c.node = kv["node"];
     c.created_ns = std::strtoll(kv["created_ns"].c_str(), nullptr, 10);
+    const std::string& ids = kv["deletes_applied"];
+    for (size_t a = 0; a < ids.size();) {
+      size_t b = ids.find(' ', a);
+      if (b == std::string::npos) b = ids.size();
+      if (b > a) c.deletes_applied.push_back(ids.substr(a, b - a));
+      a = b + 1;
+    }
   }
   int rc;
   Stmt st(d.db, "SELECT id, tenant, fingerprint, labels FROM streams");

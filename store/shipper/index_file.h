@@ -32,6 +32,9 @@ struct IndexFileContents {
   std::vector<IndexFileStream> streams;
   std::vector<IndexFileChunk> chunks;
   std::vector<std::string> sources;   // a compacted file: the index keys it replaces
+  // A compacted file: the delete requests every chunk row of it has been cleaned of (meta
+  // 'deletes_applied', ids separated by spaces; absent = none).
+  std::vector<std::string> deletes_applied;
 };
 
 // Writes `c` as a fresh SQLite file at `path` (removed first), synced.

@@ -81,7 +81,8 @@ TEST_CASE("web UI in chromium: search, histogram zoom, fields, live tail, patter
   if (t != std::string::npos) WARN(out.substr(t, out.find('\n', t) - t));
 }
 
-TEST_CASE("web UI with skald_auth: open page, 401 and 403 messages, browser credentials on API and tail") {
+TEST_CASE("web UI with skald_auth: open page, 401 and 403 messages, browser credentials on API and tail, "
+          "tenant box on the tail") {
   fs::path node_modules;
   const std::string chromium = BrowserPrerequisites(&node_modules);
   if (chromium.empty()) return;
@@ -89,17 +90,37 @@ TEST_CASE("web UI with skald_auth: open page, 401 and 403 messages, browser cred
   WriteFile(dir.path() + "/credentials.yaml",
             fmt::format("credentials:\n"
                         "  - name: ui-push\n    basic_auth: {{username: uipush, password_hash: \"{}\"}}\n"
-                        "    tenants: [uiteam]\n    scopes: [push]\n"
+                        "    tenants: [uiteam, uiother]\n    scopes: [push]\n"
                         "  - name: ui-read\n    basic_auth: {{username: uiread, password_hash: \"{}\"}}\n"
-                        "    tenants: [uiteam]\n    scopes: [read]\n",
-                        Hash("push-Pa55word"), Hash("read-Pa55word")));
+                        "    tenants: [uiteam]\n    scopes: [read]\n"
+                        "  - name: ui-multi\n    basic_auth: {{username: uimulti, password_hash: \"{}\"}}\n"
+                        "    tenants: [uiteam, uiother]\n    scopes: [read]\n",
+                        Hash("push-Pa55word"), Hash("read-Pa55word"), Hash("multi-Pa55word")));
   StoreUnderTest store(dir.path());
   store.Configure(dir.path() + "/data", true,
                   fmt::format("skald_auth:\n  credentials_file: {}/credentials.yaml\n  max_failures: 1000\n", dir.path()));
   REQUIRE(store.Start());
   const std::string cmd = fmt::format(
       "cd '{}' && NODE_PATH='{}' STORE_URL='{}' CHROMIUM='{}' PUSH_USER=uipush PUSH_PW=push-Pa55word "
-      "READ_USER=uiread READ_PW=read-Pa55word timeout 120 node tests/e2e/ui/auth_test.cjs",
+      "READ_USER=uiread READ_PW=read-Pa55word MULTI_USER=uimulti MULTI_PW=multi-Pa55word "
+      "timeout 120 node tests/e2e/ui/auth_test.cjs",
+      SKALD_SOURCE_DIR, node_modules.string(), store.url(), chromium);
+  std::string out;
+  const int rc = RunShell(cmd, &out);
+  INFO("browser test output:\n" << out << "\nstore log:\n" << ReadFile(store.log()));
+  CHECK(rc == 0);
+}
+
+TEST_CASE("web UI tenant box on a store without credentials: the live tail carries the tenant (org_id)") {
+  fs::path node_modules;
+  const std::string chromium = BrowserPrerequisites(&node_modules);
+  if (chromium.empty()) return;
+  TempDir dir("skald-ui-tenant");
+  StoreUnderTest store(dir.path());
+  store.Configure(dir.path() + "/data", true);
+  REQUIRE(store.Start());
+  const std::string cmd = fmt::format(
+      "cd '{}' && NODE_PATH='{}' STORE_URL='{}' CHROMIUM='{}' timeout 120 node tests/e2e/ui/tenant_tail_test.cjs",
       SKALD_SOURCE_DIR, node_modules.string(), store.url(), chromium);
   std::string out;
   const int rc = RunShell(cmd, &out);

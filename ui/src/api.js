@@ -19,6 +19,9 @@ export function apiUrl(path, params = {}) {
 
 function explain(status, body) {
   const detail = body.trim();
+  if (status === 401 && detail === 'no org id') {
+    return 'No tenant (401): this store has auth_enabled, so every request names a tenant; enter it in the tenant box.';
+  }
   if (status === 401) {
     return 'Sign-in required (401): this store checks credentials and the API calls need the "read" scope. ' +
       'Reload the page to enter a username and password.' + (detail ? ` Store said: ${detail}` : '');
@@ -42,8 +45,10 @@ export async function apiGet(path, params = {}, signal = undefined) {
 }
 
 // ws(s)://…/loki/api/v1/tail?query=… (browsers send cookies and cached Basic credentials along).
+// A WebSocket cannot carry X-Scope-OrgID, so the tenant goes as the store's `org_id` parameter,
+// which it reads on tail upgrades only and checks as it checks the header.
 export function tailSocket(query, limit) {
-  const u = apiUrl('loki/api/v1/tail', { query, limit });
+  const u = apiUrl('loki/api/v1/tail', { query, limit, org_id: tenant });
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
   return new WebSocket(u.toString());
 }

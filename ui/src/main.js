@@ -2,12 +2,14 @@
 // the URL and runs the current view. window.skaldUi exposes timings to the browser tests.
 import './style.css';
 import { setTenant } from './api.js';
+import { fetchContext } from './context.js';
 import { createEditor } from './editor.js';
 import { buildLayout } from './layout.js';
 import { Labels, addMatcher, openLabelBrowser } from './labels.js';
 import { LogList } from './loglist.js';
+import { prefetchLines } from './first_lines.js';
 import { LogsView } from './logs_view.js';
-import { firstSelector, queryKind } from './logql.js';
+import { queryKind } from './logql.js';
 import { runPatterns } from './patterns_view.js';
 import { readState, writeState } from './state.js';
 import { TailView } from './tail_view.js';
@@ -15,11 +17,13 @@ import { initTheme, toggleTheme } from './theme.js';
 import { addHistory, fillHistory } from './history.js';
 import { resolveTime, toLocalInput } from './time.js';
 
+performance.mark('skald-main');   // the bundle has been fetched and parsed (first-results bench)
 window.skaldUi = { lastRun: null };
 const state = readState();
+setTenant(state.org);
+prefetchLines(state);   // unless boot.js sent it already: before the page is built
 const ui = buildLayout(document.getElementById('app'));
 initTheme();
-setTenant(state.org);
 
 function status(text, error = false) {
   ui.status.textContent = text;
@@ -31,7 +35,9 @@ const editor = createEditor(ui.editor, {
   doc: state.q, labels, onRun: () => run(true),
   onChange: (q) => { state.q = q; writeState(state, false); },
 });
-const logs = new LogsView(ui, new LogList(ui.results, { onContext: showContext }), { onZoom: zoom, status });
+const logs = new LogsView(ui, new LogList(ui.results, {
+  loadContext: (e, n, signal) => fetchContext(e, logs.query, n, signal), onContextQuery: contextQuery,
+}), { onZoom: zoom, status });
 const tail = new TailView(ui, new LogList(ui.tailList), status);
 
 function zoom(fromMs, toMs) {
@@ -41,11 +47,8 @@ function zoom(fromMs, toMs) {
   run(true);
 }
 
-// Lines around `e`: its stream (or the query's selector when a parser added labels), ±2 minutes.
-function showContext(e) {
-  const parsed = /\|\s*(json|logfmt|regexp|pattern|unpack|label_format)\b/.test(state.q);
-  const selector = parsed ? firstSelector(state.q) :
-    `{${Object.entries(e.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
+// "Open as query" from a line's context panel: its stream, ±2 minutes around it.
+function contextQuery(e, selector) {
   state.q = selector;
   editor.value = selector;
   zoom(e.ms - 120000, e.ms + 120000);

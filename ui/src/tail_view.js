@@ -1,8 +1,9 @@
 // The Live tail view: the store's WebSocket tail for the current query, newest lines on top, with
 // pause/resume (lines arriving while paused are kept and shown on resume) and a lines/s rate.
-import { tailSocket } from './api.js';
+import { apiGet, tailSocket } from './api.js';
 import { toEntries } from './entries.js';
 import { queryKind } from './logql.js';
+import { toNs } from './time.js';
 
 const MAX_LINES = 5000;
 const RATE_WINDOW_MS = 5000;
@@ -21,11 +22,23 @@ export class TailView {
     setInterval(() => this.showRate(), 1000);
   }
 
-  start(query) {
+  async start(query) {
     this.stop();
     this.query = query;
     if (queryKind(query) !== 'log') { this.status('Live tail needs a log query, e.g. {job="docker"}', true); return; }
     this.list.setEntries([]);
+    // A WebSocket handshake cannot answer a 401 with the browser's sign-in prompt, nor show why the
+    // store refused it: a small API call first lets the browser authenticate and explains refusals.
+    const attempt = this.attempt = (this.attempt || 0) + 1;
+    this.status('Live tail connecting…');
+    try {
+      const now = Date.now();
+      await apiGet('loki/api/v1/labels', { start: toNs(now - 60000), end: toNs(now) });
+    } catch (e) {
+      if (attempt === this.attempt) this.status(`Live tail: ${e.message}`, true);
+      return;
+    }
+    if (attempt !== this.attempt) return;   // stopped or restarted meanwhile
     const ws = this.ws = tailSocket(query, 100);
     ws.onopen = () => this.status('Live tail connected');
     ws.onmessage = (m) => this.receive(JSON.parse(m.data));
@@ -41,6 +54,7 @@ export class TailView {
   }
 
   stop() {
+    this.attempt = (this.attempt || 0) + 1;
     if (this.ws) { const ws = this.ws; this.ws = null; ws.close(); }
     this.paused = false;
     this.buffer = [];

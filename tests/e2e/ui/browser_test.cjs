@@ -111,6 +111,36 @@ async function openFields(page) {
   check(labels.includes('container'), 'and its stream labels');
 }
 
+// "Show context" opens a panel under the line: the lines around it in its stream, the line marked,
+// without running a new query.
+async function showContext(page) {
+  const before = page.url();
+  const target = await page.$eval('.loglist .row.open .head .line', (l) => l.textContent);
+  const expected = data.apiContext(target, 10);
+  check(expected && expected.after.length > 0 && expected.after.length < 10 && expected.before.length === 10,
+    `the open line has newer and older lines in its stream (${expected && expected.after.length} newer)`);
+  await page.click('.loglist .row.open .show-context');
+  await page.waitForSelector('.loglist .row.open .context[data-state="ready"]', { timeout: 5000 });
+  const rows = await page.$$eval('.loglist .row.open .ctx-row', (rs) => rs.map((r) =>
+    ({ line: r.querySelector('.line').textContent, target: r.classList.contains('ctx-target') })));
+  const want = [...expected.after, target, ...expected.before];
+  check(JSON.stringify(rows.map((r) => r.line)) === JSON.stringify(want),
+    `the context panel shows ${expected.after.length} newer and 10 older lines of the stream around it`);
+  check(rows.filter((r) => r.target).length === 1 && rows[expected.after.length].target, 'with the line itself marked');
+  check(page.url() === before, 'inline: the query and the URL stay as they were');
+  const rowsBelow = await page.$$eval('.loglist .row', (rs) => rs.filter((r) => !r.classList.contains('open')).length);
+  check(rowsBelow > 0, 'and the list goes on below the panel');
+  await shot(page, 'context');
+  await page.click('.loglist .row.open .context-more');
+  await page.waitForFunction((n) => document.querySelectorAll('.loglist .row.open .ctx-row').length === n &&
+    document.querySelector('.loglist .row.open .context').dataset.state === 'ready', { timeout: 5000 },
+  data.apiContext(target, 20).after.length + 21);
+  check(true, '"More lines" widens the context to 20 older lines');
+  await page.click('.loglist .row.open .show-context');
+  await page.waitForFunction(() => !document.querySelector('.loglist .row.open .context'), { timeout: 2000 });
+  check(true, '"Hide context" closes the panel');
+}
+
 async function themes(page) {
   await shot(page, 'light');
   await page.click('#theme');
@@ -182,6 +212,7 @@ async function main() {
     await themes(page);
     await histogramZoom(page);
     await openFields(page);
+    await showContext(page);
     await liveTail(page);
     await patterns(page);
     await behindPrefix(browser);

@@ -46,6 +46,15 @@ module.exports = {
   push,
   fill: (store) => push(store, streams()),
   newestApiLine: () => apiLine(API_LINES - 1),
+  // The context of api line `text` (its stream is its level's): up to n lines each side, newest first.
+  apiContext: (text, n) => {
+    const i = Array.from({ length: API_LINES }, (_, k) => k).find((k) => apiLine(k) === text);
+    if (i === undefined) return null;
+    const stream = Array.from({ length: API_LINES }, (_, k) => k).filter((k) => LEVELS[k % 6] === LEVELS[i % 6]);
+    const at = stream.indexOf(i);
+    return { after: stream.slice(at + 1, at + 1 + n).reverse().map(apiLine),
+      before: stream.slice(Math.max(0, at - n), at).reverse().map(apiLine) };
+  },
   // Lines of "api" stamped in [fromMs, toMs).
   apiLinesBetween: (fromMs, toMs) => apiTimes.filter((t) => t >= fromMs && t < toMs).length,
 };

@@ -210,3 +210,27 @@ TEST_CASE("chunk files: a removed segment's name is never reused in the process 
   CHECK(b->file != a->file);
   CHECK_FALSE(files.ReadHeader(*a).ok());   // the old name reads nothing (NotFound), not stream 222
 }
+
+TEST_CASE("chunk files: headers are kept in memory until their file is closed for deletion", "[chunk]") {
+  TempDir d;
+  ChunkFiles files(nullptr, d.path);
+  const int64_t t0 = 1700000000LL * 1000000000LL;
+  Owned a = MakeEntries(50, t0, 1);
+  auto r = files.Append("t", 5, {BuildBlock(a.refs, 0)});
+  REQUIRE(r.ok());
+  REQUIRE(files.SyncAll().ok());
+  auto h1 = files.Header(*r);
+  REQUIRE(h1.ok());
+  CHECK((*h1)->fingerprint == 5);
+  auto h2 = files.Header(*r);
+  REQUIRE(h2.ok());
+  CHECK(h1->get() == h2->get());   // the second came from memory
+  std::string comp;
+  REQUIRE(files.ReadBlock(*r, **h2, 0, &comp).ok());
+  DecodedBlock db;
+  REQUIRE(db.Decode((*h2)->blocks[0], comp).ok());
+  CheckDecoded(db, a);
+  REQUIRE(files.CloseFile(r->file).ok());
+  std::filesystem::remove(d.path + "/" + r->file);
+  CHECK_FALSE(files.Header(*r).ok());   // not served from memory once the file is gone
+}
