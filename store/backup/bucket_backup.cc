@@ -121,7 +121,8 @@ BucketCopyReport Summarize(const CopyRun& run, int rounds, int64_t started) {
   for (const auto& [key, o] : run.copied) {
     r.objects.push_back(o);
     r.bytes += static_cast<int64_t>(o.size);
-    (IsIndexKey(key) ? r.index_objects : r.chunk_objects)++;
+    if (IsIndexKey(key)) ++r.index_objects;
+    else if (key.rfind(shipper::kChunksPrefix, 0) == 0) ++r.chunk_objects;   // else a delete request
   }
   return r;
 }
@@ -136,6 +137,8 @@ Result<BucketCopyReport> CopyBucketConsistently(objstore::ObjectStore& src, objs
   if (!index.ok()) return index.status().Annotate("listing index/");
   auto chunks = src.List(shipper::kChunksPrefix);
   if (!chunks.ok()) return chunks.status().Annotate("listing chunks/");
+  auto deletes = src.List(shipper::kDeletesPrefix);   // delete requests (store/shipper/FORMAT.md)
+  if (!deletes.ok()) return deletes.status().Annotate("listing deletes/");
   std::vector<std::string> index_keys = Keys(*index);
   for (int round = 1; round <= opts.max_rounds; ++round) {
     std::vector<std::string> gone_index, gone_chunks, gone_unreferenced;
@@ -143,6 +146,7 @@ Result<BucketCopyReport> CopyBucketConsistently(objstore::ObjectStore& src, objs
     SKALD_RETURN_IF_ERROR(run.ReadReferences());
     SKALD_RETURN_IF_ERROR(run.CopyKeys(run.MissingReferences(), &gone_chunks));
     if (round == 1) SKALD_RETURN_IF_ERROR(run.CopyKeys(Keys(*chunks), &gone_unreferenced));
+    if (round == 1) SKALD_RETURN_IF_ERROR(run.CopyKeys(Keys(*deletes), &gone_unreferenced));   // a cancel may race
     if (gone_index.empty() && gone_chunks.empty()) return Summarize(run, round, started);
     SKALD_LOG(warn, "bucket backup: objects vanished while copying (bucket compaction); listing index/ again",
               {{"round", round}, {"index_objects_gone", gone_index.size()}, {"chunk_objects_gone", gone_chunks.size()}});

@@ -86,10 +86,10 @@ Result<BucketCheckReport> CheckBucketBackup(const std::string& dir) {
     if (IsIndexKey(o.key)) {
       ++r.index_objects;
       index_paths[o.key] = path;
-    } else {
+    } else if (o.key.rfind(shipper::kChunksPrefix, 0) == 0) {
       ++r.chunk_objects;
       chunk_sizes[o.key] = o.size;
-    }
+    }   // else a delete request object (deletes/): checked by its digest only
   }
   FindUnlisted(objects, listed, &r.problems);
   r.chunk_rows = CheckIndexReferences(index_paths, chunk_sizes, &r.problems);

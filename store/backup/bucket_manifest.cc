@@ -10,25 +10,19 @@
 
 #include <fmt/format.h>
 
+#include "common/json_quote.h"
 #include "common/time_util.h"
 #include "store/backup/file_copy.h"
+#include "store/shipper/bucket_layout.h"
 
 namespace skald::backup {
 namespace {
 
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += {'\\', char(c)};
-    else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-    else out += char(c);
-  }
-  return out + "\"";
-}
-
 bool SafeKey(const std::string& k) {
   if (k.empty() || k[0] == '/' || k.find('\0') != std::string::npos) return false;
-  if (k.rfind("chunks/", 0) != 0 && k.rfind("index/", 0) != 0) return false;
+  if (k.rfind(shipper::kChunksPrefix, 0) != 0 && k.rfind(shipper::kIndexPrefix, 0) != 0 &&
+      k.rfind(shipper::kDeletesPrefix, 0) != 0)
+    return false;
   size_t start = 0;
   while (start <= k.size()) {
     size_t end = k.find('/', start);
@@ -66,11 +60,11 @@ std::string EncodeBucketManifest(const BucketManifest& m) {
   std::string out = fmt::format(
       "{{\n  \"format\": \"{}\",\n  \"version\": {},\n  \"tool_version\": {},\n  \"source\": {},\n"
       "  \"started_unix_ns\": {},\n  \"started\": \"{}\",\n  \"finished_unix_ns\": {},\n  \"objects\": [",
-      kBucketManifestFormat, m.version, JsonString(m.tool_version), JsonString(m.source), m.started_unix_ns,
+      kBucketManifestFormat, m.version, JsonQuote(m.tool_version), JsonQuote(m.source), m.started_unix_ns,
       FormatRFC3339Nano(m.started_unix_ns), m.finished_unix_ns);
   for (size_t i = 0; i < m.objects.size(); ++i) {
     const auto& o = m.objects[i];
-    out += fmt::format("{}\n    {{\"key\": {}, \"size\": {}, \"sha256\": \"{}\"}}", i ? "," : "", JsonString(o.key),
+    out += fmt::format("{}\n    {{\"key\": {}, \"size\": {}, \"sha256\": \"{}\"}}", i ? "," : "", JsonQuote(o.key),
                        o.size, o.sha256);
   }
   return out + "\n  ]\n}\n";

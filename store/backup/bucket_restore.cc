@@ -77,11 +77,13 @@ Result<BucketRestoreReport> RestoreBucket(const std::string& from, objstore::Obj
       return CopyObject(**src, dst, todo[i]->key, scratch, todo[i], &got);
     });
     for (const auto* o : todo) r.bytes += static_cast<int64_t>(o->size);
-    (index_pass ? r.index_objects : r.chunk_objects) = static_cast<int64_t>(todo.size());
+    for (const auto* o : todo)
+      if (index_pass) ++r.index_objects;
+      else if (o->key.rfind(shipper::kChunksPrefix, 0) == 0) ++r.chunk_objects;
   }
   std::filesystem::remove_all(scratch, ec);
   if (!st.ok()) return st;
-  r.objects = r.index_objects + r.chunk_objects;
+  r.objects = static_cast<int64_t>(check->manifest.objects.size());
   SKALD_RETURN_IF_ERROR(VerifyListing(dst, check->manifest));
   SKALD_LOG(info, "bucket restored", {{"from", from}, {"to", dst.Describe()}, {"objects", r.objects}});
   return r;

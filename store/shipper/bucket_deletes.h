@@ -14,11 +14,11 @@
 #include "common/status.h"
 #include "store/objstore/object_store.h"
 #include "store/retention/delete_requests.h"
+#include "store/shipper/bucket_layout.h"
 #include "store/shipper/periodic_loop.h"
 
 namespace skald::shipper {
 
-inline constexpr const char* kDeletesPrefix = "deletes/";
 inline constexpr int kDeleteObjectVersion = 1;
 
 struct BucketDeletesOptions {

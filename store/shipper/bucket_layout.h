@@ -9,6 +9,7 @@ namespace skald::shipper {
 
 inline constexpr const char* kChunksPrefix = "chunks/";
 inline constexpr const char* kIndexPrefix = "index/";
+inline constexpr const char* kDeletesPrefix = "deletes/";   // delete requests (bucket_deletes.h)
 
 // A node id as it may appear in a key: bytes outside [A-Za-z0-9_] become '_' (no '-', which
 // separates the fields of a shipped file's name).

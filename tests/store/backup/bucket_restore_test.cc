@@ -16,7 +16,8 @@ using namespace skald::testing;
 
 namespace {
 
-// A backup in <t>/bak of a bucket with two index objects and three chunk objects.
+// A backup in <t>/bak of a bucket with two index objects, three chunk objects and one delete
+// request (deletes/, store/shipper/FORMAT.md: received requests must survive a restore).
 void MakeBackup(const TempDir& t) {
   auto src = OpenDirBucket(t / "bucket");
   PutChunkObject(*src, "fake/2026-12-03/w1-1-000001.skc", 1000);
@@ -25,6 +26,7 @@ void MakeBackup(const TempDir& t) {
   PutIndexObject(*src, t.path, "index/2026-12-03/w1-1-fake-000001.sqlite", {"fake/2026-12-03/w1-1-000001.skc"});
   PutIndexObject(*src, t.path, "index/2026-12-04/w1-2-fake-000002.sqlite",
                  {"fake/2026-12-04/w1-2-000002.skc", "fake/2026-12-04/w1-3-000003.skc"});
+  REQUIRE(src->Put("deletes/fake/0a1b2c3d.json", "{\"version\":1,\"request_id\":\"0a1b2c3d\"}\n").ok());
   REQUIRE(backup::TakeBucketBackup(*src, t / "bak").ok());
 }
 
@@ -42,14 +44,15 @@ TEST_CASE("bucket restore: identical objects, index objects last, verified by li
   HookedStore dst(inner.get());
   auto r = backup::RestoreBucket(t / "bak", dst);
   REQUIRE(r.ok());
-  CHECK(r->objects == 5);
+  CHECK(r->objects == 6);
   CHECK(r->index_objects == 2);
-  CHECK(r->chunk_objects == 3);
-  REQUIRE(dst.puts.size() == 5);
-  for (size_t i = 0; i < dst.puts.size(); ++i) CHECK((dst.puts[i].rfind("index/", 0) == 0) == (i >= 3));
+  CHECK(r->chunk_objects == 3);   // the sixth is the delete request
+  REQUIRE(dst.puts.size() == 6);
+  for (size_t i = 0; i < dst.puts.size(); ++i) CHECK((dst.puts[i].rfind("index/", 0) == 0) == (i >= 4));
   auto listed = inner->List("");
   REQUIRE(listed.ok());
-  REQUIRE(listed->size() == 5);
+  REQUIRE(listed->size() == 6);
+  CHECK(Slurp(t / "fresh/deletes/fake/0a1b2c3d.json") == Slurp(t / "bucket/deletes/fake/0a1b2c3d.json"));
   for (const auto& o : *listed) CHECK(Slurp(t / ("fresh/" + o.key)) == Slurp(t / ("bucket/" + o.key)));
 }
 
