@@ -19,67 +19,15 @@
 #include "store/shipper/object_chunk_file.h"
 #include "store/shipper/shipper.h"
 #include "tests/store/head/head_test_util.h"
+#include "tests/store/shipper/bucket_deletes_test_util.h"
 
 using namespace skald;
 using namespace skald::testing;
 
 namespace {
 
-const int64_t kSec = 1000000000LL;
+const int64_t kSec = kBucketDeleteSec;
 const LabelSet kApp(std::vector<Label>{{"app", "api"}});
-
-int64_t WallNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-struct Node {
-  std::unique_ptr<retention::DeleteRequests> local;
-  std::unique_ptr<shipper::BucketDeletes> mirror;
-};
-
-Node OpenNode(const std::string& dir, objstore::ObjectStore* bucket, metrics::Registry* reg) {
-  REQUIRE(fs::FileSystem::Default()->MkdirAll(dir).ok());
-  Node n;
-  auto l = retention::DeleteRequests::Open(dir + "/delete_requests.db");
-  REQUIRE(l.ok());
-  n.local = std::move(*l);
-  shipper::BucketDeletesOptions o;
-  o.bucket = bucket;
-  o.local = n.local.get();
-  o.registry = reg;
-  auto m = shipper::BucketDeletes::Open(std::move(o));
-  REQUIRE(m.ok());
-  n.mirror = std::move(*m);
-  n.local->SetMirror(n.mirror.get());
-  return n;
-}
-
-std::unique_ptr<shipper::Shipper> OpenShipper(head::Ingester* w, objstore::ObjectStore* b, const std::string& dir,
-                                              metrics::Registry* reg) {
-  shipper::ShipperOptions so;
-  so.ingester = w;
-  so.bucket = b;
-  so.node_id = "w1";
-  so.scratch_dir = dir;
-  so.registry = reg;
-  auto sh = shipper::Shipper::Open(std::move(so));
-  REQUIRE(sh.ok());
-  return std::move(*sh);
-}
-
-std::unique_ptr<objstore::ObjectCache> ReadFromBucket(head::Ingester& ing, objstore::ObjectStore* b,
-                                                      const std::string& dir, metrics::Registry* reg) {
-  objstore::ObjectCacheOptions co;
-  co.dir = dir;
-  auto c = objstore::ObjectCache::Open(b, co, reg);
-  REQUIRE(c.ok());
-  ing.chunk_files()->SetRemote([c = c->get()](const std::string& rel)
-                                   -> Result<std::shared_ptr<const fs::RandomAccessFile>> {
-    return shipper::OpenObjectChunkFile(c, rel);
-  });
-  return std::move(*c);
-}
 
 // Every line the bucket's index objects point at for `tenant`, read from the chunk objects.
 std::vector<std::string> BucketLines(objstore::ObjectStore* b, const chunk::ChunkFiles& files, const std::string& dir,
@@ -119,14 +67,14 @@ TEST_CASE("bucket deletes: a tenant's request leaves another tenant's same-label
   for (const char* tenant : {"a", "b"})
     REQUIRE(PushOne(*w, tenant, kApp, {{t0, "keep 1"}, {t0 + 1, "secret 2"}, {t0 + 2, "keep 3"}}).ok());
   REQUIRE(w->FlushAll().ok());
-  auto sh = OpenShipper(w.get(), b, d.path + "/scratch", &reg);
+  auto sh = OpenTestShipper(w.get(), b, d.path + "/scratch", &reg);
   REQUIRE(sh->ShipOnce().ok());
   REQUIRE(sh->ShipOnce().ok());
   auto wcache = ReadFromBucket(*w, b, d.path + "/wcache", &reg);
   auto be = OpenIngester(Options(d.path + "/be", &clock));
   auto bcache = ReadFromBucket(*be, b, d.path + "/bcache", &reg);
 
-  Node node = OpenNode(d.path + "/node", b, &reg);
+  DeleteNode node = OpenDeleteNode(d.path + "/node", b, &reg);
   auto req = node.local->Add("a", R"({app="api"} |= "secret")", t0 - kSec, now, now - 10 * kSec);
   REQUIRE(req.ok());
   // A request object whose query does not compile (written by something else): never applied,
@@ -197,7 +145,7 @@ TEST_CASE("bucket deletes: an object too fresh to merge holds back only the requ
   std::atomic<int64_t> clock{now};
   auto w = OpenIngester(Options(d.path + "/w", &clock));
   const int64_t t0 = now - 3600 * kSec;
-  auto sh = OpenShipper(w.get(), b, d.path + "/scratch", &reg);
+  auto sh = OpenTestShipper(w.get(), b, d.path + "/scratch", &reg);
   REQUIRE(PushOne(*w, "a", kApp, {{t0, "a secret"}, {t0 + 1, "a keep"}}).ok());
   REQUIRE(w->FlushAll().ok());
   REQUIRE(sh->ShipOnce().ok());
@@ -213,7 +161,7 @@ TEST_CASE("bucket deletes: an object too fresh to merge holds back only the requ
   auto be = OpenIngester(Options(d.path + "/be", &clock));
   auto bcache = ReadFromBucket(*be, b, d.path + "/bcache", &reg);
 
-  Node node = OpenNode(d.path + "/node", b, &reg);
+  DeleteNode node = OpenDeleteNode(d.path + "/node", b, &reg);
   auto ra = node.local->Add("a", R"({app="api"} |= "secret")", t0 - kSec, now, now - 10 * kSec);
   auto rb = node.local->Add("b", R"({app="api"} |= "secret")", t0 - kSec, now, now - 10 * kSec);
   REQUIRE(ra.ok());
@@ -253,7 +201,7 @@ TEST_CASE("bucket deletes: request ids are unique per tenant only", "[shipper]")
     retention::DeleteRequest r{"0000abcd", tenant, R"({app="api"})", 1, 2, 3, "received"};
     REQUIRE(b->Put(shipper::BucketDeletes::RequestKey(tenant, r.id), shipper::BucketDeletes::Encode(r)).ok());
   }
-  Node n = OpenNode(d.path + "/n", b, &reg);
+  DeleteNode n = OpenDeleteNode(d.path + "/n", b, &reg);
   REQUIRE(n.mirror->SyncOnce().ok());
   CHECK(n.local->All()->size() == 2);
   CHECK(n.local->Active("a")->size() == 1);
@@ -303,7 +251,7 @@ TEST_CASE("bucket deletes: requests added while the background sync runs are all
   metrics::Registry reg;
   auto bucket = objstore::FsObjectStore::Open(d.path + "/bucket");
   REQUIRE(bucket.ok());
-  Node n = OpenNode(d.path + "/n", bucket->get(), &reg);
+  DeleteNode n = OpenDeleteNode(d.path + "/n", bucket->get(), &reg);
   std::atomic<bool> stop{false};
   std::atomic<int> sync_failures{0};
   std::thread syncer([&] {

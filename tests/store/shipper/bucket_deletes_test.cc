@@ -15,55 +15,16 @@
 #include "store/shipper/object_chunk_file.h"
 #include "store/shipper/shipper.h"
 #include "tests/store/head/head_test_util.h"
+#include "tests/store/shipper/bucket_deletes_test_util.h"
 
 using namespace skald;
 using namespace skald::testing;
 
 namespace {
 
-const int64_t kSec = 1000000000LL;
+const int64_t kSec = kBucketDeleteSec;
 const LabelSet kApp(std::vector<Label>{{"app", "api"}});
 const LabelSet kDb(std::vector<Label>{{"app", "db"}});
-
-int64_t WallNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-struct Node {
-  std::unique_ptr<retention::DeleteRequests> local;
-  std::unique_ptr<shipper::BucketDeletes> mirror;
-};
-
-Node OpenNode(const std::string& dir, objstore::ObjectStore* bucket, metrics::Registry* reg) {
-  REQUIRE(fs::FileSystem::Default()->MkdirAll(dir).ok());
-  Node n;
-  auto l = retention::DeleteRequests::Open(dir + "/delete_requests.db");
-  REQUIRE(l.ok());
-  n.local = std::move(*l);
-  shipper::BucketDeletesOptions o;
-  o.bucket = bucket;
-  o.local = n.local.get();
-  o.registry = reg;
-  auto m = shipper::BucketDeletes::Open(std::move(o));
-  REQUIRE(m.ok());
-  n.mirror = std::move(*m);
-  n.local->SetMirror(n.mirror.get());
-  return n;
-}
-
-void UseBucketForReads(head::Ingester& ing, std::unique_ptr<objstore::ObjectCache>* cache, objstore::ObjectStore* b,
-                       const std::string& dir, metrics::Registry* reg) {
-  objstore::ObjectCacheOptions co;
-  co.dir = dir;
-  auto c = objstore::ObjectCache::Open(b, co, reg);
-  REQUIRE(c.ok());
-  *cache = std::move(*c);
-  ing.chunk_files()->SetRemote([c = cache->get()](const std::string& rel)
-                                   -> Result<std::shared_ptr<const fs::RandomAccessFile>> {
-    return shipper::OpenObjectChunkFile(c, rel);
-  });
-}
 
 }  // namespace
 
@@ -72,7 +33,7 @@ TEST_CASE("bucket deletes: requests are objects every node sees, cancels and pro
   metrics::Registry reg;
   auto bucket = objstore::FsObjectStore::Open(d.path + "/bucket");
   REQUIRE(bucket.ok());
-  Node a = OpenNode(d.path + "/a", bucket->get(), &reg), b = OpenNode(d.path + "/b", bucket->get(), &reg);
+  DeleteNode a = OpenDeleteNode(d.path + "/a", bucket->get(), &reg), b = OpenDeleteNode(d.path + "/b", bucket->get(), &reg);
   auto r1 = a.local->Add("t|1", R"({app="api"} |= "x")", 10, 20, 100);
   REQUIRE(r1.ok());
   auto r2 = a.local->Add("t|1", R"({app="db"})", 10, 20, 200);
@@ -122,7 +83,7 @@ TEST_CASE("bucket deletes: requests are objects every node sees, cancels and pro
   CHECK_FALSE(shipper::BucketDeletes::Decode("{\"version\":2}").ok());
 
   // A fresh node (empty local copy) gets the bucket's set at its first sync; rows only it had go.
-  Node c = OpenNode(d.path + "/c", bucket->get(), &reg);
+  DeleteNode c = OpenDeleteNode(d.path + "/c", bucket->get(), &reg);
   retention::DeleteRequests* lc = c.local.get();
   lc->SetMirror(nullptr);
   REQUIRE(lc->Add("t|1", R"({app="x"})", 1, 2, 3).ok());
@@ -144,27 +105,18 @@ TEST_CASE("bucket deletes: the compactor rewrites the objects holding deleted li
   REQUIRE(PushOne(*w, "t", kApp, {{t0, "keep 1"}, {t0 + 1, "secret 2"}, {t0 + 2, "keep 3"}}).ok());
   REQUIRE(PushOne(*w, "t", kDb, {{t0, "db secret"}, {t0 + 5, "db 2"}}).ok());
   REQUIRE(w->FlushAll().ok());
-  shipper::ShipperOptions so;
-  so.ingester = w.get();
-  so.bucket = bucket->get();
-  so.node_id = "w1";
-  so.scratch_dir = d.path + "/scratch";
-  so.registry = &reg;
-  auto sh = shipper::Shipper::Open(std::move(so));
-  REQUIRE(sh.ok());
-  REQUIRE((*sh)->ShipOnce().ok());
-  REQUIRE((*sh)->ShipOnce().ok());   // the local copies go: reads of the writer go to the bucket
-  std::unique_ptr<objstore::ObjectCache> wcache;
-  UseBucketForReads(*w, &wcache, bucket->get(), d.path + "/wcache", &reg);
+  auto sh = OpenTestShipper(w.get(), bucket->get(), d.path + "/scratch", &reg);
+  REQUIRE(sh->ShipOnce().ok());
+  REQUIRE(sh->ShipOnce().ok());   // the local copies go: reads of the writer go to the bucket
+  auto wcache = ReadFromBucket(*w, bucket->get(), d.path + "/wcache", &reg);
   auto before = (*bucket)->List("chunks/");
   REQUIRE(before.ok());
   REQUIRE(before->size() == 1);
 
   // The backend: its own ingester reads chunks through its cache.
   auto be = OpenIngester(Options(d.path + "/be", &clock));
-  std::unique_ptr<objstore::ObjectCache> bcache;
-  UseBucketForReads(*be, &bcache, bucket->get(), d.path + "/bcache", &reg);
-  Node node = OpenNode(d.path + "/node", bucket->get(), &reg);
+  auto bcache = ReadFromBucket(*be, bucket->get(), d.path + "/bcache", &reg);
+  DeleteNode node = OpenDeleteNode(d.path + "/node", bucket->get(), &reg);
   auto req = node.local->Add("t", R"({app="api"} |= "secret")", t0 - kSec, now, now - 10 * kSec);
   REQUIRE(req.ok());
   REQUIRE(node.local->Add("t", R"({app="db"})", t0 - kSec, now, now).ok());   // still in its cancel period
@@ -234,17 +186,9 @@ TEST_CASE("bucket deletes: a write node drops its rows of every shipped segment 
   REQUIRE(PushOne(*w, "t", kDb, {{t0, "b"}}).ok());
   REQUIRE(w->FlushAll().ok());
   REQUIRE(PushOne(*w, "t", kApp, {{t0 + 10, "not shipped"}}).ok());
-  shipper::ShipperOptions so;
-  so.ingester = w.get();
-  so.bucket = bucket->get();
-  so.node_id = "w1";
-  so.scratch_dir = d.path + "/scratch";
-  so.registry = &reg;
-  auto sh = shipper::Shipper::Open(std::move(so));
-  REQUIRE(sh.ok());
-  REQUIRE((*sh)->ShipOnce().ok());
-  std::unique_ptr<objstore::ObjectCache> wcache;
-  UseBucketForReads(*w, &wcache, bucket->get(), d.path + "/wcache", &reg);
+  auto sh = OpenTestShipper(w.get(), bucket->get(), d.path + "/scratch", &reg);
+  REQUIRE(sh->ShipOnce().ok());
+  auto wcache = ReadFromBucket(*w, bucket->get(), d.path + "/wcache", &reg);
   REQUIRE(w->FlushAll().ok());   // a local (unshipped) chunk of the same stream
   std::vector<retention::DeleteRequest> reqs{{"1", "t", R"({app="api"})", t0 - 1, t0 + 100, 0, "processed"}};
   auto n = shipper::DropShippedRows(w->index_db(), reqs);
