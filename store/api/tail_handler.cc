@@ -136,7 +136,10 @@ class Session : public http::WebSocketHandler, public std::enable_shared_from_th
   void Prepare() {
     auto* remote = dynamic_cast<LiveTailSource*>(deps_.reader);
     if (remote && (peer_ || !remote->FansOutTails())) remote = nullptr;
-    buf_ = std::make_shared<TailBuffer>(kMaxQueuedEntries, remote ? kDedupEntries : 0);
+    // De-duplicate on a read node (several sources) and on a write node serving a read node's tail:
+    // an entry pushed between Subscribe and the history query would otherwise go out twice on the
+    // one connection, and the read node's per-source counts would take the second for a new line.
+    buf_ = std::make_shared<TailBuffer>(kMaxQueuedEntries, (remote || peer_) ? kDedupEntries : 0);
     sub_ = deps_.reader->Subscribe(p_.tenant, [b = buf_, feed = feed_, f = factory_, ms = matchers_](
                                                   const LabelSet& ls, const LogEntry& e) {
       Enqueue(*b, *feed, *f, ms, ls, e);
