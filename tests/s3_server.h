@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace skald::testing {
 
@@ -47,6 +48,35 @@ class TestS3Server {
   const std::string& access_key() const { return access_key_; }
   const std::string& secret_key() const { return secret_key_; }
   const std::string& region() const { return region_; }
+
+  // The body of a SigV4-signed GET of `<endpoint>/<path_and_query>` through curl (a query must
+  // already be in canonical, encoded form: curl signs it as written). REQUIREs that curl ran.
+  std::string Get(const std::string& path_and_query) const {
+    std::string out;
+    int rc = Run("curl -sS --aws-sigv4 'aws:amz:" + region_ + ":s3' --user '" + access_key_ + ":" + secret_key_ +
+                     "' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' '" + endpoint_ + "/" + path_and_query + "'",
+                 &out);
+    INFO(out);
+    REQUIRE(rc == 0);
+    return out;
+  }
+
+  // Keys under `prefix` in `bucket` (one ListObjectsV2 page: tests hold far fewer than 1000 objects).
+  std::vector<std::string> ListKeys(const std::string& bucket, const std::string& prefix) const {
+    std::string enc;   // curl signs the query as written: it must already be in canonical (encoded) form
+    for (char c : prefix) enc += c == '/' ? std::string("%2F") : std::string(1, c);
+    const std::string out = Get(bucket + "?list-type=2&prefix=" + enc);
+    INFO(out);
+    REQUIRE(out.find("ListBucketResult") != std::string::npos);
+    std::vector<std::string> keys;
+    for (size_t pos = 0; (pos = out.find("<Key>", pos)) != std::string::npos;) {
+      size_t end = out.find("</Key>", pos);
+      REQUIRE(end != std::string::npos);
+      keys.push_back(out.substr(pos + 5, end - pos - 5));
+      pos = end;
+    }
+    return keys;
+  }
 
   // Creates `name` with a SigV4-signed PUT /<name>; "" on success, else the HTTP status and body.
   std::string CreateBucket(const std::string& name) const {

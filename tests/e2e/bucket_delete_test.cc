@@ -44,40 +44,10 @@ std::string Node(const std::string& target, const std::string& id, const std::st
   return y;
 }
 
-std::string Curl(const TestS3Server& s3, const std::string& path_and_query) {
-  std::string cmd = fmt::format(
-      "curl -sS --aws-sigv4 'aws:amz:{}:s3' --user '{}:{}' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' '{}/{}'",
-      s3.region(), s3.access_key(), s3.secret_key(), s3.endpoint(), path_and_query);
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-// Keys under `prefix` (one ListObjectsV2 page: the tests hold far fewer than 1000 objects).
-std::vector<std::string> Keys(const TestS3Server& s3, const std::string& bucket, const std::string& prefix) {
-  std::string enc;
-  for (char c : prefix) enc += c == '/' ? std::string("%2F") : std::string(1, c);
-  const std::string out = Curl(s3, bucket + "?list-type=2&prefix=" + enc);
-  INFO(out);
-  REQUIRE(out.find("ListBucketResult") != std::string::npos);
-  std::vector<std::string> keys;
-  for (size_t pos = 0; (pos = out.find("<Key>", pos)) != std::string::npos;) {
-    size_t end = out.find("</Key>", pos);
-    keys.push_back(out.substr(pos + 5, end - pos - 5));
-    pos = end;
-  }
-  return keys;
-}
-
 // How many times `needle` occurs in the bytes of every chunk object.
 int InChunkObjects(const TestS3Server& s3, const std::string& bucket, const std::string& needle) {
   int n = 0;
-  for (const auto& k : Keys(s3, bucket, "chunks/")) n += CountOf(Curl(s3, bucket + "/" + k), needle);
+  for (const auto& k : s3.ListKeys(bucket, "chunks/")) n += CountOf(s3.Get(bucket + "/" + k), needle);
   return n;
 }
 
@@ -179,7 +149,7 @@ TEST_CASE("bucket deletes: a request through one read node hides lines on anothe
   Push(w1.port(), "bd", base + 500, 4, [](int i) { return fmt::format("secret late {}", i); });
   CHECK(CountOf(Query(r2.port(), q, base, now), "secret late") == 0);
   auto all_compacted = [&] {
-    for (const auto& k : Keys(s3, bucket, "index/"))
+    for (const auto& k : s3.ListKeys(bucket, "index/"))
       if (k.find("/compacted-") == std::string::npos) return false;
     return true;
   };

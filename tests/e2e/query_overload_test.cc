@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "tests/e2e/store_under_test.h"
+#include "tests/loopback_connect.h"
 
 using namespace skald;
 using namespace skald::e2e;
@@ -76,16 +77,6 @@ std::string RangeTarget(int64_t base_ns) {
                      base_ns + int64_t(kLines) * 1000000 + 60'000'000'000LL);
 }
 
-int RawConnect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
-  return fd;
-}
-
 }  // namespace
 
 TEST_CASE("heavy query: the client going away cancels it, query_timeout and max_query_bytes_read stop it",
@@ -119,7 +110,7 @@ TEST_CASE("heavy query: the client going away cancels it, query_timeout and max_
   REQUIRE(alone > 3000ms);
 
   SECTION("the client going away cancels the query: the store's CPU drops back") {
-    int fd = RawConnect(store.port());
+    int fd = skald::testing::ConnectLoopback(store.port());
     std::string req = fmt::format("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", RangeTarget(base));
     REQUIRE(::send(fd, req.data(), req.size(), 0) == ssize_t(req.size()));
     std::this_thread::sleep_for(300ms);

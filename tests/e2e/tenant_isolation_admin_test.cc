@@ -16,6 +16,7 @@
 
 #include "tests/e2e/object_store_mode.h"
 #include "tests/e2e/two_tenants.h"
+#include "tests/loopback_connect.h"
 
 using namespace skald::e2e;
 
@@ -30,12 +31,7 @@ httplib::Headers Org(const std::string& tenant) { return {{"X-Scope-OrgID", tena
 class TailClient {
  public:
   TailClient(int port, const std::string& tenant, const std::string& query) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+    fd_ = skald::testing::ConnectLoopback(port);
     const std::string req = fmt::format(
         "GET /loki/api/v1/tail?limit=100&query={} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "tests/store/api/query_api_test_util.h"
+#include "tests/loopback_connect.h"
 
 namespace skald::api::testing {
 namespace {
@@ -16,12 +17,7 @@ namespace {
 class WsClient {
  public:
   explicit WsClient(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+    fd_ = skald::testing::ConnectLoopback(port);
   }
   ~WsClient() { ::close(fd_); }
 

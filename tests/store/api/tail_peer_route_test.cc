@@ -12,6 +12,7 @@
 
 #include "store/api/live_tail_source.h"
 #include "tests/store/api/query_api_test_util.h"
+#include "tests/loopback_connect.h"
 
 namespace skald::api::testing {
 namespace {
@@ -29,12 +30,7 @@ struct FanoutReader : skald::testing::FakeStoreReader, LiveTailSource {
 
 // Sends the upgrade with `extra` header lines; returns everything read within 2 s (head + frames).
 std::string Upgrade(int port, const std::string& extra) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+  int fd = skald::testing::ConnectLoopback(port);
   const std::string req = "GET /loki/api/v1/tail?query=%7Bapp%3D%22a%22%7D HTTP/1.1\r\nHost: localhost\r\n"
                           "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                           "Sec-WebSocket-Version: 13\r\n" + extra + "\r\n";

@@ -40,11 +40,6 @@ bool Has(const std::vector<std::string>& problems, const std::string& a, const s
   return false;
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace
 
 TEST_CASE("bucket backup: every object is copied, listed with size and sha256, and checks clean", "[backup][bucket]") {

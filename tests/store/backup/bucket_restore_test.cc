@@ -30,11 +30,6 @@ void MakeBackup(const TempDir& t) {
   REQUIRE(backup::TakeBucketBackup(*src, t / "bak").ok());
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace
 
 TEST_CASE("bucket restore: identical objects, index objects last, verified by listing", "[backup][bucket]") {

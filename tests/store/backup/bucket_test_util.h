@@ -5,7 +5,9 @@
 
 #include <catch.hpp>
 
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +18,12 @@
 #include "tests/store/wal/temp_dir.h"
 
 namespace skald::testing {
+
+// A file's whole content ("" when it cannot be read).
+inline std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 inline std::unique_ptr<objstore::FsObjectStore> OpenDirBucket(const std::string& dir) {
   auto b = objstore::FsObjectStore::Open(dir);
