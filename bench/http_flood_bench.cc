@@ -2,7 +2,9 @@
 // client thread, measures GET /ready, a small push and a small query_range (p50/p99/max) while quiet,
 // under a flood of idle keep-alive and slow clients (bench/flood_load.h), quiet again, and while a
 // heavy 30-day metric query runs; prints ratios, connection errors, and the store's RSS and fds.
-// Flags: --heavy-lines N, --idle N, --slow N, --n samples, --flood-min-s S, --query-priority idle|low|normal.
+// Flags: --heavy-lines N, --idle N, --slow N, --n samples, --flood-min-s S, --query-priority idle|low|normal,
+// --ingest-priority latency|realtime, --client-priority normal|realtime.
+#include <sched.h>
 #include <signal.h>
 #include <snappy.h>
 #include <spawn.h>
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +48,8 @@ struct Options {
   double phase_s = 90, ramp_s = 60, flood_min_s = 40;
   int64_t heavy_lines = 1000000;
   std::string query_priority;   // querier.query_cpu_priority: idle, low or normal
+  std::string ingest_priority;  // server.ingest_cpu_priority: latency or realtime
+  std::string client_priority;  // realtime: the measuring thread runs SCHED_RR, as if on its own CPU
   int streams = 200, days = 30;
 };
 
@@ -91,7 +96,8 @@ int FreePort() {  // a loopback port that was free a moment ago
 pid_t SpawnStore(const Options& o) {
   const std::string cfg = o.dir + "/store.yaml", log = o.dir + "/store.log";
   std::ofstream(cfg) << "auth_enabled: false\nserver:\n  http_listen_address: 127.0.0.1\n  http_listen_port: "
-                     << o.port << "\n  log_level: warn\ncommon:\n  path_prefix: " << o.dir << "/data\n"
+                     << o.port << "\n  log_level: warn\n  ingest_cpu_priority: " << o.ingest_priority
+                     << "\ncommon:\n  path_prefix: " << o.dir << "/data\n"
                      << "limits_config:\n  ingestion_rate_mb: 100000\n  ingestion_burst_size_mb: 100000\n"
                      << "  per_stream_rate_limit: 10GB\n  per_stream_rate_limit_burst: 10GB\n"
                      << "  reject_old_samples: false\n  max_query_series: 100000\n"
@@ -143,11 +149,44 @@ struct Series {
   }
 };
 
+// Cumulative bucket counts (le -> count) of the store's WAL fsync histogram, read from /metrics:
+// the difference over a phase tells a slow fsync from slow hand-offs around it.
+using Buckets = std::map<double, double>;
+
+Buckets ScrapeFsyncBuckets(int port) {
+  Buckets b;
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(5, 0);
+  auto r = c.Get("/metrics");
+  if (!r || r->status != 200) return b;
+  const std::string key = "skald_wal_fsync_duration_seconds_bucket{le=\"";
+  for (size_t p = r->body.find(key); p != std::string::npos; p = r->body.find(key, p + 1)) {
+    const size_t v = p + key.size(), q = r->body.find('"', v), e = r->body.find('\n', v);
+    if (q == std::string::npos || e == std::string::npos) break;
+    const std::string le = r->body.substr(v, q - v);
+    b[le == "+Inf" ? 1e300 : std::atof(le.c_str())] = std::atof(r->body.c_str() + r->body.find(' ', q) + 1);
+  }
+  return b;
+}
+
 struct Phase {
   std::string name;
   Series ready, push, query;
   long rss_kb = 0, hwm_kb = 0, fds = 0, threads = 0;
   double seconds = 0;
+  Buckets fsync_start, fsync_end;
+  // The fsyncs of the phase and the bucket bound (ms) holding quantile q of them.
+  double FsyncCount() const { return fsync_end.empty() ? 0 : fsync_end.rbegin()->second - Start(1e300); }
+  double Start(double le) const {
+    auto it = fsync_start.find(le);
+    return it == fsync_start.end() ? 0 : it->second;
+  }
+  double FsyncAtMs(double q) const {
+    const double n = FsyncCount();
+    for (const auto& [le, c] : fsync_end)
+      if (n > 0 && c - Start(le) >= q * n) return le * 1e3;
+    return 0;
+  }
 };
 
 // One request on a fresh connection (as a probe or Grafana makes it); a failure or non-`want`
@@ -193,7 +232,8 @@ void Measure(const Options& o, Phase* p, double min_s = 0) {
   p->seconds = Secs(Clock::now() - t0);
 }
 
-void Sample(pid_t pid, Phase* p) {
+void Sample(pid_t pid, Phase* p, int port) {
+  (p->fsync_start.empty() ? p->fsync_start : p->fsync_end) = ScrapeFsyncBuckets(port);
   p->rss_kb = std::max(p->rss_kb, StatusField(pid, "VmRSS:"));
   p->hwm_kb = StatusField(pid, "VmHWM:");
   p->fds = std::max(p->fds, FdCount(pid));
@@ -300,10 +340,12 @@ void PrintReport(std::vector<Phase>& ph, const bench::FloodStats& fs, const Opti
               o.idle, o.slow, fs.connected.load(), fs.peak_open.load(), fs.answered.load(), fs.emfile.load(),
               fs.refused.load(), fs.timed_out.load(), fs.other_connect.load(), fs.reset.load(),
               fs.server_closed.load(), fs.trickled.load());
-  std::printf("\n| phase | seconds | store RSS MB | store peak RSS (VmHWM) MB | store fds | store threads |\n");
+  std::printf("\n| phase | seconds | store RSS MB | store peak RSS (VmHWM) MB | store fds | store threads | WAL fsyncs "
+              "| fsync p50 / p99 ms (bucket bound) |\n");
   for (Phase& p : ph)
-    std::printf("| %s | %.1f | %.1f | %.1f | %ld | %ld |\n", p.name.c_str(), p.seconds, p.rss_kb / 1024.0,
-                p.hwm_kb / 1024.0, p.fds, p.threads);
+    std::printf("| %s | %.1f | %.1f | %.1f | %ld | %ld | %.0f | %.1f / %.1f |\n", p.name.c_str(), p.seconds,
+                p.rss_kb / 1024.0, p.hwm_kb / 1024.0, p.fds, p.threads, p.FsyncCount(), p.FsyncAtMs(0.5),
+                p.FsyncAtMs(0.99));
 }
 
 Options ParseOptions(int argc, char** argv) {
@@ -329,6 +371,8 @@ Options ParseOptions(int argc, char** argv) {
   o.streams = std::atoi(Arg(argc, argv, "--streams", "200"));
   o.days = std::atoi(Arg(argc, argv, "--days", "30"));
   o.query_priority = Arg(argc, argv, "--query-priority", "idle");
+  o.ingest_priority = Arg(argc, argv, "--ingest-priority", "latency");
+  o.client_priority = Arg(argc, argv, "--client-priority", "normal");
   return o;
 }
 
@@ -349,9 +393,9 @@ void FloodPhase(const Options& o, pid_t pid, bench::FloodLoad* flood, Phase* p) 
   std::printf("flood: %s after %.1f s, %ld open\n", flood->ramped() ? "ramped" : "ramp cut off", Secs(Clock::now() - t0),
               flood->stats().open.load());
   std::this_thread::sleep_for(1s);
-  Sample(pid, p);
+  Sample(pid, p, o.port);
   Measure(o, p, o.flood_min_s);
-  Sample(pid, p);
+  Sample(pid, p, o.port);
   flood->Stop();
 }
 
@@ -360,6 +404,15 @@ void FloodPhase(const Options& o, pid_t pid, bench::FloodLoad* flood, Phase* p) 
 int main(int argc, char** argv) {
   Options o = ParseOptions(argc, argv);
   std::printf("RLIMIT_NOFILE=%ld store=%s\n", RaiseFdLimit(), o.bin.c_str());
+  if (o.client_priority == "realtime") {
+    // A collector pushes from another host: its own wake-ups do not queue behind the store's query.
+    // On one machine SCHED_RR for the measuring thread stands in for that CPU of its own.
+    sched_param sp{};
+    sp.sched_priority = 1;
+    // RESET_ON_FORK: the store, the heavy query's and the flood's threads keep the normal policy.
+    std::printf("client priority: %s\n",
+                sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) == 0 ? "SCHED_RR 1" : "normal (refused)");
+  }
   if (o.port == 0) o.port = FreePort();
   std::filesystem::remove_all(o.dir);
   std::filesystem::create_directories(o.dir);
@@ -372,17 +425,17 @@ int main(int argc, char** argv) {
   std::pair<int64_t, int64_t> span{0, 0};
   if (o.heavy_lines > 0) span = Prefill(o);
   std::vector<Phase> ph{{"quiet"}, {"flood"}, {"after"}};
-  Sample(pid, &ph[0]), Measure(o, &ph[0]), Sample(pid, &ph[0]);
+  Sample(pid, &ph[0], o.port), Measure(o, &ph[0]), Sample(pid, &ph[0], o.port);
   bench::FloodLoad flood({o.port, o.idle, o.slow, std::chrono::milliseconds(o.trickle_ms), 3000ms, 256});
   FloodPhase(o, pid, &flood, &ph[1]);
   std::this_thread::sleep_for(2s);
-  Sample(pid, &ph[2]), Measure(o, &ph[2]), Sample(pid, &ph[2]);
+  Sample(pid, &ph[2], o.port), Measure(o, &ph[2]), Sample(pid, &ph[2], o.port);
   if (o.heavy_lines > 0) {
     HeavyLoop heavy;
     heavy.Start(o.port, span);
     std::this_thread::sleep_for(500ms);
     Phase& h = ph.emplace_back(Phase{"heavy"});
-    Sample(pid, &h), Measure(o, &h), Sample(pid, &h);
+    Sample(pid, &h, o.port), Measure(o, &h), Sample(pid, &h, o.port);
     heavy.Stop();
     std::printf("heavy query: %d done, %d failed, mean %.0f ms, last answer %ld series in %ld bytes\n",
                 heavy.done.load(), heavy.failed.load(),

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   const size_t batch = static_cast<size_t>(std::atoll(Arg(argc, argv, "--batch", "1048576")));
   const int port = std::atoi(Arg(argc, argv, "--port", "31999"));
   std::string dir = Arg(argc, argv, "--dir", "/tmp/skald-push-bench");
+  const std::string ingest_priority = Arg(argc, argv, "--ingest-priority", "latency");   // or realtime
   std::string bin = Arg(argc, argv, "--store", "");
   if (bin.empty()) {
     std::error_code ec;
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const std::string cfg = dir + "/store.yaml";
   std::ofstream(cfg) << "auth_enabled: false\nserver:\n  http_listen_address: 127.0.0.1\n  http_listen_port: "
-                     << port << "\n  log_level: warn\ncommon:\n  path_prefix: " << dir << "/data\n"
+                     << port << "\n  log_level: warn\n  ingest_cpu_priority: " << ingest_priority << "\ncommon:\n  path_prefix: " << dir << "/data\n"
                      << "limits_config:\n  ingestion_rate_mb: 100000\n  ingestion_burst_size_mb: 100000\n"
                      << "  per_stream_rate_limit: 10GB\n  per_stream_rate_limit_burst: 10GB\n"
                      << "  reject_old_samples: false\n";

@@ -1,12 +1,17 @@
-// RequestShortSlice: sched_setattr with sched_runtime on SCHED_OTHER (see thread_slice.h).
+// RequestShortSlice: sched_setattr with sched_runtime on SCHED_OTHER; RequestIngestPriority:
+// SCHED_RR when configured (see thread_slice.h).
 #include "common/thread_slice.h"
 
 #include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
+
+#include "common/logger.h"
 
 namespace skald {
 namespace {
@@ -29,7 +34,31 @@ bool GetAttr(SchedAttr* a) {
   return syscall(SYS_sched_getattr, 0, a, sizeof(*a), 0) == 0;
 }
 
+std::atomic<IngestPriority> ingest_priority{IngestPriority::kLatency};
+std::atomic<bool> realtime_refusal_logged{false};
+
 }  // namespace
+
+void SetIngestPriority(IngestPriority p) { ingest_priority.store(p); }
+
+bool RequestIngestPriority() {
+  if (ingest_priority.load() == IngestPriority::kRealtime) {
+    sched_param sp{};
+    sp.sched_priority = 1;
+    // RESET_ON_FORK: a thread a handler starts (an admin task, say) gets the normal policy back.
+    if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) == 0) return true;
+    const int err = errno;
+    if (!realtime_refusal_logged.exchange(true)) {
+      SKALD_LOG(warn,
+                "server.ingest_cpu_priority: realtime refused by the kernel; push threads keep the normal "
+                "policy (grant CAP_SYS_NICE, e.g. docker --cap-add SYS_NICE, or an rtprio limit of 1: "
+                "ulimit -r 1, LimitRTPRIO=1)",
+                {{"err", std::strerror(err)}});
+    }
+  }
+  (void)RequestShortSlice();
+  return false;
+}
 
 bool RequestShortSlice() {
   SchedAttr a;

@@ -1,8 +1,22 @@
-// Short scheduler slices for the threads a push waits on (HTTP I/O, request workers, the WAL
-// writer), so that they preempt busy query threads on wake-up instead of waiting out their slice.
+// What the threads a push waits on (HTTP I/O, request workers, the WAL writer) ask of the
+// scheduler: a short slice, so that they preempt busy query threads on wake-up instead of waiting
+// out their slice, or (server.ingest_cpu_priority: realtime) a real-time policy.
 #pragma once
 
 namespace skald {
+
+// server.ingest_cpu_priority. kRealtime: SCHED_RR priority 1, which any normal thread (a query)
+// yields to at once; it needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least 1. Threads started by
+// a real-time thread get the normal policy (SCHED_RESET_ON_FORK).
+enum class IngestPriority { kLatency, kRealtime };
+
+// Process-wide; set once at start, before the threads that apply it exist.
+void SetIngestPriority(IngestPriority p);
+
+// Applies the process's ingest priority to the calling thread. kRealtime falls back to the short
+// slice when the kernel refuses it (logged once per process, naming the capability). Returns
+// true when the thread runs real-time.
+bool RequestIngestPriority();
 
 // Asks Linux (6.12+, EEVDF) for the shortest time slice (0.1 ms) for the calling thread, keeping
 // its policy and nice value. A thread with a shorter slice than the running one may preempt it at

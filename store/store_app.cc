@@ -6,6 +6,7 @@
 
 #include "common/logger.h"
 #include "common/process_metrics.h"
+#include "common/thread_slice.h"
 #include "common/version.h"
 #include "store/api/admin_handler.h"
 #include "store/api/export_handler.h"
@@ -61,6 +62,9 @@ constexpr const char* kGoArch = "unknown";
 
 StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
     : cfg_(std::move(cfg)), registry_(registry ? registry : &metrics::Registry::Default()) {
+  // Before the HTTP and WAL threads start: they apply it to themselves.
+  SetIngestPriority(cfg_.server.ingest_cpu_priority == "realtime" ? IngestPriority::kRealtime
+                                                                  : IngestPriority::kLatency);
   HttpServerOptions opts;
   opts.address = cfg_.server.http_listen_address;
   opts.port = cfg_.server.http_listen_port;

@@ -35,6 +35,7 @@ Schema ServerKeys(ServerConfig* s) {
                Value("http_server_idle_timeout", config::BindDurationMs(&s->http_server_idle_timeout_ms)),
                Value("graceful_shutdown_timeout", config::BindDurationMs(&s->graceful_shutdown_timeout_ms)),
                Value("http_listen_conn_limit", BindInt(&s->http_listen_conn_limit)),
+               Value("ingest_cpu_priority", BindString(&s->ingest_cpu_priority)),
                Section("http_tls_config", http::TlsServerConfigKeys(&s->http_tls_config))},
               {"grpc_listen_address", "http_listen_network", "grpc_listen_network",
                "grpc_listen_conn_limit", "log_format", "log_source_ips_enabled",

@@ -22,6 +22,7 @@ struct ServerConfig {
   int64_t http_server_idle_timeout_ms = 120000;
   int64_t graceful_shutdown_timeout_ms = 30000;
   int http_listen_conn_limit = 0;           // 0 = the open-file limit minus a reserve (Loki: unlimited)
+  std::string ingest_cpu_priority = "latency";   // Skald key: latency or realtime (thread_slice.h)
   http::TlsServerConfig http_tls_config;    // plain HTTP unless cert_file/key_file (docs/TLS.md)
 };
 

@@ -206,6 +206,10 @@ Status ValidateStoreConfig(const StoreConfig& c) {
   if (qp != "idle" && qp != "low" && qp != "normal") {
     return Status::Invalid("querier.query_cpu_priority: want idle, low or normal, got \"" + qp + "\"");
   }
+  const std::string& ip = c.server.ingest_cpu_priority;
+  if (ip != "latency" && ip != "realtime") {
+    return Status::Invalid("server.ingest_cpu_priority: want latency or realtime, got \"" + ip + "\"");
+  }
   SKALD_RETURN_IF_ERROR(ValidateSkaldAuth(c));
   if (auto enc = chunk::ParseChunkEncoding(c.ingester.chunk_encoding); !enc.ok())
     return Status::Invalid("ingester.chunk_encoding: " + enc.status().message());
@@ -274,6 +278,7 @@ std::string StoreConfigToYaml(const StoreConfig& c) {
   e << YAML::Key << "graceful_shutdown_timeout" << YAML::Value
     << DurMs(c.server.graceful_shutdown_timeout_ms);
   e << YAML::Key << "http_listen_conn_limit" << YAML::Value << c.server.http_listen_conn_limit;
+  e << YAML::Key << "ingest_cpu_priority" << YAML::Value << c.server.ingest_cpu_priority;
   const http::TlsServerConfig& tls = c.server.http_tls_config;
   e << YAML::Key << "http_tls_config" << YAML::Value << YAML::BeginMap << YAML::Key << "cert_file"
     << YAML::Value << tls.cert_file << YAML::Key << "key_file" << YAML::Value << tls.key_file << YAML::Key

@@ -2,6 +2,8 @@
 // swaps the batches out, writes each with one write() and syncs once, then wakes every waiter.
 #include "store/wal/wal_writer.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -58,9 +60,10 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions opts) {
   w->offset_ = kSegmentHeaderSize;
   w->acked_size_ = kSegmentHeaderSize;
   w->thread_ = std::thread([p = w.get()] {
-    (void)RequestShortSlice();   // every push waits for this thread's fsync
+    (void)RequestIngestPriority();   // every push waits for this thread's fsync
     p->Run();
   });
+  pthread_setname_np(w->thread_.native_handle(), "wal-writer");
   return w;
 }
 

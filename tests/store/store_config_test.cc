@@ -210,6 +210,24 @@ TEST_CASE("querier.query_cpu_priority: low by default, idle and normal accepted,
   CHECK(bad.status().message().find("querier.query_cpu_priority: want idle, low or normal") != std::string::npos);
 }
 
+TEST_CASE("server.ingest_cpu_priority: latency by default, realtime accepted, others an error naming the key") {
+  auto d = ParseStoreConfig("d.yaml", "", false, nullptr);
+  REQUIRE(d.ok());
+  CHECK(d->server.ingest_cpu_priority == "latency");
+  for (const char* v : {"latency", "realtime"}) {
+    auto cfg = ParseStoreConfig("p.yaml", fmt::format("server:\n  ingest_cpu_priority: {}\n", v), false, nullptr);
+    REQUIRE(cfg.ok());
+    CHECK(cfg->server.ingest_cpu_priority == v);
+    auto again = ParseStoreConfig("dump.yaml", StoreConfigToYaml(*cfg), false, nullptr);
+    REQUIRE(again.ok());
+    CHECK(again->server.ingest_cpu_priority == v);
+  }
+  auto bad = ParseStoreConfig("p.yaml", "server:\n  ingest_cpu_priority: high\n", false, nullptr);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("server.ingest_cpu_priority: want latency or realtime, got \"high\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("ingester.chunk_encoding: zstd by default, every Loki value accepted") {
   auto d = ParseStoreConfig("d.yaml", "", false, nullptr);
   REQUIRE(d.ok());

@@ -1,0 +1,133 @@
+// server.ingest_cpu_priority on the real binary: with realtime the threads a push waits on (HTTP
+// I/O, request workers, the WAL writer) run SCHED_RR while query threads keep the normal policy;
+// without CAP_SYS_NICE the store still starts, says how to grant it, and keeps the normal policy.
+#include <catch.hpp>
+#include <httplib.h>
+#include <sched.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/e2e/process.h"
+#include "tests/e2e/store_under_test.h"
+
+using namespace skald::e2e;
+
+namespace {
+
+std::string PriorityYaml(int port, const std::string& dir, const std::string& priority) {
+  std::string yaml = "auth_enabled: false\nserver:\n  http_listen_address: 127.0.0.1\n  http_listen_port: " +
+                     std::to_string(port) + "\n";
+  if (!priority.empty()) yaml += "  ingest_cpu_priority: " + priority + "\n";
+  return yaml + "common:\n  path_prefix: " + dir + "/data\n";
+}
+
+// Thread name -> the scheduling policies its threads run under (sched_getscheduler per thread id).
+std::map<std::string, std::set<int>> PoliciesByThreadName(int pid) {
+  std::map<std::string, std::set<int>> out;
+  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::string name = ReadFile(t.path().string() + "/comm");
+    while (!name.empty() && name.back() == '\n') name.pop_back();
+    const int policy = sched_getscheduler(static_cast<pid_t>(std::stoi(t.path().filename().string())));
+    if (policy >= 0) out[name].insert(policy & ~SCHED_RESET_ON_FORK);
+  }
+  return out;
+}
+
+bool CanUseRealtime() {  // root with CAP_SYS_NICE (CI), or an rtprio limit
+  sched_param sp{};
+  sp.sched_priority = 1;
+  bool ok = false;
+  std::thread([&] { ok = sched_setscheduler(0, SCHED_RR, &sp) == 0; }).join();
+  return ok;
+}
+
+void PushAndQuery(int port) {
+  httplib::Client c("127.0.0.1", port);
+  const int64_t ts = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  auto r = c.Post("/loki/api/v1/push",
+                  R"({"streams":[{"stream":{"job":"prio"},"values":[[")" + std::to_string(ts) + R"(","hello"]]}]})",
+                  "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 204);
+  auto q = c.Get("/loki/api/v1/query_range?query=%7Bjob%3D%22prio%22%7D&start=" + std::to_string(ts - 1000) +
+                 "&end=" + std::to_string(ts + 1000));
+  REQUIRE(q);
+  CHECK(q->status == 200);
+  CHECK(q->body.find("hello") != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("ingest_cpu_priority realtime: push threads run SCHED_RR, query threads do not", "[e2e][priority]") {
+  if (!CanUseRealtime()) {
+    WARN("this process may not use SCHED_RR (no CAP_SYS_NICE, rtprio limit 0): realtime case skipped");
+    return;
+  }
+  TempDir dir("skald-prio");
+  StoreUnderTest store(dir.path());
+  WriteFile(store.config(), PriorityYaml(store.port(), dir.path(), "realtime"));
+  REQUIRE(store.Start());
+  INFO("store log: " << store.log());
+  PushAndQuery(store.port());
+  auto p = PoliciesByThreadName(store.pid());
+  CHECK(p["http-io"] == std::set<int>{SCHED_RR});
+  CHECK(p["http-worker"] == std::set<int>{SCHED_RR});
+  CHECK(p["wal-writer"] == std::set<int>{SCHED_RR});
+  CHECK(p["http-query"] == std::set<int>{SCHED_OTHER});
+  CHECK(ReadFile(store.log()).find("realtime refused") == std::string::npos);
+  CHECK(store.Stop() == 0);
+}
+
+TEST_CASE("ingest_cpu_priority: the default keeps the normal policy", "[e2e][priority]") {
+  TempDir dir("skald-prio");
+  StoreUnderTest store(dir.path());
+  WriteFile(store.config(), PriorityYaml(store.port(), dir.path(), ""));
+  REQUIRE(store.Start());
+  PushAndQuery(store.port());
+  auto p = PoliciesByThreadName(store.pid());
+  for (const char* name : {"http-io", "http-worker", "wal-writer", "http-query"}) {
+    INFO(name);
+    CHECK(p[name] == std::set<int>{SCHED_OTHER});
+  }
+  CHECK(store.Stop() == 0);
+}
+
+TEST_CASE("ingest_cpu_priority realtime without CAP_SYS_NICE: starts, says how to grant it, normal policy",
+          "[e2e][priority]") {
+  if (geteuid() != 0) {
+    WARN("not root: the case that drops CAP_SYS_NICE with setpriv is skipped");
+    return;
+  }
+  TempDir dir("skald-prio");
+  const int port = FreePort();
+  const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
+  WriteFile(cfg, PriorityYaml(port, dir.path(), "realtime"));
+  // No CAP_SYS_NICE and an rtprio limit of 0: the kernel refuses SCHED_RR.
+  Process proc({"/usr/bin/setpriv", "--bounding-set=-sys_nice", "--inh-caps=-sys_nice", "--",
+                "/usr/bin/prlimit", "--rtprio=0", BinPath("skald-store"), "-config.file=" + cfg},
+               log);
+  REQUIRE(WaitReady(port, 15000));
+  INFO("store log: " << log);
+  PushAndQuery(port);
+  auto p = PoliciesByThreadName(proc.pid());
+  for (const char* name : {"http-io", "http-worker", "wal-writer"}) {
+    INFO(name);
+    CHECK(p[name] == std::set<int>{SCHED_OTHER});
+  }
+  const std::string text = ReadFile(log);
+  CHECK(text.find("realtime refused") != std::string::npos);
+  CHECK(text.find("CAP_SYS_NICE") != std::string::npos);
+  size_t n = 0;
+  for (size_t at = text.find("realtime refused"); at != std::string::npos; at = text.find("realtime refused", at + 1))
+    ++n;
+  CHECK(n == 1);   // once per process, not once per thread
+}
