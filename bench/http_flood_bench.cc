@@ -181,10 +181,10 @@ struct Phase {
     auto it = fsync_start.find(le);
     return it == fsync_start.end() ? 0 : it->second;
   }
-  double FsyncAtMs(double q) const {
+  double FsyncAtMs(double q) const {   // -1: past the last finite bound (+Inf)
     const double n = FsyncCount();
     for (const auto& [le, c] : fsync_end)
-      if (n > 0 && c - Start(le) >= q * n) return le * 1e3;
+      if (n > 0 && c - Start(le) >= q * n) return le >= 1e300 ? -1 : le * 1e3;
     return 0;
   }
 };
@@ -232,8 +232,9 @@ void Measure(const Options& o, Phase* p, double min_s = 0) {
   p->seconds = Secs(Clock::now() - t0);
 }
 
-void Sample(pid_t pid, Phase* p, int port) {
-  (p->fsync_start.empty() ? p->fsync_start : p->fsync_end) = ScrapeFsyncBuckets(port);
+// at_start: the phase's first sample (the fsync histogram's baseline), else its last.
+void Sample(pid_t pid, Phase* p, int port, bool at_start) {
+  (at_start ? p->fsync_start : p->fsync_end) = ScrapeFsyncBuckets(port);
   p->rss_kb = std::max(p->rss_kb, StatusField(pid, "VmRSS:"));
   p->hwm_kb = StatusField(pid, "VmHWM:");
   p->fds = std::max(p->fds, FdCount(pid));
@@ -346,6 +347,7 @@ void PrintReport(std::vector<Phase>& ph, const bench::FloodStats& fs, const Opti
     std::printf("| %s | %.1f | %.1f | %.1f | %ld | %ld | %.0f | %.1f / %.1f |\n", p.name.c_str(), p.seconds,
                 p.rss_kb / 1024.0, p.hwm_kb / 1024.0, p.fds, p.threads, p.FsyncCount(), p.FsyncAtMs(0.5),
                 p.FsyncAtMs(0.99));
+  std::printf("(fsync -1.0: past the histogram's last bound; 0 fsyncs: /metrics unreadable at a phase's edge)\n");
 }
 
 Options ParseOptions(int argc, char** argv) {
@@ -393,9 +395,9 @@ void FloodPhase(const Options& o, pid_t pid, bench::FloodLoad* flood, Phase* p) 
   std::printf("flood: %s after %.1f s, %ld open\n", flood->ramped() ? "ramped" : "ramp cut off", Secs(Clock::now() - t0),
               flood->stats().open.load());
   std::this_thread::sleep_for(1s);
-  Sample(pid, p, o.port);
+  Sample(pid, p, o.port, true);
   Measure(o, p, o.flood_min_s);
-  Sample(pid, p, o.port);
+  Sample(pid, p, o.port, false);
   flood->Stop();
 }
 
@@ -425,17 +427,17 @@ int main(int argc, char** argv) {
   std::pair<int64_t, int64_t> span{0, 0};
   if (o.heavy_lines > 0) span = Prefill(o);
   std::vector<Phase> ph{{"quiet"}, {"flood"}, {"after"}};
-  Sample(pid, &ph[0], o.port), Measure(o, &ph[0]), Sample(pid, &ph[0], o.port);
+  Sample(pid, &ph[0], o.port, true), Measure(o, &ph[0]), Sample(pid, &ph[0], o.port, false);
   bench::FloodLoad flood({o.port, o.idle, o.slow, std::chrono::milliseconds(o.trickle_ms), 3000ms, 256});
   FloodPhase(o, pid, &flood, &ph[1]);
   std::this_thread::sleep_for(2s);
-  Sample(pid, &ph[2], o.port), Measure(o, &ph[2]), Sample(pid, &ph[2], o.port);
+  Sample(pid, &ph[2], o.port, true), Measure(o, &ph[2]), Sample(pid, &ph[2], o.port, false);
   if (o.heavy_lines > 0) {
     HeavyLoop heavy;
     heavy.Start(o.port, span);
     std::this_thread::sleep_for(500ms);
     Phase& h = ph.emplace_back(Phase{"heavy"});
-    Sample(pid, &h, o.port), Measure(o, &h), Sample(pid, &h, o.port);
+    Sample(pid, &h, o.port, true), Measure(o, &h), Sample(pid, &h, o.port, false);
     heavy.Stop();
     std::printf("heavy query: %d done, %d failed, mean %.0f ms, last answer %ld series in %ld bytes\n",
                 heavy.done.load(), heavy.failed.load(),

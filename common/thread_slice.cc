@@ -51,8 +51,8 @@ bool RequestIngestPriority() {
     if (!realtime_refusal_logged.exchange(true)) {
       SKALD_LOG(warn,
                 "server.ingest_cpu_priority: realtime refused by the kernel; push threads keep the normal "
-                "policy (grant CAP_SYS_NICE, e.g. docker --cap-add SYS_NICE, or an rtprio limit of 1: "
-                "ulimit -r 1, LimitRTPRIO=1)",
+                "policy (allow an rtprio of 1: docker --ulimit rtprio=1, compose ulimits: rtprio: 1, "
+                "systemd LimitRTPRIO=1, ulimit -r 1; or CAP_SYS_NICE for a root process)",
                 {{"err", std::strerror(err)}});
     }
   }

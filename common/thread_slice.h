@@ -1,4 +1,4 @@
-// What the threads a push waits on (HTTP I/O, request workers, the WAL writer) ask of the
+// What the threads a push waits on (HTTP I/O, the push workers, the WAL writer) ask of the
 // scheduler: a short slice, so that they preempt busy query threads on wake-up instead of waiting
 // out their slice, or (server.ingest_cpu_priority: realtime) a real-time policy.
 #pragma once
@@ -14,7 +14,7 @@ enum class IngestPriority { kLatency, kRealtime };
 void SetIngestPriority(IngestPriority p);
 
 // Applies the process's ingest priority to the calling thread. kRealtime falls back to the short
-// slice when the kernel refuses it (logged once per process, naming the capability). Returns
+// slice when the kernel refuses it (logged once per process, naming how to allow it). Returns
 // true when the thread runs real-time.
 bool RequestIngestPriority();
 

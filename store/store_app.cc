@@ -72,7 +72,8 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
   opts.read_timeout_ms = cfg_.server.http_server_read_timeout_ms;
   opts.write_timeout_ms = cfg_.server.http_server_write_timeout_ms;
   opts.idle_timeout_ms = cfg_.server.http_server_idle_timeout_ms;
-  opts.thread_count = 16;  // pushes and admin; live tails and idle connections hold no thread
+  opts.thread_count = 16;    // admin, export, deletes; live tails and idle connections hold no thread
+  opts.ingest_threads = 16;  // pushes (server.ingest_cpu_priority applies to these)
   opts.query_concurrency = cfg_.querier.max_concurrent;  // the rest queue (429 when the queue is full)
   const std::string& qp = cfg_.querier.query_cpu_priority;  // validated: idle, low or normal
   opts.query_priority = qp == "normal" ? http::CpuPriority::kNormal

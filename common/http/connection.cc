@@ -304,7 +304,9 @@ void Connection::Dispatch() {
     CallHandler(*ex->route, ex->req, ex->res);
     return OnHandled(ex);
   }
-  WorkerPool* pool = ex->route->cls == RouteClass::kQuery ? core_->queries.get() : core_->workers.get();
+  WorkerPool* pool = ex->route->cls == RouteClass::kQuery                          ? core_->queries.get()
+                     : ex->route->cls == RouteClass::kIngest && core_->ingest != nullptr ? core_->ingest.get()
+                                                                                          : core_->workers.get();
   auto self = shared_from_this();
   bool queued = pool->Submit([self, ex] { self->RunHandler(ex); });
   if (!queued) {

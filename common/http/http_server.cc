@@ -199,6 +199,10 @@ Status HttpServer::Start() {
                                                        http::CpuPriority::kLatency);
   im.core.queries = std::make_unique<http::WorkerPool>("http-query", queries, size_t(opts_.max_queued_queries),
                                                        opts_.query_priority);
+  if (opts_.ingest_threads > 0) {
+    im.core.ingest = std::make_unique<http::WorkerPool>("http-ingest", opts_.ingest_threads,
+                                                        size_t(opts_.max_queued_requests), http::CpuPriority::kIngest);
+  }
   im.retry.emplace(im.ioc);
   im.work.emplace(im.ioc.get_executor());
   im.Accept();
@@ -247,6 +251,7 @@ void HttpServer::Stop() {
   for (auto& t : im.threads) t.join();
   im.threads.clear();
   im.core.workers->Stop();
+  if (im.core.ingest) im.core.ingest->Stop();
   im.core.queries->Stop();
   im.ioc.restart();
   im.ioc.poll();  // runs what the workers posted last, so their connections are released here

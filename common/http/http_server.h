@@ -32,6 +32,7 @@ struct HttpServerOptions {
   int max_connections = 0;             // 0 = open-file limit minus a reserve; more are closed at once
   int thread_count = 0;                // general workers; 0 = max(8, 2 × hardware threads)
   int query_concurrency = 0;           // query-route workers (querier.max_concurrent); 0 = thread_count
+  int ingest_threads = 0;              // push-route (kIngest) workers; 0 = pushes use the general pool
   int max_queued_queries = 2048;       // waiting query requests past which 429 is answered
   int max_queued_requests = 4096;      // waiting non-query requests past which 503 is answered
   int io_threads = 1;                  // network threads (parsing and writing only)

@@ -29,9 +29,11 @@ using Observer = std::function<void(const Route& route, const Request& req, cons
 
 // Where a handler runs. kInline: on the network thread (only for answers that take microseconds,
 // e.g. /ready, so health checks answer while every worker is busy). kWorker: the general worker
-// pool (pushes, admin). kQuery: the query pool, at most querier.max_concurrent at a time; the rest
-// wait in a bounded queue and get 429 when it is full (Loki's query frontend).
-enum class RouteClass { kInline, kWorker, kQuery };
+// pool (admin, export, deletes). kIngest: the push pool, whose threads may run real-time
+// (server.ingest_cpu_priority; the general pool when the server has no push pool). kQuery: the
+// query pool, at most querier.max_concurrent at a time; the rest wait in a bounded queue and get
+// 429 when it is full (Loki's query frontend).
+enum class RouteClass { kInline, kWorker, kIngest, kQuery };
 
 struct Route {
   std::string method;

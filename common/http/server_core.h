@@ -48,6 +48,7 @@ struct ServerCore {
   ServerLimits limits;
   Router router;
   std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<WorkerPool> ingest;   // null: kIngest routes run on `workers`
   std::unique_ptr<WorkerPool> queries;
   ServerMetrics m;
   std::shared_ptr<TlsContext> tls;  // null: plain HTTP

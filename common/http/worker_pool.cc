@@ -16,7 +16,8 @@ namespace {
 
 // Applies `p` to the calling thread only (Linux scheduling attributes are per thread).
 void SetThreadPriority(CpuPriority p) {
-  if (p == CpuPriority::kLatency) (void)RequestIngestPriority();
+  if (p == CpuPriority::kLatency) (void)RequestShortSlice();
+  if (p == CpuPriority::kIngest) (void)RequestIngestPriority();
   if (p == CpuPriority::kLow) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
   if (p == CpuPriority::kIdle) {
     sched_param sp{};

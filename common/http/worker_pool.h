@@ -18,9 +18,10 @@ namespace skald::http {
 // nice 10, which still leaves the woken thread waiting for a slice (fsync p99 0.6 -> 2.7 ms on a
 // 2-core machine beside two busy nice-10 threads, 0.6 ms beside SCHED_IDLE ones). kLatency is
 // kNormal with the shortest scheduler slice (common/thread_slice.h): the request workers a push
-// waits on preempt busy query threads at wake-up instead of waiting for their slice to end, or run
-// real-time when server.ingest_cpu_priority says so (RequestIngestPriority).
-enum class CpuPriority { kNormal, kLow, kIdle, kLatency };
+// waits on preempt busy query threads at wake-up instead of waiting for their slice to end.
+// kIngest is the push pool's: kLatency, or real-time when server.ingest_cpu_priority says so
+// (RequestIngestPriority).
+enum class CpuPriority { kNormal, kLow, kIdle, kLatency, kIngest };
 
 // Thread-safe.
 class WorkerPool {

@@ -52,8 +52,8 @@ void RegisterPushRoutes(http::Router& server, ingest::Distributor& dist, bool au
     };
   };
   server.SetRouteBodyLimit(static_cast<size_t>(dist.limits().max_push_body_bytes));
-  server.Post("/loki/api/v1/push", route(false));
-  server.Post("/api/prom/push", route(true));
+  server.Post("/loki/api/v1/push", route(false), http::RouteClass::kIngest);
+  server.Post("/api/prom/push", route(true), http::RouteClass::kIngest);
   server.SetRouteBodyLimit(0);
 }
 

@@ -1,13 +1,18 @@
 // server.ingest_cpu_priority on the real binary: with realtime the threads a push waits on (HTTP
-// I/O, request workers, the WAL writer) run SCHED_RR while query threads keep the normal policy;
-// without CAP_SYS_NICE the store still starts, says how to grant it, and keeps the normal policy.
+// I/O, the push pool, the WAL writer) run SCHED_RR while the general pool (admin, export) and the
+// query threads keep the normal policy; an unprivileged store with an rtprio limit of 1 gets it
+// too; without that limit or CAP_SYS_NICE the store starts, says how to allow it, and keeps the
+// normal policy.
 #include <catch.hpp>
 #include <httplib.h>
+#include <signal.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -41,12 +46,29 @@ std::map<std::string, std::set<int>> PoliciesByThreadName(int pid) {
   return out;
 }
 
+// Voluntary context switches of the threads named `name`: a worker blocks at least once per task.
+long SwitchesOf(int pid, const std::string& name) {
+  long n = 0;
+  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::string comm = ReadFile(t.path().string() + "/comm");
+    if (comm != name + "\n") continue;
+    const std::string st = ReadFile(t.path().string() + "/status");
+    const size_t at = st.find("voluntary_ctxt_switches:");
+    if (at != std::string::npos && (at == 0 || st[at - 1] == '\n')) n += std::atol(st.c_str() + at + 24);
+  }
+  return n;
+}
+
 bool CanUseRealtime() {  // root with CAP_SYS_NICE (CI), or an rtprio limit
   sched_param sp{};
   sp.sched_priority = 1;
   bool ok = false;
   std::thread([&] { ok = sched_setscheduler(0, SCHED_RR, &sp) == 0; }).join();
   return ok;
+}
+
+bool HaveUtilLinuxTools() {  // setpriv and prlimit run the store with other credentials and limits
+  return access("/usr/bin/setpriv", X_OK) == 0 && access("/usr/bin/prlimit", X_OK) == 0;
 }
 
 void PushAndQuery(int port) {
@@ -80,8 +102,9 @@ TEST_CASE("ingest_cpu_priority realtime: push threads run SCHED_RR, query thread
   PushAndQuery(store.port());
   auto p = PoliciesByThreadName(store.pid());
   CHECK(p["http-io"] == std::set<int>{SCHED_RR});
-  CHECK(p["http-worker"] == std::set<int>{SCHED_RR});
+  CHECK(p["http-ingest"] == std::set<int>{SCHED_RR});
   CHECK(p["wal-writer"] == std::set<int>{SCHED_RR});
+  CHECK(p["http-worker"] == std::set<int>{SCHED_OTHER});   // export, backup, admin: never real-time
   CHECK(p["http-query"] == std::set<int>{SCHED_OTHER});
   CHECK(ReadFile(store.log()).find("realtime refused") == std::string::npos);
   CHECK(store.Stop() == 0);
@@ -92,9 +115,11 @@ TEST_CASE("ingest_cpu_priority: the default keeps the normal policy", "[e2e][pri
   StoreUnderTest store(dir.path());
   WriteFile(store.config(), PriorityYaml(store.port(), dir.path(), ""));
   REQUIRE(store.Start());
-  PushAndQuery(store.port());
+  const long before = SwitchesOf(store.pid(), "http-ingest");
+  for (int i = 0; i < 20; ++i) PushAndQuery(store.port());
+  CHECK(SwitchesOf(store.pid(), "http-ingest") - before >= 20);   // pushes run on the push pool
   auto p = PoliciesByThreadName(store.pid());
-  for (const char* name : {"http-io", "http-worker", "wal-writer", "http-query"}) {
+  for (const char* name : {"http-io", "http-ingest", "http-worker", "wal-writer", "http-query"}) {
     INFO(name);
     CHECK(p[name] == std::set<int>{SCHED_OTHER});
   }
@@ -103,8 +128,8 @@ TEST_CASE("ingest_cpu_priority: the default keeps the normal policy", "[e2e][pri
 
 TEST_CASE("ingest_cpu_priority realtime without CAP_SYS_NICE: starts, says how to grant it, normal policy",
           "[e2e][priority]") {
-  if (geteuid() != 0) {
-    WARN("not root: the case that drops CAP_SYS_NICE with setpriv is skipped");
+  if (geteuid() != 0 || !HaveUtilLinuxTools()) {
+    WARN("not root or no setpriv/prlimit: the case that drops CAP_SYS_NICE is skipped");
     return;
   }
   TempDir dir("skald-prio");
@@ -119,15 +144,47 @@ TEST_CASE("ingest_cpu_priority realtime without CAP_SYS_NICE: starts, says how t
   INFO("store log: " << log);
   PushAndQuery(port);
   auto p = PoliciesByThreadName(proc.pid());
-  for (const char* name : {"http-io", "http-worker", "wal-writer"}) {
+  for (const char* name : {"http-io", "http-ingest", "wal-writer"}) {
     INFO(name);
     CHECK(p[name] == std::set<int>{SCHED_OTHER});
   }
   const std::string text = ReadFile(log);
-  CHECK(text.find("realtime refused") != std::string::npos);
-  CHECK(text.find("CAP_SYS_NICE") != std::string::npos);
-  size_t n = 0;
-  for (size_t at = text.find("realtime refused"); at != std::string::npos; at = text.find("realtime refused", at + 1))
-    ++n;
-  CHECK(n == 1);   // once per process, not once per thread
+  CHECK(CountOf(text, "realtime refused") == 1);   // once per process, not once per thread
+  CHECK(text.find("rtprio=1") != std::string::npos);
+  proc.Kill(SIGTERM);
+  CHECK(proc.WaitFor(30000) == 0);
+}
+
+TEST_CASE("ingest_cpu_priority realtime as an unprivileged user with an rtprio limit of 1 (docker --ulimit)",
+          "[e2e][priority]") {
+  if (geteuid() != 0 || !HaveUtilLinuxTools()) {
+    WARN("not root or no setpriv/prlimit: the unprivileged rtprio case is skipped");
+    return;
+  }
+  // Raising the hard rtprio limit needs CAP_SYS_RESOURCE, which some sandboxes' root lacks.
+  if (Run({"/usr/bin/prlimit", "--rtprio=1", "--", "/bin/true"}, 10000).code != 0) {
+    WARN("prlimit --rtprio=1 refused here (no CAP_SYS_RESOURCE): the unprivileged rtprio case is skipped");
+    return;
+  }
+  TempDir dir("skald-prio");
+  REQUIRE(chmod(dir.path().c_str(), 0777) == 0);   // the store runs as nobody
+  const int port = FreePort();
+  const std::string cfg = dir.path() + "/store.yaml", log = dir.path() + "/store.log";
+  WriteFile(cfg, PriorityYaml(port, dir.path(), "realtime"));
+  // As the image does (uid 10001 there): no capabilities at all, only the rtprio limit.
+  Process proc({"/usr/bin/prlimit", "--rtprio=1", "--", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", BinPath("skald-store"),
+                "-config.file=" + cfg},
+               log);
+  INFO("store log: " << log);
+  REQUIRE(WaitReady(port, 15000));
+  PushAndQuery(port);
+  auto p = PoliciesByThreadName(proc.pid());
+  CHECK(p["http-io"] == std::set<int>{SCHED_RR});
+  CHECK(p["http-ingest"] == std::set<int>{SCHED_RR});
+  CHECK(p["wal-writer"] == std::set<int>{SCHED_RR});
+  CHECK(p["http-worker"] == std::set<int>{SCHED_OTHER});
+  CHECK(ReadFile(log).find("realtime refused") == std::string::npos);
+  proc.Kill(SIGTERM);
+  CHECK(proc.WaitFor(30000) == 0);
 }

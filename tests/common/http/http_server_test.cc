@@ -4,6 +4,8 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <pthread.h>
+
 #include <thread>
 
 #include "common/http/http_server.h"
@@ -133,4 +135,32 @@ TEST_CASE("shutdown: Request wakes waiters - WaitFor times out otherwise") {
   CHECK(shutdown::WaitFor(0));
   shutdown::ResetForTest();
   CHECK_FALSE(shutdown::Requested());
+}
+
+TEST_CASE("route classes pick their pool: kIngest on http-ingest (the general pool without one), kWorker, kQuery") {
+  auto thread_name = [](const http::Request&, http::Response& res) {
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof(name));
+    res.set_content(name, "text/plain");
+  };
+  for (int ingest_threads : {2, 0}) {
+    INFO("ingest_threads " << ingest_threads);
+    metrics::Registry reg;
+    HttpServerOptions o = LocalOpts();
+    o.ingest_threads = ingest_threads;
+    HttpServer srv(o, &reg);
+    srv.router().Post("/push", thread_name, http::RouteClass::kIngest);
+    srv.router().Post("/admin", thread_name, http::RouteClass::kWorker);
+    srv.router().Post("/query", thread_name, http::RouteClass::kQuery);
+    REQUIRE(srv.Start().ok());
+    httplib::Client cli("127.0.0.1", srv.port());
+    auto body = [&](const char* path) {
+      auto r = cli.Post(path, "", "text/plain");
+      return r && r->status == 200 ? r->body : std::string("no answer");
+    };
+    CHECK(body("/push") == (ingest_threads > 0 ? "http-ingest" : "http-worker"));
+    CHECK(body("/admin") == "http-worker");
+    CHECK(body("/query") == "http-query");
+    srv.Stop();
+  }
 }
