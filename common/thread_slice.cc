@@ -41,23 +41,39 @@ std::atomic<bool> realtime_refusal_logged{false};
 
 void SetIngestPriority(IngestPriority p) { ingest_priority.store(p); }
 
-bool RequestIngestPriority() {
+bool RequestIngestPriority(int rt_priority) {
   if (ingest_priority.load() == IngestPriority::kRealtime) {
     sched_param sp{};
-    sp.sched_priority = 1;
-    // RESET_ON_FORK: a thread a handler starts (an admin task, say) gets the normal policy back.
-    if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) == 0) return true;
+    // RESET_ON_FORK: a thread a handler starts gets the normal policy back.
+    for (sp.sched_priority = rt_priority; sp.sched_priority >= 1; --sp.sched_priority)
+      if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) == 0) return true;
     const int err = errno;
     if (!realtime_refusal_logged.exchange(true)) {
       SKALD_LOG(warn,
                 "server.ingest_cpu_priority: realtime refused by the kernel; push threads keep the normal "
-                "policy (allow an rtprio of 1: docker --ulimit rtprio=1, compose ulimits: rtprio: 1, "
-                "systemd LimitRTPRIO=1, ulimit -r 1; or CAP_SYS_NICE for a root process)",
+                "policy (allow an rtprio of 2: docker --ulimit rtprio=2, compose ulimits: rtprio: 2, "
+                "systemd LimitRTPRIO=2, ulimit -r 2; or an effective CAP_SYS_NICE)",
                 {{"err", std::strerror(err)}});
     }
   }
   (void)RequestShortSlice();
   return false;
+}
+
+NormalPriorityScope::NormalPriorityScope() {
+  sched_param sp{};
+  if ((sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) != SCHED_RR || sched_getparam(0, &sp) != 0) return;
+  sched_param normal{};
+  if (sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &normal) != 0) return;
+  rt_priority_ = sp.sched_priority;
+  (void)RequestShortSlice();
+}
+
+NormalPriorityScope::~NormalPriorityScope() {
+  if (rt_priority_ == 0) return;
+  sched_param sp{};
+  sp.sched_priority = rt_priority_;
+  (void)sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp);   // allowed: it held it before
 }
 
 bool RequestShortSlice() {

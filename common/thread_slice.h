@@ -15,8 +15,24 @@ void SetIngestPriority(IngestPriority p);
 
 // Applies the process's ingest priority to the calling thread. kRealtime falls back to the short
 // slice when the kernel refuses it (logged once per process, naming how to allow it). Returns
-// true when the thread runs real-time.
-bool RequestIngestPriority();
+// true when the thread runs real-time. `rt_priority` 2 is for the threads every push passes
+// through (network, WAL writer), so that they preempt busy push workers (priority 1); where the
+// rtprio limit is 1 they get 1.
+bool RequestIngestPriority(int rt_priority = 1);
+
+// Drops a real-time calling thread to the normal policy (short slice) for the scope, e.g. around
+// a bcrypt check a push's credentials need: CPU work an unauthenticated caller can ask for must
+// not run real-time. Does nothing on a normal thread.
+class NormalPriorityScope {
+ public:
+  NormalPriorityScope();
+  ~NormalPriorityScope();
+  NormalPriorityScope(const NormalPriorityScope&) = delete;
+  NormalPriorityScope& operator=(const NormalPriorityScope&) = delete;
+
+ private:
+  int rt_priority_ = 0;   // the priority to restore; 0: the thread was not real-time
+};
 
 // Asks Linux (6.12+, EEVDF) for the shortest time slice (0.1 ms) for the calling thread, keeping
 // its policy and nice value. A thread with a shorter slice than the running one may preempt it at

@@ -62,9 +62,10 @@ constexpr const char* kGoArch = "unknown";
 
 StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
     : cfg_(std::move(cfg)), registry_(registry ? registry : &metrics::Registry::Default()) {
-  // Before the HTTP and WAL threads start: they apply it to themselves.
-  SetIngestPriority(cfg_.server.ingest_cpu_priority == "realtime" ? IngestPriority::kRealtime
-                                                                  : IngestPriority::kLatency);
+  // Before the HTTP and WAL threads start: they apply it to themselves. Only nodes that take pushes
+  // (read and backend nodes serve queries alone).
+  SetIngestPriority(cfg_.server.ingest_cpu_priority == "realtime" && takes_pushes() ? IngestPriority::kRealtime
+                                                                                    : IngestPriority::kLatency);
   HttpServerOptions opts;
   opts.address = cfg_.server.http_listen_address;
   opts.port = cfg_.server.http_listen_port;
@@ -73,7 +74,7 @@ StoreApp::StoreApp(StoreConfig cfg, metrics::Registry* registry)
   opts.write_timeout_ms = cfg_.server.http_server_write_timeout_ms;
   opts.idle_timeout_ms = cfg_.server.http_server_idle_timeout_ms;
   opts.thread_count = 16;    // admin, export, deletes; live tails and idle connections hold no thread
-  opts.ingest_threads = 16;  // pushes (server.ingest_cpu_priority applies to these)
+  opts.ingest_threads = takes_pushes() ? 16 : 0;   // pushes (server.ingest_cpu_priority applies to these)
   opts.query_concurrency = cfg_.querier.max_concurrent;  // the rest queue (429 when the queue is full)
   const std::string& qp = cfg_.querier.query_cpu_priority;  // validated: idle, low or normal
   opts.query_priority = qp == "normal" ? http::CpuPriority::kNormal

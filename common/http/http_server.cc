@@ -209,7 +209,7 @@ Status HttpServer::Start() {
   running_.store(true);
   for (int i = 0; i < std::max(1, opts_.io_threads); ++i) {
     im.threads.emplace_back([&im] {
-      (void)RequestIngestPriority();   // a push's request is read and answered here
+      (void)RequestIngestPriority(2);   // a push's request is read and answered here
       im.ioc.run();
     });
     pthread_setname_np(im.threads.back().native_handle(), "http-io");

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/logger.h"
+#include "common/thread_slice.h"
 #include "store/auth/auth_header.h"
 #include "store/auth/password_hash.h"
 #include "store/auth/requested_org_id.h"
@@ -134,7 +135,12 @@ const Credential* AuthGuard::Authenticate(Loaded& l, const http::Request& req, s
     std::lock_guard<std::mutex> lock(l.mu);
     if (l.verified.count(key)) return c;
   }
-  if (!VerifyPassword(h.password, c->password_hash)) {
+  bool ok;
+  {
+    NormalPriorityScope normal;   // bcrypt: an unauthenticated caller's CPU, never real-time
+    ok = VerifyPassword(h.password, c->password_hash);
+  }
+  if (!ok) {
     *reason = "wrong password";
     return nullptr;
   }

@@ -60,7 +60,7 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions opts) {
   w->offset_ = kSegmentHeaderSize;
   w->acked_size_ = kSegmentHeaderSize;
   w->thread_ = std::thread([p = w.get()] {
-    (void)RequestIngestPriority();   // every push waits for this thread's fsync
+    (void)RequestIngestPriority(2);   // every push waits for this thread's fsync
     p->Run();
   });
   pthread_setname_np(w->thread_.native_handle(), "wal-writer");
