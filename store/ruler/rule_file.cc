@@ -144,11 +144,29 @@ int InvalidUtf8Line(const std::string& text) {
   return 0;
 }
 
+// The line of the first character YAML does not allow in a stream (c-printable): C0 controls but
+// tab, LF and CR, DEL, and C1 controls but NEL; 0 when there is none. Call on valid UTF-8.
+int ControlCharLine(const std::string& text) {
+  int line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') ++line;
+    const bool c0 = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+    const bool c1 = c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9f && static_cast<unsigned char>(text[i + 1]) != 0x85;
+    if (c0 || c1) return line;
+  }
+  return 0;
+}
+
 Result<YAML::Node> LoadYaml(const std::string& file, const std::string& text) {
-  // yaml-cpp reads invalid UTF-8 but writes U+FFFD for it, so a group holding some would not
-  // survive the rules API's YAML round trip; Loki's YAML parser refuses such text, and so do we.
+  // yaml-cpp reads invalid UTF-8 but writes U+FFFD for it, and reads a NUL as something else, so
+  // a group holding either would not survive the rules API's YAML round trip; Loki's YAML parser
+  // refuses such text ("invalid UTF-8", "control characters are not allowed"), and so do we.
   if (int line = InvalidUtf8Line(text))
     return Status::Invalid(file + ":" + std::to_string(line) + ": yaml: invalid UTF-8");
+  if (int line = ControlCharLine(text))
+    return Status::Invalid(file + ":" + std::to_string(line) + ": yaml: control characters are not allowed");
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {

@@ -8,20 +8,32 @@
 namespace skald::ruler {
 namespace {
 
+// A string value: yaml-cpp writes a CR into a plain or literal scalar as it is, and reading that
+// back turns it (and a following LF) into a line break; double quotes keep it as "\r".
+void Str(YAML::Emitter& e, const std::string& s) {
+  if (s.find('\r') != std::string::npos) e << YAML::DoubleQuoted;
+  else if (s.find('\n') != std::string::npos) e << YAML::Literal;
+  e << s;
+}
+
 void EmitPairs(YAML::Emitter& e, const char* key, const StringPairs& pairs) {
   if (pairs.empty()) return;
   e << YAML::Key << key << YAML::Value << YAML::BeginMap;
-  for (const auto& [k, v] : pairs) e << YAML::Key << k << YAML::Value << v;
+  for (const auto& [k, v] : pairs) {
+    e << YAML::Key;
+    Str(e, k);
+    e << YAML::Value;
+    Str(e, v);
+  }
   e << YAML::EndMap;
 }
 
 void EmitRule(YAML::Emitter& e, const RuleDesc& r) {
   e << YAML::BeginMap;
-  if (r.IsAlert()) e << YAML::Key << "alert" << YAML::Value << r.alert;
-  else e << YAML::Key << "record" << YAML::Value << r.record;
+  e << YAML::Key << (r.IsAlert() ? "alert" : "record") << YAML::Value;
+  Str(e, r.IsAlert() ? r.alert : r.record);
   e << YAML::Key << "expr" << YAML::Value;
-  if (r.expr.find('\n') != std::string::npos) e << YAML::Literal;
-  e << r.expr;
+  Str(e, r.expr);
   if (r.for_ns != 0) e << YAML::Key << "for" << YAML::Value << FormatDuration(r.for_ns);
   if (r.keep_firing_for_ns != 0)
     e << YAML::Key << "keep_firing_for" << YAML::Value << FormatDuration(r.keep_firing_for_ns);
@@ -35,7 +47,8 @@ void EmitRule(YAML::Emitter& e, const RuleDesc& r) {
 std::string FormatDuration(int64_t ns) { return FormatPromDuration(ns); }
 
 void EmitGroup(YAML::Emitter& e, const RuleGroupDesc& g) {
-  e << YAML::BeginMap << YAML::Key << "name" << YAML::Value << g.name;
+  e << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+  Str(e, g.name);
   if (g.interval_ns != 0) e << YAML::Key << "interval" << YAML::Value << FormatDuration(g.interval_ns);
   if (g.limit != 0) e << YAML::Key << "limit" << YAML::Value << g.limit;
   e << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;

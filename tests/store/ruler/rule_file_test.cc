@@ -143,3 +143,36 @@ TEST_CASE("ruler: rule YAML with invalid UTF-8 is refused with its line") {
   REQUIRE(back.ok());
   CHECK(*back == *fine);
 }
+
+// Regression (fuzz_ruler_rule_file, CI 2026-12-04): `name: lert\x06\x00NoLogsm` parsed, but
+// yaml-cpp read the NUL as U+0085, so the group written back and read again differed. Control
+// characters are refused, as Loki's YAML parser does; tab, LF, CR and NEL stay allowed.
+TEST_CASE("ruler: rule YAML with control characters is refused with its line") {
+  auto g = ParseRuleGroupYaml(std::string("name: lert\x06\x00NoLogsm\n", 20));
+  REQUIRE_FALSE(g.ok());
+  CHECK(g.status().message() == "body:1: yaml: control characters are not allowed");
+  auto f = ParseRuleFile("r.yaml", "groups:\n- name: ok\n  rules:\n  - alert: a\x7f\n    expr: vector(1)\n");
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.status().message() == "r.yaml:4: yaml: control characters are not allowed");
+  CHECK_FALSE(ParseRuleGroupYaml("name: a\xc2\x9b\nrules: []\n").ok());   // a C1 control
+  auto fine = ParseRuleGroupYaml("name:\t\"tab\\tnel\xc2\x85\"\r\nrules: []\n");
+  REQUIRE(fine.ok());
+  auto back = ParseRuleGroupYaml(GroupToYaml(*fine));
+  REQUIRE(back.ok());
+  CHECK(*back == *fine);
+}
+
+// Regression (fuzz_ruler_rule_file, random seed): `name: nl\r` parsed to "nl\r", which yaml-cpp wrote
+// back unquoted; with the line's LF after it the CR read back as a line break. Strings with a CR
+// are written double-quoted.
+TEST_CASE("ruler: names, expressions and labels holding a CR survive the YAML round trip") {
+  for (const std::string& text : {std::string("name: nl\r"), std::string("name: \"a\\rb\"\nrules:\n- alert: \"x\\r\"\n"
+                                                                            "  expr: \"vector(1)\\r\\n\"\n"
+                                                                            "  labels:\n    k: \"v\\r\"\n")}) {
+    auto g = ParseRuleGroupYaml(text);
+    REQUIRE(g.ok());
+    auto back = ParseRuleGroupYaml(GroupToYaml(*g));
+    REQUIRE(back.ok());
+    CHECK(*back == *g);
+  }
+}
