@@ -2,6 +2,8 @@
 // rendering served at /config and printed by -print-config-stderr.
 #include <yaml-cpp/yaml.h>
 
+#include <initializer_list>
+
 #include "common/logger.h"
 #include "common/time_util.h"
 #include "store/chunk/block_codec.h"
@@ -172,6 +174,18 @@ void DeriveStoreDefaults(StoreConfig* c) {
 }
 
 // skald_auth / skald_backup: the file only makes sense with auth on; limits must be positive.
+// A key that takes one of a few words: `<key>: want a, b or c, got "<value>"` otherwise.
+static Status OneOf(const char* key, const std::string& value, std::initializer_list<const char*> allowed) {
+  std::string want;
+  size_t i = 0;
+  for (const char* a : allowed) {
+    if (value == a) return Status::Ok();
+    want += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(a);
+    ++i;
+  }
+  return Status::Invalid(std::string(key) + ": want " + want + ", got \"" + value + "\"");
+}
+
 static Status ValidateSkaldAuth(const StoreConfig& c) {
   const SkaldAuthConfig& a = c.skald_auth;
   if (!a.credentials_file.empty() && !c.auth_enabled)
@@ -198,18 +212,9 @@ Status ValidateStoreConfig(const StoreConfig& c) {
   if (Status s = http::ValidateTlsServerConfig(c.server.http_tls_config, "server.http_tls_config"); !s.ok()) {
     return s;
   }
-  const std::string& f = c.ingester.wal_fsync;
-  if (f != "group" && f != "always" && f != "never") {
-    return Status::Invalid("ingester.wal.fsync: want group, always or never, got \"" + f + "\"");
-  }
-  const std::string& qp = c.querier.query_cpu_priority;
-  if (qp != "idle" && qp != "low" && qp != "normal") {
-    return Status::Invalid("querier.query_cpu_priority: want idle, low or normal, got \"" + qp + "\"");
-  }
-  const std::string& ip = c.server.ingest_cpu_priority;
-  if (ip != "latency" && ip != "realtime") {
-    return Status::Invalid("server.ingest_cpu_priority: want latency or realtime, got \"" + ip + "\"");
-  }
+  SKALD_RETURN_IF_ERROR(OneOf("ingester.wal.fsync", c.ingester.wal_fsync, {"group", "always", "never"}));
+  SKALD_RETURN_IF_ERROR(OneOf("querier.query_cpu_priority", c.querier.query_cpu_priority, {"idle", "low", "normal"}));
+  SKALD_RETURN_IF_ERROR(OneOf("server.ingest_cpu_priority", c.server.ingest_cpu_priority, {"latency", "realtime"}));
   SKALD_RETURN_IF_ERROR(ValidateSkaldAuth(c));
   if (auto enc = chunk::ParseChunkEncoding(c.ingester.chunk_encoding); !enc.ok())
     return Status::Invalid("ingester.chunk_encoding: " + enc.status().message());

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -35,39 +36,44 @@ std::string PriorityYaml(int port, const std::string& dir, const std::string& pr
   return yaml + "common:\n  path_prefix: " + dir + "/data\n";
 }
 
+// Calls fn(thread id, thread name, /proc/<pid>/task/<tid>) for every thread of the process.
+void ForEachThread(int pid, const std::function<void(pid_t, const std::string&, const std::string&)>& fn) {
+  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    const std::string dir = t.path().string();
+    std::string name = ReadFile(dir + "/comm");
+    while (!name.empty() && name.back() == '\n') name.pop_back();
+    fn(static_cast<pid_t>(std::stoi(t.path().filename().string())), name, dir);
+  }
+}
+
 // Thread name -> the scheduling policies its threads run under (sched_getscheduler per thread id).
 std::map<std::string, std::set<int>> PoliciesByThreadName(int pid) {
   std::map<std::string, std::set<int>> out;
-  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-    std::string name = ReadFile(t.path().string() + "/comm");
-    while (!name.empty() && name.back() == '\n') name.pop_back();
-    const int policy = sched_getscheduler(static_cast<pid_t>(std::stoi(t.path().filename().string())));
+  ForEachThread(pid, [&](pid_t tid, const std::string& name, const std::string&) {
+    const int policy = sched_getscheduler(tid);
     if (policy >= 0) out[name].insert(policy & ~SCHED_RESET_ON_FORK);
-  }
+  });
   return out;
 }
 
 // Voluntary context switches of the threads named `name`: a worker blocks at least once per task.
 long SwitchesOf(int pid, const std::string& name) {
   long n = 0;
-  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-    std::string comm = ReadFile(t.path().string() + "/comm");
-    if (comm != name + "\n") continue;
-    const std::string st = ReadFile(t.path().string() + "/status");
+  ForEachThread(pid, [&](pid_t, const std::string& comm, const std::string& dir) {
+    if (comm != name) return;
+    const std::string st = ReadFile(dir + "/status");
     const size_t at = st.find("voluntary_ctxt_switches:");
     if (at != std::string::npos && (at == 0 || st[at - 1] == '\n')) n += std::atol(st.c_str() + at + 24);
-  }
+  });
   return n;
 }
 
 int PriorityOf(int pid, const std::string& name) {   // the highest RT priority among those threads
   int best = 0;
-  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-    if (ReadFile(t.path().string() + "/comm") != name + "\n") continue;
+  ForEachThread(pid, [&](pid_t tid, const std::string& comm, const std::string&) {
     sched_param sp{};
-    if (sched_getparam(static_cast<pid_t>(std::stoi(t.path().filename().string())), &sp) == 0)
-      best = std::max(best, sp.sched_priority);
-  }
+    if (comm == name && sched_getparam(tid, &sp) == 0) best = std::max(best, sp.sched_priority);
+  });
   return best;
 }
 
